@@ -1,0 +1,91 @@
+"""The one exception root of dibwatch.
+
+Every error dibwatch raises on purpose derives from :class:`DibwatchError`, so a caller can
+catch one type. Errors about input carry a :class:`Location` (file, line or XML element,
+field) so a user can find the offending byte::
+
+    DibwatchError
+     ├── ConfigError              bad option, unknown source, missing setting
+     ├── InputError               a file we were given is wrong (has .location)
+     │    ├── FormatError         unrecognised or unsupported file format
+     │    ├── ParseError          malformed row, element or value
+     │    ├── EncodingError       bytes that do not decode in any accepted encoding
+     │    └── UnsafeInputError    XML entity tricks (XXE, billion laughs), zip bombs
+     ├── WorkspaceError           the workspace file cannot be used
+     │    ├── SchemaVersionError  workspace written by a newer dibwatch
+     │    └── NotFoundError       unknown snapshot, entity or source
+     └── FetchError               download failed (offline, HTTP error, checksum)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in an input a problem sits. ``line`` is 1-based; ``element`` is an XML path."""
+
+    file: str
+    line: int | None = None
+    element: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.element:
+            parts.append(f"element {self.element}")
+        if self.field:
+            parts.append(f"field {self.field!r}")
+        return ", ".join(parts)
+
+
+class DibwatchError(Exception):
+    """Root of all dibwatch errors."""
+
+
+class ConfigError(DibwatchError):
+    """A wrong option, unknown source name or missing setting."""
+
+
+class InputError(DibwatchError):
+    """A problem with an input file; ``location`` says where."""
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        self.message = message
+        self.location = location
+        super().__init__(f"{location}: {message}" if location else message)
+
+
+class FormatError(InputError):
+    """The file's format is not recognised or not supported."""
+
+
+class ParseError(InputError):
+    """A row, element or value is malformed."""
+
+
+class EncodingError(InputError):
+    """The bytes do not decode in any encoding accepted for this source."""
+
+
+class UnsafeInputError(InputError):
+    """The input tries XML entity expansion, external entities, or is a decompression bomb."""
+
+
+class WorkspaceError(DibwatchError):
+    """The workspace cannot be opened or written."""
+
+
+class SchemaVersionError(WorkspaceError):
+    """The workspace schema is newer than this dibwatch understands."""
+
+
+class NotFoundError(WorkspaceError):
+    """An unknown snapshot, entity or source was asked for."""
+
+
+class FetchError(DibwatchError):
+    """A download failed: offline, HTTP error, or checksum mismatch."""

@@ -1,0 +1,1 @@
+"""One small module per list source; each defines a ListParser subclass."""

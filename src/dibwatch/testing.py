@@ -1,0 +1,34 @@
+"""Test helpers shipped with the package (httpx style), usable by downstream projects too.
+
+Real list files are read from the shared data folder: ``$DIBWATCH_SHARED_DATA`` or
+``../shared/data`` beside the checkout. A missing file skips the test with the reason, except
+under ``CI=true``, where it fails: CI must never pass by skipping the real-data tests.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def shared_data_dir() -> Path:
+    env = os.environ.get("DIBWATCH_SHARED_DATA")
+    if env:
+        return Path(env)
+    return _REPO_ROOT.parent / "shared" / "data"
+
+
+def shared_file(relpath: str) -> Path:
+    """Path of ``relpath`` under the shared data folder; skip (or fail under CI) if absent."""
+    import pytest
+
+    path = shared_data_dir() / relpath
+    if not path.exists():
+        reason = (f"shared data file {relpath} not found under {shared_data_dir()} "
+                  "(set DIBWATCH_SHARED_DATA)")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
