@@ -1,0 +1,3 @@
+from dibwatch.cli import main
+
+main()

@@ -1,0 +1,33 @@
+"""The ``dibwatch`` command line: one module per command group, each thin."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from dibwatch.cli import demo, lists
+from dibwatch.cli._common import console, err_console
+from dibwatch.errors import DibwatchError
+
+app = typer.Typer(
+    name="dibwatch",
+    help="Find and document the firms supplying a military-industrial base: sanctions and "
+    "export-control lists, goods, trade, screening, risk.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(lists.app, name="lists")
+app.command("demo")(demo.demo)
+
+
+def main() -> None:
+    try:
+        app()
+    except DibwatchError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}")
+        sys.exit(2)
+
+
+__all__ = ["app", "console", "main"]

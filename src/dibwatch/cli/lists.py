@@ -1,0 +1,152 @@
+"""``dibwatch lists …``: load, fetch, inspect, diff and export sanctions / export-control lists."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dibwatch.cli import render
+from dibwatch.cli._common import WorkspaceOpt, console, open_workspace
+from dibwatch.lists import export as export_mod
+from dibwatch.lists import store
+from dibwatch.lists.fetch import fetch_source
+from dibwatch.lists.loader import LoadResult, load_list
+from dibwatch.lists.parsers import all_parsers
+from dibwatch.lists.registry import SOURCES, get_source
+from dibwatch.workspace import Workspace
+
+app = typer.Typer(help="Sanctions and export-control lists: load, fetch, status, diff, export.",
+                  no_args_is_help=True)
+
+
+def _load_with_progress(ws: Workspace, path: Path, source: str | None,
+                        fmt: str | None) -> LoadResult:
+    with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
+                  TextColumn("{task.completed:,} entities"), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task(f"loading {path.name}", total=None)
+        return load_list(ws, path, source=source, fmt=fmt,
+                         progress=lambda n: progress.update(task, completed=n))
+
+
+@app.command("load")
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="List file(s) or folder(s) to load.")],
+    source: Annotated[str | None, typer.Option(help="Source name (default: detected).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Parser format (default: "
+                                                             "detected from content).")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Load list files into new snapshots (a file already loaded is skipped)."""
+    with open_workspace(workspace) as ws:
+        for path in paths:
+            result = _load_with_progress(ws, path, source, fmt)
+            render.load_result(result, store.load_leftovers(ws.engine,
+                                                            result.snapshot.snapshot_id))
+
+
+@app.command("status")
+def status(
+    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """The snapshot table: every load, with its counts and publication date."""
+    with open_workspace(workspace, read_only=True) as ws:
+        render.snapshots(store.list_snapshots(ws.engine, source))
+
+
+@app.command("diff")
+def diff(
+    source: Annotated[str, typer.Argument(help="Source name, e.g. us_ofac_sdn.")],
+    from_: Annotated[int | None, typer.Option("--from", help="Old snapshot id.")] = None,
+    to: Annotated[int | None, typer.Option("--to", help="New snapshot id.")] = None,
+    limit: Annotated[int, typer.Option(help="Rows shown per section.")] = 20,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Who was added, removed or changed between two snapshots of a source."""
+    with open_workspace(workspace, read_only=True) as ws:
+        if from_ is None or to is None:
+            prev, last = store.default_diff_pair(ws.engine, source)
+            from_ = prev if from_ is None else from_
+            to = last if to is None else to
+        render.diff(store.diff_snapshots(ws.engine, from_, to), limit)
+
+
+class ExportFormat(StrEnum):
+    ftm = "ftm"
+    csv = "csv"
+    parquet = "parquet"
+
+
+@app.command("export")
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output file.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="ftm | csv | parquet")] = (
+        ExportFormat.ftm),
+    source: Annotated[list[str] | None, typer.Option(help="Only these sources (repeatable).")]
+    = None,
+    snapshot: Annotated[list[int] | None, typer.Option(help="Exact snapshot ids.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Export the current snapshot of each source (or given snapshots)."""
+    with open_workspace(workspace, read_only=True) as ws:
+        ids = export_mod.choose_snapshots(ws.engine, source, snapshot)
+        count = export_mod.export(ws.engine, ids, output, fmt.value)
+    console.print(f"wrote {count:,} entities to [bold]{output}[/] ({fmt.value})")
+
+
+@app.command("show")
+def show(
+    entity_id: Annotated[str, typer.Argument(help="dibwatch entity id or the list's own id.")],
+    snapshot: Annotated[int | None, typer.Option(help="Snapshot id (default newest).")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Everything a list says about one entity, and the snapshots that hold it."""
+    with open_workspace(workspace, read_only=True) as ws:
+        entity = store.get_entity(ws.engine, entity_id, snapshot)
+        render.entity(entity, store.entity_history(ws.engine, entity.id))
+
+
+@app.command("sources")
+def sources() -> None:
+    """The source registry: official URL, format, licence and update cadence of each list."""
+    table = Table(title="list sources", show_lines=False)
+    for col in ("source", "title", "format", "licence", "cadence", "url / note"):
+        table.add_column(col, overflow="fold")
+    for spec in SOURCES.values():
+        where = "\n".join(d.url for d in spec.downloads) or spec.note
+        table.add_row(spec.name, spec.title, spec.format, spec.licence, spec.cadence, where)
+    console.print(table)
+    console.print(f"parsers: {', '.join(sorted(all_parsers()))}")
+
+
+@app.command("fetch")
+def fetch(
+    names: Annotated[list[str] | None, typer.Argument(help="Sources to fetch (default: all "
+                                                            "with an official URL).")] = None,
+    dest: Annotated[Path, typer.Option(help="Download folder.")] = Path("downloads"),
+    load_after: Annotated[bool, typer.Option("--load/--no-load",
+                                             help="Load what was downloaded.")] = True,
+    force: Annotated[bool, typer.Option(help="Ignore ETag / Last-Modified.")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Download lists from their official URLs (conditional requests, retries, checksums)."""
+    specs = [get_source(n) for n in names] if names else [
+        s for s in SOURCES.values() if s.fetchable]
+    with open_workspace(workspace) as ws:
+        for spec in specs:
+            folder = dest / spec.name
+            results = fetch_source(ws.engine, spec, folder, force=force)
+            for r in results:
+                console.print(f"{spec.name}: {r.status} {r.url} ({r.bytes:,} bytes)")
+            if load_after and any(r.status == "downloaded" for r in results):
+                target = folder if len(results) > 1 else results[0].path
+                source = spec.name.removesuffix("_xml")
+                result = _load_with_progress(ws, target, source, spec.format)
+                render.load_result(result, store.load_leftovers(
+                    ws.engine, result.snapshot.snapshot_id))

@@ -1,0 +1,51 @@
+"""The interface every storage engine implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+import pyarrow as pa
+
+Params = Sequence[Any] | None
+
+
+class Engine(ABC):
+    """Set-based storage and queries. SQL passed in is the stage's own, kept in one module per
+    stage; parameters are always bound, never formatted into the string."""
+
+    name: str
+
+    @abstractmethod
+    def execute(self, sql: str, params: Params = None) -> None: ...
+
+    @abstractmethod
+    def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]: ...
+
+    @abstractmethod
+    def query_arrow(self, sql: str, params: Params = None) -> pa.Table: ...
+
+    @abstractmethod
+    def iter_batches(self, sql: str, params: Params = None,
+                     batch_size: int = 50_000) -> Iterator[pa.RecordBatch]: ...
+
+    @abstractmethod
+    def insert_arrow(self, table: str, data: pa.Table) -> None:
+        """Append ``data`` (columns named as in ``table``) to ``table``."""
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """All writes inside commit together or not at all."""
+
+    @abstractmethod
+    def copy_to(self, sql: str, path: str, fmt: str, params: Params = None) -> None:
+        """Write a query's result to a CSV or Parquet file."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def scalar(self, sql: str, params: Params = None) -> Any:
+        rows = self.query(sql, params)
+        return rows[0][0] if rows else None

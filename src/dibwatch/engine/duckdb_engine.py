@@ -1,0 +1,109 @@
+"""The default engine: embedded DuckDB, one workspace file, nothing to start."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from dibwatch.engine.base import Engine, Params
+from dibwatch.errors import WorkspaceError
+
+_TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+class DuckDBEngine(Engine):
+    name = "duckdb"
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise WorkspaceError(f"cannot open workspace {self.path}: {exc}") from exc
+        self._in_tx = False
+
+    def execute(self, sql: str, params: Params = None) -> None:
+        self._con.execute(sql, params)
+
+    def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        return self._con.execute(sql, params).fetchall()
+
+    def query_arrow(self, sql: str, params: Params = None) -> pa.Table:
+        return _arrow_table(self._con.sql(sql, params=params))
+
+    def iter_batches(self, sql: str, params: Params = None,
+                     batch_size: int = 50_000) -> Iterator[pa.RecordBatch]:
+        rel = self._con.sql(sql, params=params)
+        # DuckDB 2 renamed the Arrow accessors; 1.x (pinned by the FtM extra) has the old ones.
+        if hasattr(rel, "to_arrow_reader"):
+            reader = rel.to_arrow_reader(batch_size)
+        else:
+            reader = rel.fetch_arrow_reader(batch_size)
+        yield from reader
+
+    def insert_arrow(self, table: str, data: pa.Table) -> None:
+        if not _TABLE_NAME.match(table):
+            raise ValueError(f"bad table name {table!r}")
+        if data.num_rows == 0:
+            return
+        self._con.register("_incoming", data)
+        try:
+            cols = ", ".join(f'"{c}"' for c in data.column_names)
+            self._con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
+        finally:
+            self._con.unregister("_incoming")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._in_tx:  # nested: the outer transaction decides
+            yield
+            return
+        self._con.execute("BEGIN TRANSACTION")
+        self._in_tx = True
+        try:
+            yield
+        except BaseException:
+            self._in_tx = False
+            self._con.execute("ROLLBACK")
+            raise
+        self._in_tx = False
+        self._con.execute("COMMIT")
+
+    def copy_to(self, sql: str, path: str, fmt: str, params: Params = None) -> None:
+        fmt = fmt.lower()
+        if fmt not in ("csv", "parquet"):
+            raise ValueError(f"unsupported format {fmt}")
+        opts = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet"
+        rel = _arrow_table(self._con.sql(sql, params=params)) if params else None
+        if rel is not None:
+            self._con.register("_export", rel)
+            try:
+                self._con.execute(f"COPY (SELECT * FROM _export) TO '{_quote(path)}' ({opts})")
+            finally:
+                self._con.unregister("_export")
+        else:
+            self._con.execute(f"COPY ({sql}) TO '{_quote(path)}' ({opts})")
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _quote(path: str) -> str:
+    return path.replace("'", "''")
+
+
+def _arrow_table(result: Any) -> pa.Table:
+    if hasattr(result, "to_arrow_table"):
+        table = result.to_arrow_table()
+    else:
+        table = result.arrow()
+    assert isinstance(table, pa.Table)
+    return table

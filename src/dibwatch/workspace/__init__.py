@@ -1,0 +1,5 @@
+"""The workspace file: schema, migrations, snapshots."""
+
+from dibwatch.workspace.workspace import DEFAULT_WORKSPACE, ENV_VAR, Workspace, resolve_path
+
+__all__ = ["DEFAULT_WORKSPACE", "ENV_VAR", "Workspace", "resolve_path"]

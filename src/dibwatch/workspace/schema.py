@@ -1,0 +1,118 @@
+"""Workspace schema, as an ordered list of migrations. Never edit a released migration: append.
+
+Every list table is keyed by ``snapshot_id``: a snapshot is immutable once committed, and a
+load writes all of its rows and its ``snapshots`` row in one transaction, so a reader never sees
+a partial snapshot.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (1, "list snapshots", [
+        "CREATE SEQUENCE snapshot_seq START 1",
+        """CREATE TABLE snapshots (
+            snapshot_id INTEGER NOT NULL,
+            source VARCHAR NOT NULL,
+            format VARCHAR NOT NULL,
+            parser_version VARCHAR NOT NULL,
+            path VARCHAR NOT NULL,
+            files JSON NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            published_at VARCHAR,
+            loaded_at TIMESTAMP NOT NULL,
+            entity_count INTEGER NOT NULL,
+            name_count INTEGER NOT NULL,
+            identifier_count INTEGER NOT NULL,
+            address_count INTEGER NOT NULL,
+            sanction_count INTEGER NOT NULL,
+            warning_count INTEGER NOT NULL,
+            leftover_count INTEGER NOT NULL,
+            load_seconds DOUBLE
+        )""",
+        """CREATE TABLE entities (
+            snapshot_id INTEGER NOT NULL,
+            entity_id VARCHAR NOT NULL,
+            source_id VARCHAR NOT NULL,
+            schema VARCHAR NOT NULL,
+            caption VARCHAR NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            data JSON NOT NULL
+        )""",
+        """CREATE TABLE names (
+            snapshot_id INTEGER NOT NULL,
+            entity_id VARCHAR NOT NULL,
+            name VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            script VARCHAR,
+            lang VARCHAR
+        )""",
+        """CREATE TABLE identifiers (
+            snapshot_id INTEGER NOT NULL,
+            entity_id VARCHAR NOT NULL,
+            scheme VARCHAR NOT NULL,
+            value VARCHAR NOT NULL,
+            raw VARCHAR,
+            valid BOOLEAN,
+            country VARCHAR,
+            note VARCHAR
+        )""",
+        """CREATE TABLE addresses (
+            snapshot_id INTEGER NOT NULL,
+            entity_id VARCHAR NOT NULL,
+            "full" VARCHAR NOT NULL,
+            street VARCHAR,
+            city VARCHAR,
+            postal_code VARCHAR,
+            region VARCHAR,
+            country VARCHAR
+        )""",
+        """CREATE TABLE countries (
+            snapshot_id INTEGER NOT NULL,
+            entity_id VARCHAR NOT NULL,
+            code VARCHAR NOT NULL,
+            role VARCHAR NOT NULL
+        )""",
+        """CREATE TABLE sanctions (
+            snapshot_id INTEGER NOT NULL,
+            entity_id VARCHAR NOT NULL,
+            authority VARCHAR NOT NULL,
+            program VARCHAR,
+            list_name VARCHAR,
+            listing_date VARCHAR,
+            end_date VARCHAR,
+            reason VARCHAR,
+            source_url VARCHAR
+        )""",
+        """CREATE TABLE load_issues (
+            snapshot_id INTEGER NOT NULL,
+            severity VARCHAR NOT NULL,
+            file VARCHAR NOT NULL,
+            line INTEGER,
+            element VARCHAR,
+            field VARCHAR,
+            message VARCHAR NOT NULL,
+            value VARCHAR
+        )""",
+        """CREATE TABLE load_leftovers (
+            snapshot_id INTEGER NOT NULL,
+            field VARCHAR NOT NULL,
+            count INTEGER NOT NULL
+        )""",
+        """CREATE TABLE fetch_state (
+            source VARCHAR NOT NULL,
+            url VARCHAR NOT NULL,
+            etag VARCHAR,
+            last_modified VARCHAR,
+            sha256 VARCHAR,
+            bytes BIGINT,
+            path VARCHAR,
+            fetched_at TIMESTAMP NOT NULL
+        )""",
+    ]),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+# Tables whose rows belong to one snapshot, in the order a load writes them.
+SNAPSHOT_TABLES = ("entities", "names", "identifiers", "addresses", "countries", "sanctions",
+                   "load_issues", "load_leftovers")
