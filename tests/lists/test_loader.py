@@ -91,7 +91,7 @@ def test_parse_error_mid_file_writes_nothing(tmp_path: Path,
 def test_unrecognised_file(tmp_path: Path) -> None:
     junk = tmp_path / "junk.bin"
     junk.write_bytes(b"\x00\x01 not a list at all")
-    with Workspace(tmp_path / "ws.duckdb") as ws, pytest.raises(FormatError, match="junk.bin"):
+    with Workspace(tmp_path / "ws.duckdb") as ws, pytest.raises(FormatError, match=r"junk\.bin"):
         load_list(ws, junk)
 
 

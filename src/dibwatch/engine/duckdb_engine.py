@@ -101,9 +101,6 @@ def _quote(path: str) -> str:
 
 
 def _arrow_table(result: Any) -> pa.Table:
-    if hasattr(result, "to_arrow_table"):
-        table = result.to_arrow_table()
-    else:
-        table = result.arrow()
+    table = result.to_arrow_table() if hasattr(result, "to_arrow_table") else result.arrow()
     assert isinstance(table, pa.Table)
     return table

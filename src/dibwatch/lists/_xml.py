@@ -31,15 +31,11 @@ def _check_prolog(data: bytes, file: str) -> None:
         raise ParseError("NUL bytes in XML", Location(file, 1))
 
 
-def _parser_kwargs() -> dict[str, bool]:
-    return {"resolve_entities": False, "no_network": True, "load_dtd": False,
-            "huge_tree": True, "remove_comments": True}
-
-
 def parse_xml(data: bytes, file: str) -> etree._Element:
     """The whole document's root element (for small files)."""
     _check_prolog(data, file)
-    parser = etree.XMLParser(**_parser_kwargs())
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=True, remove_comments=True)
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
@@ -50,7 +46,9 @@ def iter_elements(data: bytes, file: str, tags: tuple[str, ...]) -> Iterator[etr
     """Stream elements whose local name is in ``tags`` (namespace-agnostic); each element is
     cleared after the caller is done with it, so memory stays flat on large files."""
     _check_prolog(data, file)
-    context = etree.iterparse(io.BytesIO(data), events=("end",), **_parser_kwargs())
+    context = etree.iterparse(io.BytesIO(data), events=("end",), resolve_entities=False,
+                              no_network=True, load_dtd=False, huge_tree=True,
+                              remove_comments=True)
     try:
         for _, elem in context:
             if etree.QName(elem).localname in tags:

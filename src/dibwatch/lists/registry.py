@@ -67,7 +67,9 @@ SOURCES: dict[str, SourceSpec] = {s.name: s for s in (
     SourceSpec("eu_journal", "EU regulation annexes (Reg. 833/2014, 269/2014, 765/2006, "
                "2024/2642) as parsed from EUR-Lex by OpenSanctions", "EU", "eu_journal_csv",
                "EU texts (c) European Union; parse MIT", "with each amending act",
-               note="no official machine-readable URL: load the CSV files by path"),
+               note="no official machine-readable URL: load the CSV files by path; each "
+               "regulation loads as its own source (eu_833_2014, eu_269_2014, eu_765_2006, "
+               "eu_2024_2642)"),
     SourceSpec("gb_fcdo", "UK Sanctions List (FCDO)", "UK FCDO", "uk_xml",
                "Open Government Licence v3.0", "as designated",
                (Download("https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml",

@@ -36,6 +36,14 @@ from dibwatch.model import (
 )
 
 SOURCE = "eu_journal"
+# Each regulation is its own list with its own history, so each gets its own source: a new
+# version of 833/2014 is diffed against the previous 833/2014, never against 269/2014.
+CELEX_SOURCES = {
+    "32014R0833": "eu_833_2014",
+    "32014R0269": "eu_269_2014",
+    "32006R0765": "eu_765_2006",
+    "32024R2642": "eu_2024_2642",
+}
 AUTHORITY = "EU"
 REQUIRED = ("celex", "recordId", "programKey", "annex", "measure", "startDate", "schema", "name")
 _CELEX = re.compile(r"^3(?P<year>\d{4})R(?P<num>\d{4})$")
@@ -150,14 +158,19 @@ class _Id:
 class EUJournalParser(ListParser):
     format = "eu_journal_csv"
     version = "1"
-    sources = (SOURCE,)
+    sources = (SOURCE, *CELEX_SOURCES.values())
 
     @classmethod
     def sniff(cls, path: Path) -> str | None:
         head = read_head(path, 4096).lstrip(b"\xef\xbb\xbf")
         first = head.split(b"\n", 1)[0].decode("utf-8", "replace").strip()
         cols = [c.strip() for c in first.split(",")]
-        return SOURCE if cols[:4] == ["celex", "recordId", "programKey", "annex"] else None
+        if cols[:4] != ["celex", "recordId", "programKey", "annex"]:
+            return None
+        lines = head.split(b"\n", 2)
+        celex = lines[1].split(b",", 1)[0].strip(b'" \r').decode("ascii", "replace") \
+            if len(lines) > 1 else ""
+        return CELEX_SOURCES.get(celex, SOURCE)
 
     def parse(self) -> Iterator[Entity]:
         file = str(self.path)
@@ -179,6 +192,7 @@ class EUJournalParser(ListParser):
 
 class _EURow:
     def __init__(self, parser: EUJournalParser, rec: Record, line: int) -> None:
+        self.parser = parser
         self.report = parser.report
         self.file = str(parser.path)
         self.rec = rec
@@ -200,7 +214,8 @@ class _EURow:
         schema, schema_note = _schemata().get(raw_schema, ("LegalEntity", ""))
         if raw_schema not in _schemata():
             self._warn("unknown schema; loaded as LegalEntity", "schema", raw_schema)
-        entity = Entity(id=make_id(SOURCE, source_id), schema=schema, source=SOURCE,
+        entity = Entity(id=make_id(SOURCE, source_id), schema=schema,
+                        source=self.parser.source,
                         source_id=source_id)
         entity.provenance.append(Provenance(self.file, self.line))
         if schema_note:
