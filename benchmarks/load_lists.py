@@ -19,9 +19,9 @@ from rich.console import Console
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.lists.test_all_sources import REAL_INPUTS  # noqa: E402
+from tests.lists.test_all_sources import REAL_INPUTS
 
-from dibwatch.testing import shared_data_dir  # noqa: E402
+from dibwatch.testing import shared_data_dir
 
 CHILD = """
 import json, resource, sys, time

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from dibwatch.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
-runner = CliRunner()
+runner = CliRunner(env={"COLUMNS": "200"})  # rich tables fold in narrow terminals
 
 COMMANDS = [["lists", "load"], ["lists", "status"], ["lists", "diff"], ["lists", "export"],
             ["lists", "show"], ["lists", "fetch"], ["lists", "sources"], ["demo"]]

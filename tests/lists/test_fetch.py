@@ -32,7 +32,7 @@ class _Server:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 outer.requests.append((self.path, dict(self.headers)))
                 if outer.fail_next.get(self.path, 0) > 0:
                     outer.fail_next[self.path] -= 1
@@ -121,7 +121,7 @@ def test_offline_is_a_clear_error(tmp_path: Path) -> None:
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    spec = SourceSpec("us_bis_dpl", "DPL", "US BIS", "dpl_tsv", "pd", "daily",
+    spec = SourceSpec("us_bis_dpl", "DPL", "US BIS", "bis_dpl", "pd", "daily",
                       (Download(f"http://127.0.0.1:{port}/dpl.txt", "dpl.txt"),))
     with Workspace(tmp_path / "ws.duckdb") as ws, pytest.raises(FetchError, match="offline"):
         fetch_source(ws.engine, spec, tmp_path / "dl", retries=1, backoff=0.01)

@@ -75,7 +75,7 @@ def test_parse_error_mid_file_writes_nothing(tmp_path: Path,
     good = write_csl(tmp_path / "good.csv", 50)
     bad = write_csl(tmp_path / "bad.csv", 1000, start=100)
     text = bad.read_text(encoding="utf-8").splitlines(keepends=True)
-    text[700] = text[700].replace('"', "", 1)  # break one record's quoting
+    text[700] = text[700].rstrip("\r\n") + ',"stray","fields"\r\n'  # a broken record
     bad.write_text("".join(text), encoding="utf-8")
     with Workspace(tmp_path / "ws.duckdb") as ws:
         load_list(ws, good, source="test_list")

@@ -56,7 +56,8 @@ def _read_zip(path: Path, member: str | None) -> bytes:
                               Location(name))
         info = infos[0]
         if info.file_size > MAX_UNCOMPRESSED:
-            raise UnsafeInputError("zip member larger than 2 GiB", Location(name, element=info.filename))
+            raise UnsafeInputError("zip member larger than 2 GiB",
+                                   Location(name, element=info.filename))
         with zf.open(info) as fh:
             data = fh.read(MAX_UNCOMPRESSED + 1)
         if len(data) > MAX_UNCOMPRESSED:
@@ -89,7 +90,7 @@ def decode(data: bytes, file: str, report: LoadReport | None = None,
                 Location(file, line)) from exc
         text = data.decode(fallback, errors="replace")
         if report is not None:
-            report.warn(f"file is not UTF-8; decoded as {fallback}", line=line)
+            report.warn(f"file is not UTF-8; decoded as {fallback}", line=line, file=file)
         return text
 
 

@@ -64,8 +64,9 @@ def export(engine: Engine, snapshot_ids: list[int], output: Path, fmt: str) -> i
         return int(engine.scalar(
             f"SELECT count(*) FROM entities WHERE snapshot_id IN ({marks})", snapshot_ids))
     if fmt == "ftm":
-        from dibwatch.model.ftm import entity_to_ftm  # noqa: PLC0415
         import json
+
+        from dibwatch.model.ftm import entity_to_ftm
 
         count = 0
         tmp = output.with_name(output.name + ".part")

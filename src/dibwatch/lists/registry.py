@@ -52,7 +52,7 @@ SOURCES: dict[str, SourceSpec] = {s.name: s for s in (
                "UVL, DPL", "US Commerce / State / Treasury", "csl_csv", _US_PD, "daily",
                (Download("https://data.trade.gov/downloadable_consolidated_screening_list/v1/"
                          "consolidated.csv", "consolidated.csv"),)),
-    SourceSpec("us_bis_dpl", "BIS Denied Persons List", "US BIS", "dpl_tsv", _US_PD,
+    SourceSpec("us_bis_dpl", "BIS Denied Persons List", "US BIS", "bis_dpl", _US_PD,
                "as orders are issued",
                (Download("https://www.bis.doc.gov/dpl/dpl.txt", "dpl.txt"),)),
     SourceSpec("un_sc", "UN Security Council Consolidated List", "UN Security Council",
@@ -70,7 +70,7 @@ SOURCES: dict[str, SourceSpec] = {s.name: s for s in (
                note="no official machine-readable URL: load the CSV files by path; each "
                "regulation loads as its own source (eu_833_2014, eu_269_2014, eu_765_2006, "
                "eu_2024_2642)"),
-    SourceSpec("gb_fcdo", "UK Sanctions List (FCDO)", "UK FCDO", "uk_xml",
+    SourceSpec("gb_fcdo", "UK Sanctions List (FCDO)", "UK FCDO", "uk_fcdo_xml",
                "Open Government Licence v3.0", "as designated",
                (Download("https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml",
                          "UK-Sanctions-List.xml"),)),

@@ -153,22 +153,36 @@ class ListDiff:
     unchanged: int
 
 
+def _label(*parts: Any) -> str:
+    return " / ".join(str(p) for p in parts if p)
+
+
 def _facets(data: dict[str, Any]) -> dict[str, set[str]]:
-    """An entity's content as comparable, readable facets: field -> set of display values."""
+    """An entity's content as comparable, readable facets: field -> set of display values.
+
+    Every stored field is covered, so two records differ exactly when a facet differs;
+    ordering alone is not a change."""
     out: dict[str, set[str]] = {"schema": {data["schema"]}}
     for n in data.get("names", []):
-        out.setdefault("names", set()).add(f"{n['value']} ({n['kind']})")
+        out.setdefault("names", set()).add(f"{n['value']} ({n['kind']})"
+                                           + (f" [{n['lang']}]" if n.get("lang") else ""))
     for i in data.get("identifiers", []):
-        valid = {True: "", False: " (invalid)", None: ""}[i.get("valid")]
-        out.setdefault("identifiers", set()).add(f"{i['scheme']}:{i['value']}{valid}")
+        valid = " (invalid)" if i.get("valid") is False else ""
+        out.setdefault("identifiers", set()).add(
+            _label(f"{i['scheme']}:{i['value']}{valid}", i.get("country"), i.get("note")))
     for a in data.get("addresses", []):
-        out.setdefault("addresses", set()).add(a["full"])
+        out.setdefault("addresses", set()).add(
+            _label(a["full"], *(a.get(k) for k in ("street", "city", "postal_code", "region",
+                                                   "country"))))
     for c in data.get("countries", []):
         out.setdefault("countries", set()).add(f"{c['role']}:{c['code']}")
     for s in data.get("sanctions", []):
-        label = " / ".join(x for x in (s.get("authority"), s.get("list_name"), s.get("program"),
-                                        s.get("listing_date")) if x)
-        out.setdefault("sanctions", set()).add(label)
+        extra = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(s.get("extra", {}).items()))
+        out.setdefault("sanctions", set()).add(_label(
+            s.get("authority"), s.get("list_name"), s.get("program"),
+            s.get("listing_date") and f"since {s['listing_date']}",
+            s.get("end_date") and f"until {s['end_date']}", s.get("reason"),
+            s.get("source_url"), extra))
     for key in ("birth_dates", "birth_places", "incorporation_dates", "websites", "emails",
                 "phones", "notes"):
         if data.get(key):
@@ -202,6 +216,9 @@ def diff_snapshots(engine: Engine, old_id: int, new_id: int) -> ListDiff:
     changed = []
     for entity_id, caption, old_data, new_data in pairs:
         a, b = _facets(json.loads(old_data)), _facets(json.loads(new_data))
+        if a == b:  # only the order of values moved
+            unchanged += 1
+            continue
         change = EntityChange(str(entity_id), str(caption))
         for key in sorted(set(a) | set(b)):
             plus = sorted(b.get(key, set()) - a.get(key, set()))

@@ -28,10 +28,11 @@ Mapping (export and import are inverse for FtM-imported entities):
   ``extra``) with id ``ftm_id`` or a stable hash.
 
 Export never emits a value FtM would reject for the property's type where this can be decided
-without the library (unknown property for the schema, stub property, malformed date, unknown
+without the library (unknown property for the schema, stub property, non-ISO date, unknown
 country/topic/gender/language code, failed identifier checksum, empty value): such values are
 left out and recorded as :class:`DroppedValue` in the optional ``dropped`` list, in export
-order. E-mail, phone and URL values are passed through as they are (FtM normalises them and
+order. A date followed by a time zone (``2015-04-07-04:00``) is cut to the date, as FtM
+does. E-mail, phone and URL values are passed through as they are (FtM normalises them and
 drops what it cannot parse).
 
 Entity ids that FtM would not accept as references (``us_ofac_sdn-123`` has an underscore) are
@@ -93,8 +94,11 @@ LIST_PROPS: dict[str, str] = {
 }
 
 _ID_FALLBACK_PROPS = ("registrationNumber", "idNumber")
+# FtM (prefixdate) accepts the years 1000-2999 only
 _DATE = re.compile(
-    r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T\d{2}(:\d{2}(:\d{2})?)?)?)?)?$")
+    r"^[12]\d{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T\d{2}(:\d{2}(:\d{2})?)?)?)?)?$")
+
+_DATE_PREFIX = re.compile(r"^([12]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))[^\d]")
 
 
 # --- the FtM model table ------------------------------------------------------------------
@@ -212,7 +216,7 @@ def _format_value(fmt: str, value: str) -> str | None:
         return None
     scheme = SCHEMES[scheme_name]
     clean = scheme.clean(value)
-    if not scheme.validate(clean):
+    if not (scheme.validate(clean) or (fmt == "imo" and _imo_company_number(clean))):
         return None
     if fmt == "ogrn" and len(clean) == 15:
         # rigour takes the mod-13 remainder as the check digit (10 -> 0); 11 and 12 fail.
@@ -221,7 +225,18 @@ def _format_value(fmt: str, value: str) -> str | None:
             return None
     if fmt == "uscc" and not clean[:8].isdigit():  # python-stdnum wants 8 leading digits
         return None
+    if fmt == "imo" and not clean.strip("0"):  # rigour rejects IMO0000000
+        return None
     return f"IMO{clean}" if fmt == "imo" else clean
+
+
+def _imo_company_number(value: str) -> bool:
+    """IMO company (owner/manager) numbers: 7 digits, weights 8 6 4 2 9 7, mod 11. dibwatch's
+    IMO scheme checks ship numbers only; FtM's imoNumber accepts both."""
+    if len(value) != 7 or not value.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(value, (8, 6, 4, 2, 9, 7), strict=False))
+    return (11 - total % 11) % 10 == int(value[6])
 
 
 class _PropertyWriter:
@@ -248,6 +263,13 @@ class _PropertyWriter:
         if ptype is None:
             self.drop(prop, value, f"{self.schema} has no property {prop!r}")
             return
+        if ptype == "date" and not _DATE.match(value.strip()):
+            # "2015-04-07-04:00" (a time zone after the date): FtM keeps the date; so do we
+            prefix = _DATE_PREFIX.match(value.strip())
+            if prefix is None:
+                self.drop(prop, value, "not an ISO date")
+                return
+            value = prefix.group(1)
         problem = self._type_problem(ptype, value)
         if problem:
             self.drop(prop, value, problem)
@@ -258,14 +280,13 @@ class _PropertyWriter:
 
     def _type_problem(self, ptype: str, value: str) -> str | None:
         kind, _, fmt = ptype.partition(":")
-        if kind == "date" and not _DATE.match(value.strip()):
-            return "not an ISO date"
         if kind in self.model.vocabularies:
             vocabulary = self.model.vocabularies[kind]
             if value not in vocabulary and value.strip().lower() not in vocabulary:
                 return f"unknown {kind} code"
         if kind == "entity" and not self.model.entity_id.match(value):
             return "not an FtM entity id"
+        # values of formats dibwatch cannot check (uei, npi, …) come from FtM: trusted
         if kind == "identifier" and fmt and fmt in _FORMAT_SCHEMES:
             return None if _format_value(fmt, value) else f"fails the {fmt} check"
         return None
@@ -457,7 +478,8 @@ def entity_from_ftm(entity_id: str, schema: str, properties: dict[str, list[str]
                     warn: Warn | None = None) -> Entity:
     """An Entity from one FtM entity's (validated) parts.
 
-    Properties the schema lacks are kept in ``extra`` and reported through ``warn``.
+    Properties the schema lacks are kept in ``extra`` (not in typed fields) and reported
+    through ``warn``; an export leaves them out again.
     """
     model = ftm_model()
     entity = Entity(id=entity_id, schema=schema, source=source, source_id=entity_id)
@@ -466,9 +488,10 @@ def entity_from_ftm(entity_id: str, schema: str, properties: dict[str, list[str]
         values = _dedup(raw_values)
         if not values:
             continue
-        if model.prop_type(schema, prop) is None and warn is not None:
-            warn(f"property not in FtM schema {schema}; kept in extra", prop, values[0])
-        if party and _take_typed(entity, prop, values):
+        if model.prop_type(schema, prop) is None:
+            if warn is not None:
+                warn(f"property not in FtM schema {schema}; kept in extra", prop, values[0])
+        elif party and _take_typed(entity, prop, values):
             continue
         entity.extra[prop] = values
     if top:

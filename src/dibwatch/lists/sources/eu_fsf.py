@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -215,9 +215,8 @@ class _Mapper:
         entity = Entity(id=make_id(self.source, source_id), schema=self._schema(rec),
                         source=self.source, source_id=source_id)
         entity.provenance.append(subject.provenance)
+        # The remark is the EU's statement of reasons: it becomes the sanction's reason.
         remark = rec.pop("remark")
-        if remark:
-            entity.notes.append(remark)
         for part in subject.parts["nameAlias"]:
             self._name(entity, part.record)
         for part in subject.parts["citizenship"]:
@@ -413,6 +412,8 @@ class _Mapper:
             if not cleaned:
                 continue
             ident = make_identifier(refined, cleaned, country=country, note=note)
+            if value != cleaned:
+                ident = replace(ident, raw=value)
             if ident not in entity.identifiers:
                 entity.identifiers.append(ident)
         if not number and not latin:

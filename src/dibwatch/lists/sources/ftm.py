@@ -78,7 +78,7 @@ class FtmJsonParser(ListParser):
         lines = text.split("\n")
         hosts: set[str] = set()
         sanctions: list[FtmLine] = []
-        for record in self._records(lines):
+        for record in self._records(lines, first_pass=True):
             if record.schema == "Sanction":
                 sanctions.append(record)
             elif record.id in hosts:
@@ -88,7 +88,7 @@ class FtmJsonParser(ListParser):
                 hosts.add(record.id)
         folded = self._fold(sanctions, hosts)
         emitted: set[str] = set()
-        for record in self._records(lines):
+        for record in self._records(lines, first_pass=False):
             if record.schema == "Sanction" or record.id in emitted:
                 continue
             emitted.add(record.id)
@@ -107,15 +107,16 @@ class FtmJsonParser(ListParser):
 
     # --- lines -------------------------------------------------------------------------
 
-    def _records(self, lines: list[str]) -> Iterator[FtmLine]:
+    def _records(self, lines: list[str], *, first_pass: bool) -> Iterator[FtmLine]:
+        """Validated lines; leftovers are reported in the first pass only."""
         for number, raw in enumerate(lines, start=1):
             if raw.strip():
-                yield self._record(number, raw)
+                yield self._record(number, raw, report_leftovers=first_pass)
 
     def _location(self, line: int, field: str | None = None) -> Location:
         return Location(str(self.path), line, field=field)
 
-    def _record(self, line: int, raw: str) -> FtmLine:
+    def _record(self, line: int, raw: str, *, report_leftovers: bool) -> FtmLine:
         try:
             data = json.loads(raw)
         except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
@@ -133,7 +134,7 @@ class FtmJsonParser(ListParser):
             raise ParseError(f"unknown FtM schema: {schema!r}", self._location(line, "schema"))
         properties = self._properties(line, data.pop("properties", {}))
         top = self._top_level(line, {k: data.pop(k) for k in TOP_LEVEL_FIELDS if k in data})
-        for key, value in data.items():
+        for key, value in data.items() if report_leftovers else ():
             self.report.leftover(key, json.dumps(value, ensure_ascii=False), line=line)
         return FtmLine(line, entity_id, schema, properties, top)
 

@@ -22,6 +22,7 @@ from dibwatch.errors import FormatError, Location, ParseError
 from dibwatch.lists._io import csv_rows, decode, read_bytes
 from dibwatch.lists._record import Record
 from dibwatch.lists.base import ListParser, make_id, read_head
+from dibwatch.lists.report import LoadReport
 from dibwatch.lists.sources.ofac_remarks import (
     Remarks,
     parse_remarks,
@@ -51,8 +52,8 @@ COMMENT_FIELDS = ("ent_num", "Remarks_Extended")
 
 _ALIAS_KINDS = {"aka": NameKind.ALIAS, "fka": NameKind.PREVIOUS, "nka": NameKind.ALIAS}
 _ENT_NUM = re.compile(r"^\d{1,10}$")
-# First line of an OFAC legacy file: a number, then a quoted field or -0-.
-_SNIFF = re.compile(rb"^\s*\d+,(\"|-0-)")
+# First line of an OFAC legacy file: ent_num, then a quoted field, -0- or (add/alt) a number.
+_SNIFF = re.compile(rb"^\s*\d+,(\"|-0-|\d+,)")
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,12 @@ class OfacCsvParser(ListParser):
     def sniff(cls, path: Path) -> str | None:
         try:
             if path.is_dir():
-                for file_set in (CONS_SET, SDN_SET):
-                    for name in file_set.names:
+                # Primary files decide first, so a folder holding both sets reads as SDN; a set
+                # without its primary file is still recognised, for parse() to name what lacks.
+                for file_set, names in ((SDN_SET, (SDN_SET.primary,)),
+                                        (CONS_SET, (CONS_SET.primary,)),
+                                        (SDN_SET, SDN_SET.names), (CONS_SET, CONS_SET.names)):
+                    for name in names:
                         member = _find(path, name)
                         if member is not None and _SNIFF.match(read_head(member, 512)):
                             return file_set.source
@@ -175,7 +180,7 @@ class OfacCsvParser(ListParser):
         if path is None:
             return
         file = str(path)
-        text = decode(read_bytes(path), file, self.report, fallback="cp1252")
+        text = self._decode(read_bytes(path), file)
         for line, row in csv_rows(text, file):
             # OFAC pads "-0- " fields with a space; a trailing empty field is harmless.
             if len(row) == len(fields) + 1 and not row[-1].strip():
@@ -189,6 +194,15 @@ class OfacCsvParser(ListParser):
                 raise ParseError(f"ent_num is not a number: {ent_num!r}",
                                  Location(file, line, field="ent_num"))
             yield line, ent_num, record
+
+    def _decode(self, data: bytes, file: str) -> str:
+        # OFAC publishes the legacy files in a Windows code page; decode() records its fallback
+        # warning against the report's file, so it is re-issued here naming the actual file.
+        local = LoadReport(file)
+        text = decode(data, file, local, fallback="cp1252")
+        for issue in local.issues:
+            self.report.warn(issue.message, line=issue.location.line, file=file)
+        return text
 
     def _group(self, name: str, fields: tuple[str, ...],
                known: set[str]) -> dict[str, list[Record]]:
@@ -339,9 +353,10 @@ class OfacCsvParser(ListParser):
         if self.file_set is CONS_SET:
             cons_lists = _lookups()[1]
             list_name = next((cons_lists[p] for p in programs if p in cons_lists), CONS_LIST)
-        extra = {prop: list(values) for prop, values in remarks.sanction_extra.items()}
+        # The legacy format does not say which program a remark belongs to: all get them.
         return [Sanction(authority=AUTHORITY, program=p, list_name=list_name,
-                         extra=extra) for p in programs]
+                         extra={k: list(v) for k, v in remarks.sanction_extra.items()})
+                for p in programs]
 
     def _add_address(self, entity: Entity, record: Record) -> None:
         record.ignore("Add_num")  # OFAC's row number for the address; no meaning of its own

@@ -30,13 +30,15 @@ _MON_YEAR = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 _APPROX = re.compile(r"^(circa|approximately|about|approx\.?|ca\.)\s+", re.IGNORECASE)
-_RANGE = re.compile(r"\s+(?:to|-)\s+")
+_RANGE = re.compile(r"\s+(?:to|-)\s+|(?<=\d{4})-(?=\d{4}$)")
 _ALT = re.compile(r"^alt\.\s*", re.IGNORECASE)
 _PAREN = re.compile(r"\(([^()]*)\)")
 # Words that start the tail of an identifier ("issued 2005", "expires 2020", "issued by …").
 _TAIL = re.compile(r"\s+(?=(?:issued|expires|expiring|valid|registered|by)\b)", re.IGNORECASE)
 _KEY_STOP = re.compile(r"[\d:'\"(#]|\s-\s")
 _QUOTES = "'\"‘’“”"
+_ALIAS_START = re.compile(r"\s*(?:alt\.\s*)?[afn]\.k\.a\.\s*['‘’]", re.IGNORECASE)
+_ALIAS_END = re.compile(r"['‘’]\s*(?=;|\.?\s*$)")
 
 
 @dataclass(frozen=True)
@@ -114,37 +116,42 @@ def _table(name: str) -> list[dict[str, str]]:
 
 
 def split_segments(text: str) -> list[str]:
-    """Split on ';' outside quotes and parentheses.
+    """Split on ';' outside quoted aliases and parentheses.
 
-    Apostrophes are everywhere in names (AL QA'IDA, Sana'a), so a quote opens only after a
-    space or '(' and closes only before a non-letter. If quotes or parentheses do not balance,
-    the text is split on every ';' instead, so one stray mark cannot swallow the rest.
+    Apostrophes are everywhere in names (AL QA'IDA, POB 'Aniza), so quotes are only honoured
+    around an alias: from "a.k.a. '" to the quote that ends the segment ("';" or the end), so
+    "a.k.a. 'A; B'" stays whole. If parentheses do not balance, the text is split on every ';'
+    instead, so one stray mark cannot swallow the rest.
     """
     parts: list[str] = []
     depth = 0
-    quoted = False
     start = 0
-    for i, ch in enumerate(text):
-        prev = text[i - 1] if i else " "
-        nxt = text[i + 1] if i + 1 < len(text) else " "
-        if ch in _QUOTES:
-            if not quoted and (prev.isspace() or prev in "(["):
-                quoted = True
-            elif quoted and not nxt.isalnum():
-                quoted = False
-        elif quoted:
-            continue
-        elif ch == "(":
+    i = _skip_alias(text, 0)
+    while i < len(text):
+        ch = text[i]
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth = max(depth - 1, 0)
         elif ch == ";" and depth == 0:
             parts.append(text[start:i])
             start = i + 1
+            i = _skip_alias(text, start)
+            continue
+        i += 1
     parts.append(text[start:])
-    if quoted or depth:
+    if depth:
         parts = text.split(";")
     return [p.strip() for p in parts if p.strip()]
+
+
+def _skip_alias(text: str, pos: int) -> int:
+    """Where scanning resumes: past a quoted alias that starts at ``pos``, else ``pos``."""
+    start = _ALIAS_START.match(text, pos)
+    if start is None:
+        return pos
+    end = _ALIAS_END.search(text, start.end())
+    return end.start() if end else pos
 
 
 def leftover_key(segment: str) -> str:
@@ -160,6 +167,8 @@ def _strip_terminator(text: str) -> str:
     if not text.endswith("."):
         return text
     last = text.rsplit(None, 1)[-1]
+    if last[-2:-1] in _QUOTES:
+        return text[:-1]  # "a.k.a. 'S.A.'." ends with a quoted alias
     if "." in last[:-1] or last.rstrip(".").upper() in {"LTD", "CO", "INC", "CORP", "JR", "SR"}:
         return text
     return text[:-1]
@@ -236,7 +245,13 @@ def _refine(key: RemarkKey, country: str | None, value: str) -> str:
 
 
 def _unquote(value: str) -> str:
-    return value.strip().strip(_QUOTES).strip()
+    """Drop one pair of enclosing quotes; inner ones belong to the name ('Umar, SUE RC 'KMP')."""
+    value = value.strip()
+    if value[:1] in _QUOTES:
+        value = value[1:]
+    if value[-1:] in _QUOTES:
+        value = value[:-1]
+    return value.strip()
 
 
 def parse_remarks(text: str | None, *, known: frozenset[str] = frozenset()) -> Remarks:
@@ -328,6 +343,8 @@ def _apply(result: Remarks, key: RemarkKey, value: str, segment: str) -> bool:
 
 def _add_identifier(result: Remarks, key: RemarkKey, value: str) -> bool:
     number, country, tail = split_country(value)
+    if number.startswith("(") and number.endswith(")"):
+        number = number[1:-1].strip()  # "International Maritime Organization No. (5777731)"
     if not number:
         return False
     scheme = _refine(key, country, number)

@@ -30,6 +30,7 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -41,8 +42,9 @@ from lxml import etree
 from dibwatch.errors import FormatError, Location, ParseError
 from dibwatch.lists._io import read_bytes
 from dibwatch.lists._record import Record
-from dibwatch.lists._xml import children, iter_elements, local
+from dibwatch.lists._xml import iter_elements
 from dibwatch.lists.base import ListParser, make_id, read_head
+from dibwatch.lists.report import LoadReport
 from dibwatch.model import (
     Address,
     CountryLink,
@@ -197,6 +199,16 @@ def _flatten(elem: etree._Element, skip: tuple[str, ...] = ()) -> dict[str, str 
     return out
 
 
+def local(elem: etree._Element) -> str:
+    """Local name of an element (lxml's QName is slow in this hot loop)."""
+    tag = elem.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def children(elem: etree._Element, name: str) -> list[etree._Element]:
+    return [c for c in elem if local(c) == name]
+
+
 def _text(value: str | bytes) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
@@ -204,6 +216,19 @@ def _text(value: str | bytes) -> str:
 def _line(elem: etree._Element) -> int | None:
     line = getattr(elem, "sourceline", None)  # lxml-stubs type it loosely
     return line if isinstance(line, int) else None
+
+
+def _drop_done_siblings(elem: etree._Element) -> None:
+    """Detach the already cleared elements before ``elem``: clearing alone leaves one empty
+    node per entity in the tree, deleting them keeps memory flat on the full SDN file."""
+    parent = elem.getparent()
+    while parent is not None and elem.getprevious() is not None:
+        del parent[0]
+
+
+def _append_new(target: list[str], value: str) -> None:
+    if value not in target:
+        target.append(value)
 
 
 def _is_true(value: str | None) -> bool:
@@ -230,8 +255,6 @@ def _partial(begin: str, end: str) -> str | None:
 
 
 def _text_date(value: str) -> str | None:
-    from datetime import datetime
-
     for fmt, width in _TEXT_DATE_FORMATS:
         try:
             return datetime.strptime(value.strip(), fmt).date().isoformat()[:width]
@@ -247,7 +270,7 @@ class OfacEnhancedXmlParser(ListParser):
     version = "1"
     sources = ("us_ofac_sdn", "us_ofac_cons")
 
-    def __init__(self, path: Path, source: str, report: Any) -> None:
+    def __init__(self, path: Path, source: str, report: LoadReport) -> None:
         super().__init__(path, source, report)
         self.file = str(path)
         self.refs: dict[str, Ref] = {}
@@ -279,9 +302,12 @@ class OfacEnhancedXmlParser(ListParser):
                 seen_root = True
             name = local(elem)
             if name == "entity":
-                yield self._entity(elem)
+                entity = self._entity(elem)
+                _drop_done_siblings(elem)
+                yield entity
             elif name == "referenceValue":
                 self._reference_value(elem)
+                _drop_done_siblings(elem)
             elif name == "featureType":
                 self._feature_type(elem)
             elif name == "publicationInfo":
@@ -441,7 +467,7 @@ class OfacEnhancedXmlParser(ListParser):
         rec.ignore("identityId")
         ref = self._ref(rec, "entityType", "SDN TYPE")
         if remarks := rec.pop("remarks"):
-            entity.notes.append(remarks)
+            _append_new(entity.notes, remarks)
         entity.add_extra("position", rec.pop("title"))
         rec.finish(self.report)
         return ref.value if ref else None
@@ -519,12 +545,11 @@ class OfacEnhancedXmlParser(ListParser):
                 self.report.warn("name translation without a name", element=element)
                 return
         entity.add_name(full, kind)
-        if entity.schema == Schema.PERSON.value or any(p for p, _ in parts):
-            for prop, value in parts:
-                if prop == "weakAlias":
-                    entity.add_name(value, NameKind.WEAK)
-                elif prop and kind == NameKind.PRIMARY:
-                    entity.add_extra(prop, value)
+        for prop, value in parts:
+            if prop == "weakAlias":
+                entity.add_name(value, NameKind.WEAK)
+            elif prop and kind == NameKind.PRIMARY:  # first/last names of the primary name
+                entity.add_extra(prop, value)
 
     # --- addresses -----------------------------------------------------------------------
 
@@ -624,7 +649,7 @@ class OfacEnhancedXmlParser(ListParser):
             return
         if reliability is not None and reliability.value.lower() == "false":
             # OFAC keeps values it knows to be false (e.g. a fraudulent document) for context.
-            entity.notes.append(f"{ftype.rstrip(' :-')} (known false): {value}")
+            _append_new(entity.notes, f"{ftype.rstrip(' :-')} (known false): {value}")
             return
         if rule is None:
             self.report.leftover(f"feature:{ftype}", value or " to ".join(dates),
@@ -632,7 +657,7 @@ class OfacEnhancedXmlParser(ListParser):
             return
         self._apply_feature(entity, rule, ftype, value, dates, ref, rec, element)
         if comments:
-            entity.notes.append(f"{ftype.rstrip(' :-')} {value}: {comments}")
+            _append_new(entity.notes, f"{ftype.rstrip(' :-')} {value}: {comments}")
 
     def _apply_feature(self, entity: Entity, rule: FeatureRule, ftype: str,
                        value: str | None, dates: list[str], ref: Ref | None, rec: Record,
@@ -644,18 +669,17 @@ class OfacEnhancedXmlParser(ListParser):
         elif action == "incorporation_date":
             self._add_dates(entity.incorporation_dates, dates, value, element, ftype)
         elif action == "birth_place" and value:
-            if value not in entity.birth_places:
-                entity.birth_places.append(value)
+            _append_new(entity.birth_places, value)
         elif action == "country":
             code = self._country(ref or (Ref("COUNTRY", value) if value else None), rec, ftype)
             if code:
                 self._add_country(entity, code, arg)
         elif action == "website" and value:
-            entity.websites.append(value)
+            _append_new(entity.websites, value)
         elif action == "email" and value:
-            entity.emails.append(value)
+            _append_new(entity.emails, value)
         elif action == "phone" and value:
-            entity.phones.append(value)
+            _append_new(entity.phones, value)
         elif action == "extra":
             entity.add_extra(arg, shown)
         elif action == "name":
@@ -667,7 +691,7 @@ class OfacEnhancedXmlParser(ListParser):
             entity.identifiers.append(
                 make_identifier(scheme, value, note=ftype, prop=prop or None))
         elif action == "note":
-            entity.notes.append(f"{ftype.rstrip(' :-')}: {shown}")
+            _append_new(entity.notes, f"{ftype.rstrip(' :-')}: {shown}")
         else:
             self.report.leftover(f"feature:{ftype}", shown, element=element)
 
@@ -773,7 +797,7 @@ class OfacEnhancedXmlParser(ListParser):
             text += f" (OFAC entity {other_id})"
         if quality:
             text += f" [{quality.value.rstrip(':')}]"
-        entity.notes.append(text)
+        _append_new(entity.notes, text)
 
     def _sanctions(self, entity: Entity, groups: dict[str, list[etree._Element]],
                    where: str) -> None:

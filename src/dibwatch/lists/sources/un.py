@@ -149,7 +149,8 @@ class _UNEntry:
         else:
             reference = rec.pop("REFERENCE_NUMBER")
         schema = Schema.PERSON if self.is_person else Schema.ORGANIZATION
-        entity = Entity(id=make_id(SOURCE, data_id), schema=schema, source=SOURCE,
+        source = self.parser.source
+        entity = Entity(id=make_id(source, data_id), schema=schema, source=source,
                         source_id=data_id)
         entity.provenance.append(Provenance(self.file, self.line, self.element))
         parts = [p for p in (rec.pop(n) for n in NAME_PARTS) if p]

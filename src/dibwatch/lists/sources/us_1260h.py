@@ -64,8 +64,8 @@ class DoD1260HParser(ListParser):
         source_id = slug(clean) or f"line{line}"
         entity = entities.get(source_id)
         if entity is None:
-            entity = Entity(id=make_id(SOURCE, source_id), schema=Schema.COMPANY.value,
-                            source=SOURCE, source_id=source_id)
+            entity = Entity(id=make_id(self.source, source_id), schema=Schema.COMPANY.value,
+                            source=self.source, source_id=source_id)
             entity.countries.append(CountryLink("cn", "country"))
             entity.add_name(clean)
             entities[source_id] = entity

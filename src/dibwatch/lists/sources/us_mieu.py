@@ -73,7 +73,7 @@ class MIEUParser(ListParser):
         if schema != kind:
             self.report.warn("unknown Type; loaded as LegalEntity", line=line,
                              field_name="Type", value=kind)
-        entity = Entity(id=make_id(SOURCE, source_id), schema=schema, source=SOURCE,
+        entity = Entity(id=make_id(self.source, source_id), schema=schema, source=self.source,
                         source_id=source_id)
         entity.provenance.append(Provenance(str(self.path), line))
         entity.add_name(name)
