@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from dibwatch.cli import demo, lists
+from dibwatch.cli import demo, lists, screen
 from dibwatch.cli._common import console, err_console
 from dibwatch.errors import DibwatchError
 
@@ -20,6 +20,7 @@ app = typer.Typer(
 )
 app.add_typer(lists.app, name="lists")
 app.command("demo")(demo.demo)
+app.command("screen")(screen.screen)
 
 
 def main() -> None:

@@ -36,6 +36,10 @@ class Engine(ABC):
         """Append ``data`` (columns named as in ``table``) to ``table``."""
 
     @abstractmethod
+    def registered(self, name: str, data: pa.Table) -> AbstractContextManager[None]:
+        """Make ``data`` queryable as table ``name`` for the duration of the block."""
+
+    @abstractmethod
     def transaction(self) -> AbstractContextManager[None]:
         """All writes inside commit together or not at all."""
 

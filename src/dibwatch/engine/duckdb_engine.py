@@ -62,6 +62,14 @@ class DuckDBEngine(Engine):
             self._con.unregister("_incoming")
 
     @contextlib.contextmanager
+    def registered(self, name: str, data: pa.Table) -> Iterator[None]:
+        self._con.register(name, data)
+        try:
+            yield
+        finally:
+            self._con.unregister(name)
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         if self._in_tx:  # nested: the outer transaction decides
             yield

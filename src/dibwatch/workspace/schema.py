@@ -111,6 +111,83 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     ]),
 ]
 
+MIGRATIONS.append((2, "screening index and proof of screening", [
+    """CREATE TABLE match_index_state (
+        built_at TIMESTAMP NOT NULL,
+        snapshot_ids JSON NOT NULL,
+        algorithm VARCHAR NOT NULL,
+        name_count INTEGER NOT NULL,
+        key_count BIGINT NOT NULL
+    )""",
+    """CREATE TABLE match_entities (
+        entity_id VARCHAR NOT NULL,
+        snapshot_id INTEGER NOT NULL,
+        source VARCHAR NOT NULL,
+        source_id VARCHAR NOT NULL,
+        schema VARCHAR NOT NULL,
+        caption VARCHAR NOT NULL,
+        countries VARCHAR[],
+        identifiers JSON,
+        programs VARCHAR
+    )""",
+    """CREATE TABLE match_names (
+        name_id INTEGER NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        tokens VARCHAR[] NOT NULL,
+        plain VARCHAR[] NOT NULL,
+        legal_forms VARCHAR[] NOT NULL,
+        numbers VARCHAR[] NOT NULL,
+        native VARCHAR,
+        script VARCHAR
+    )""",
+    """CREATE TABLE match_keys (
+        key VARCHAR NOT NULL,
+        name_id INTEGER NOT NULL
+    )""",
+    """CREATE TABLE match_key_idf (
+        key VARCHAR NOT NULL,
+        df INTEGER NOT NULL,
+        idf DOUBLE NOT NULL
+    )""",
+    "CREATE SEQUENCE screening_run_seq START 1",
+    """CREATE TABLE screening_runs (
+        run_id INTEGER NOT NULL,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP,
+        algorithm VARCHAR NOT NULL,
+        algorithm_version VARCHAR NOT NULL,
+        threshold DOUBLE NOT NULL,
+        top_k INTEGER NOT NULL,
+        snapshots JSON NOT NULL,
+        query_count INTEGER NOT NULL,
+        match_count INTEGER NOT NULL,
+        origin VARCHAR
+    )""",
+    """CREATE TABLE screening_queries (
+        run_id INTEGER NOT NULL,
+        query_no INTEGER NOT NULL,
+        name VARCHAR NOT NULL,
+        schema VARCHAR,
+        countries VARCHAR,
+        identifiers VARCHAR,
+        hit_count INTEGER NOT NULL,
+        best_score DOUBLE
+    )""",
+    """CREATE TABLE screening_results (
+        run_id INTEGER NOT NULL,
+        query_no INTEGER NOT NULL,
+        rank INTEGER NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        snapshot_id INTEGER NOT NULL,
+        score DOUBLE NOT NULL,
+        is_match BOOLEAN NOT NULL,
+        matched_name VARCHAR,
+        explanation JSON
+    )""",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 # Tables whose rows belong to one snapshot, in the order a load writes them.

@@ -1,0 +1,86 @@
+"""Name analysis: one name -> the comparable form the matcher works on.
+
+A :class:`NameForm` holds the name's Latin tokens after transliteration, legal-form removal,
+abbreviation expansion and number normalisation, each token folded so that the usual
+romanisations of one name meet (Юрий / Yuriy / Iurii / Jurij). Names written in a syllabic
+script (Han, Hangul, kana) also keep their native characters: in those scripts one character
+is a syllable, so two names that differ by one character are different names, which their
+romanisations would hide.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dibwatch.model.script import detect_script
+from dibwatch.text.fold import fold
+from dibwatch.text.legal_forms import strip_legal_forms
+from dibwatch.text.translit import normalize
+from dibwatch.text.vocab import expand_abbreviation, normalise_numbers
+
+SYLLABIC = frozenset({"Han", "Hangul", "Japanese"})
+PERSON = "Person"
+_NATIVE_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
+
+# Honorifics and name particles that carry no identity in person names.
+_PERSON_NOISE = frozenset({
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "mme", "herr", "frau", "hon",
+    "gen", "general", "col", "colonel", "maj", "major", "capt", "captain", "lt", "sgt",
+    "shaikh", "sheikh", "sheik", "haji", "hajji", "alhaj", "mullah", "maulvi", "mawlawi",
+    "qari", "imam", "emir", "amir",
+})
+
+
+@dataclass(frozen=True)
+class NameForm:
+    original: str
+    script: str | None
+    tokens: tuple[str, ...]  # folded Latin tokens, legal forms removed
+    plain: tuple[str, ...]  # the same tokens before folding, for explanations
+    legal_forms: frozenset[str]
+    numbers: frozenset[str]
+    native: str | None  # syllabic-script names: their characters without spaces
+
+    @property
+    def empty(self) -> bool:
+        return not self.tokens and not self.native
+
+
+def _native(name: str, script: str | None) -> str | None:
+    if script not in SYLLABIC:
+        return None
+    text = unicodedata.normalize("NFKC", name).casefold()
+    # Legal-form words in Han are not part of the name's identity.
+    for word in ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团"):
+        text = text.replace(word, " ")
+    return _NATIVE_DROP.sub("", text) or None
+
+
+@lru_cache(maxsize=200_000)
+def analyse(name: str, schema: str | None = None) -> NameForm:
+    """The comparable form of ``name``; ``schema`` ("Person", "Company", …) tunes the rules."""
+    script = detect_script(name)
+    latin = normalize(name).split()
+    if schema == PERSON:
+        forms: list[str] = []
+        words = [t for t in latin if t not in _PERSON_NOISE] or latin
+    else:
+        words, forms = strip_legal_forms(latin)
+    words = normalise_numbers(words)
+    plain: list[str] = []
+    for word in words:
+        plain.extend(expand_abbreviation(word).split())
+    numbers = frozenset(t for t in plain if t.isdigit())
+    tokens = tuple(fold(t) for t in plain)
+    return NameForm(
+        original=name,
+        script=script,
+        tokens=tokens,
+        plain=tuple(plain),
+        legal_forms=frozenset(forms),
+        numbers=numbers,
+        native=_native(name, script),
+    )

@@ -1,0 +1,257 @@
+"""Screening queries against the index: candidates in the engine, scoring in Python (on every
+core), and a proof-of-screening record of each run."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pyarrow as pa
+
+from dibwatch.errors import NotFoundError
+from dibwatch.match.algorithm import Candidate, CandidateName, DibwatchV1, Match, Query
+from dibwatch.match.index import build_index, idf_function, index_state, is_fresh
+from dibwatch.match.keys import name_keys
+from dibwatch.match.names import NameForm, analyse
+from dibwatch.model.entity import Identifier, NameKind
+from dibwatch.workspace import Workspace
+
+NAME_CANDIDATES = 40  # list names kept per query from the key index
+ENTITY_CANDIDATES = 12  # entities scored per query
+Progress = Callable[[int, int], None]
+
+CANDIDATE_SQL = """
+SELECT q.qno, k.name_id, sum(i.idf) AS s
+FROM _qkeys q
+JOIN match_keys k ON k.key = q.key
+JOIN match_key_idf i ON i.key = q.key
+GROUP BY q.qno, k.name_id
+QUALIFY row_number() OVER (PARTITION BY q.qno ORDER BY s DESC, k.name_id) <= ?
+"""
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    entity_id: str
+    snapshot_id: int
+    source: str
+    source_id: str
+    schema: str
+    caption: str
+    programs: str
+    countries: frozenset[str]
+    identifiers: tuple[Identifier, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    match: Match
+    entity: EntityInfo
+
+
+@dataclass
+class QueryResult:
+    query: Query
+    hits: list[Hit] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def matches(self) -> list[Hit]:
+        return [h for h in self.hits if h.match.is_match]
+
+
+@dataclass
+class ScreeningRun:
+    run_id: int | None
+    started_at: datetime
+    algorithm: str
+    threshold: float
+    snapshots: list[dict[str, Any]]
+    results: list[QueryResult]
+
+
+class Screener:
+    """Holds the index in memory for fast, repeated screening of one workspace."""
+
+    def __init__(self, ws: Workspace, *, algorithm: DibwatchV1 | None = None,
+                 progress: Progress | None = None) -> None:
+        self.ws = ws
+        if not is_fresh(ws.engine):
+            if not ws.engine.scalar("SELECT count(*) FROM snapshots"):
+                raise NotFoundError("no lists loaded: run `dibwatch lists load` first")
+            build_index(ws.engine, progress)
+        state = index_state(ws.engine)
+        assert state is not None
+        self.state = state
+        self.algorithm = algorithm or DibwatchV1(idf=idf_function(ws.engine))
+        self._load()
+
+    def _load(self) -> None:
+        eng = self.ws.engine
+        self.entities: dict[str, EntityInfo] = {}
+        self.by_identifier: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for row in eng.query("SELECT entity_id, snapshot_id, source, source_id, schema, "
+                             "caption, programs, countries, identifiers FROM match_entities"):
+            ids = tuple(Identifier(s, v, valid=ok) for s, v, ok in json.loads(row[8] or "[]"))
+            info = EntityInfo(row[0], int(row[1]), row[2], row[3], row[4], row[5], row[6] or "",
+                              frozenset(row[7] or ()), ids)
+            self.entities[info.entity_id] = info
+            for i in ids:
+                self.by_identifier[(i.scheme, i.value)].append(info.entity_id)
+        self.names: dict[int, tuple[str, CandidateName]] = {}
+        self.entity_names: dict[str, list[CandidateName]] = defaultdict(list)
+        for (name_id, entity_id, name, kind, tokens, plain, forms, numbers, native,
+             script) in eng.query(
+                "SELECT name_id, entity_id, name, kind, tokens, plain, legal_forms, numbers, "
+                "native, script FROM match_names"):
+            form = NameForm(name, script, tuple(tokens), tuple(plain), frozenset(forms),
+                            frozenset(numbers), native)
+            cname = CandidateName(name, NameKind(kind), form)
+            self.names[int(name_id)] = (entity_id, cname)
+            self.entity_names[entity_id].append(cname)
+        self.snapshots = [
+            {"snapshot_id": int(r[0]), "source": r[1], "sha256": r[2], "published_at": r[3]}
+            for r in eng.query("SELECT snapshot_id, source, sha256, published_at FROM snapshots "
+                               "WHERE snapshot_id IN (SELECT unnest(?::INTEGER[])) ORDER BY "
+                               "source", [list(self.state.snapshot_ids)])]
+
+    # -- candidates -----------------------------------------------------------------------
+    def candidate_names(self, queries: Sequence[Query]) -> dict[int, list[int]]:
+        qno: list[int] = []
+        keys: list[str] = []
+        for i, query in enumerate(queries):
+            qkeys: set[str] = set()
+            for name in query.names:
+                if name and name.strip():
+                    qkeys |= name_keys(analyse(name, query.schema))
+            qno.extend([i] * len(qkeys))
+            keys.extend(qkeys)
+        if not keys:
+            return {}
+        eng = self.ws.engine
+        table = pa.table({"qno": pa.array(qno, pa.int32()), "key": pa.array(keys, pa.string())})
+        out: dict[int, list[int]] = defaultdict(list)
+        with eng.registered("_qkeys", table):
+            for batch in eng.iter_batches(CANDIDATE_SQL, [NAME_CANDIDATES]):
+                for q, name_id in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(),
+                                      strict=True):
+                    out[int(q)].append(int(name_id))
+        return out
+
+    def _entities_for(self, query: Query, name_ids: list[int]) -> list[str]:
+        ordered: list[str] = []
+        for i in query.identifiers:
+            if i.valid is not False:
+                ordered.extend(self.by_identifier.get((i.scheme, i.value), []))
+        for name_id in name_ids:
+            entity_id = self.names[name_id][0]
+            if entity_id not in ordered:
+                ordered.append(entity_id)
+        return ordered[:ENTITY_CANDIDATES]
+
+    def score(self, query: Query, name_ids: list[int], top: int) -> QueryResult:
+        result = QueryResult(query)
+        if not any(n.strip() for n in query.names):
+            result.warnings.append("empty name")
+            return result
+        hits: list[Hit] = []
+        for entity_id in self._entities_for(query, name_ids):
+            info = self.entities[entity_id]
+            cand = Candidate(entity_id, info.schema, info.caption,
+                             tuple(self.entity_names[entity_id]), info.countries,
+                             info.identifiers)
+            hits.append(Hit(self.algorithm.compare(query, cand), info))
+        hits.sort(key=lambda h: (-h.match.score, h.entity.entity_id))
+        result.hits = hits[:top]
+        return result
+
+    # -- screening --------------------------------------------------------------------------
+    def screen(self, queries: Sequence[Query], *, top: int = 5, threshold: float | None = None,
+               record: bool = True, origin: str | None = None,
+               progress: Progress | None = None, workers: int | None = None) -> ScreeningRun:
+        started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+        threshold = self.algorithm.threshold if threshold is None else threshold
+        results: list[QueryResult] = []
+        chunk = 2000
+        for start in range(0, len(queries), chunk):
+            part = list(queries[start:start + chunk])
+            cands = self.candidate_names(part)
+            results.extend(self._score_chunk(part, cands, top, workers))
+            if progress is not None:
+                progress(min(start + chunk, len(queries)), len(queries))
+        for r in results:
+            for h in r.hits:
+                if (h.match.score >= threshold) != h.match.is_match:
+                    object.__setattr__(h.match, "is_match", h.match.score >= threshold)
+        run = ScreeningRun(None, started, f"{self.algorithm.name}/{self.algorithm.version}",
+                           threshold, self.snapshots, results)
+        if record:
+            run.run_id = record_run(self.ws, run, top, origin)
+        return run
+
+    def _score_chunk(self, queries: list[Query], cands: dict[int, list[int]], top: int,
+                     workers: int | None) -> list[QueryResult]:
+        n_workers = workers if workers is not None else (os.cpu_count() or 1)
+        if n_workers <= 1 or len(queries) < 200 or "fork" not in \
+                multiprocessing.get_all_start_methods():
+            return [self.score(q, cands.get(i, []), top) for i, q in enumerate(queries)]
+        global _ACTIVE  # noqa: PLW0603 - read by forked workers, never written there
+        _ACTIVE = self
+        jobs = [(i, q, cands.get(i, []), top) for i, q in enumerate(queries)]
+        size = max(50, len(jobs) // (n_workers * 4))
+        with multiprocessing.get_context("fork").Pool(n_workers) as pool:
+            parts = pool.map(_score_job, [jobs[i:i + size] for i in range(0, len(jobs), size)])
+        _ACTIVE = None
+        return [r for part in parts for r in part]
+
+
+_ACTIVE: Screener | None = None
+
+
+def _score_job(jobs: list[tuple[int, Query, list[int], int]]) -> list[QueryResult]:
+    assert _ACTIVE is not None
+    return [_ACTIVE.score(q, names, top) for _, q, names, top in jobs]
+
+
+def record_run(ws: Workspace, run: ScreeningRun, top: int, origin: str | None) -> int:
+    """Write the proof of screening: run, every query (hit or no hit), every hit shown."""
+    eng = ws.engine
+    with eng.transaction():
+        run_id = int(eng.scalar("SELECT nextval('screening_run_seq')"))
+        match_count = sum(len(r.matches) for r in run.results)
+        eng.execute(
+            "INSERT INTO screening_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [run_id, run.started_at, datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+             run.algorithm.split("/")[0], run.algorithm.split("/")[-1], run.threshold, top,
+             json.dumps(run.snapshots), len(run.results), match_count, origin])
+        q_rows: dict[str, list[Any]] = defaultdict(list)
+        h_rows: dict[str, list[Any]] = defaultdict(list)
+        for no, r in enumerate(run.results):
+            q = r.query
+            for col, val in (("run_id", run_id), ("query_no", no), ("name", q.name),
+                             ("schema", q.schema), ("countries", ";".join(q.countries)),
+                             ("identifiers", ";".join(f"{i.scheme}:{i.value}"
+                                                      for i in q.identifiers)),
+                             ("hit_count", len(r.matches)),
+                             ("best_score", r.hits[0].match.score if r.hits else None)):
+                q_rows[col].append(val)
+            for rank, h in enumerate(r.hits, 1):
+                for col, val in (("run_id", run_id), ("query_no", no), ("rank", rank),
+                                 ("entity_id", h.entity.entity_id),
+                                 ("snapshot_id", h.entity.snapshot_id),
+                                 ("score", h.match.score), ("is_match", h.match.is_match),
+                                 ("matched_name", h.match.matched_name),
+                                 ("explanation", json.dumps(h.match.explanation(),
+                                                            ensure_ascii=False))):
+                    h_rows[col].append(val)
+        if q_rows:
+            eng.insert_arrow("screening_queries", pa.table(q_rows))
+        if h_rows:
+            eng.insert_arrow("screening_results", pa.table(h_rows))
+    return run_id

@@ -1,0 +1,248 @@
+"""Any-script names to lower-case Latin words, and the ``normalize`` step the matcher starts from.
+
+One canonical romanisation per script, so that both sides of a comparison go through the same
+table: Cyrillic by a BGN/PCGN-like table (``ж→zh``, ``х→kh``, ``щ→shch``, ``ё→e``, ``ъ/ь→""``),
+Chinese by the company-word dictionary (``vocab.han_words``) and pypinyin for the rest, every
+other script by ``anyascii`` (ISC licence). Latin diacritics are stripped, except the háček
+letters ``š č ž`` (ISO 9 / Czech / Baltic spellings of Russian names) which become the digraphs
+``sh ch zh`` so that "Ščukin" meets "Shchukin". Variant spellings that still differ after this
+(Jurij / Yuriy) are the business of ``fold``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from anyascii import anyascii
+from pypinyin import lazy_pinyin
+from pypinyin.seg.mmseg import seg as _mmseg
+
+from dibwatch.text import vocab
+
+# CJK Unified Ideographs, extension A, compatibility ideographs, extensions B-F (supplementary).
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN_RUN_RE = re.compile(f"[{_HAN}]+")
+_SPLIT_HAN_RE = re.compile(f"([{_HAN}]+)")
+
+_CYRILLIC = {
+    # Russian
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+    # Ukrainian, Belarusian (и stays i: fold maps y/i together anyway)
+    "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u",
+    # Kazakh, Kyrgyz, Tajik, Uzbek, Tatar, Bashkir, Mongolian
+    "ә": "a", "ғ": "g", "қ": "k", "ң": "ng", "ө": "o", "ұ": "u", "ү": "u", "һ": "h",
+    "ҳ": "h", "ҷ": "j", "ӣ": "i", "ӯ": "u", "җ": "zh", "ҙ": "z", "ҫ": "s", "ӑ": "a", "ӗ": "e",
+    # Serbian, Macedonian, Montenegrin
+    "ђ": "dj", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "c", "џ": "dzh", "ѓ": "gj", "ќ": "kj",
+    "ѕ": "dz",
+}
+
+# Latin letters whose plain base letter would lose the distinction the matcher needs.
+_LATIN_SPECIAL = {
+    "š": "sh", "č": "ch", "ž": "zh", "ŝ": "shch", "ß": "ss", "ø": "o", "ł": "l", "ı": "i",
+    "đ": "dj", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ħ": "h", "ŀ": "l", "ĳ": "ij",
+}
+
+# Punctuation the normaliser gives a meaning to; any other symbol becomes a word break.
+_APOSTROPHES = "'’‘ʼʻ`´′ʹ"
+_DASHES = "-‐‑‒–—―−"
+_KEPT_ASCII = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def _map_char(char: str) -> str:
+    if char.isascii():
+        return char.lower()
+    if char in _APOSTROPHES:
+        return "'"
+    if char in _DASHES:
+        return "-"
+    lower = char.lower()
+    if lower in _CYRILLIC:
+        return _CYRILLIC[lower]
+    if lower in _LATIN_SPECIAL:
+        return _LATIN_SPECIAL[lower]
+    category = unicodedata.category(char)
+    if category.startswith("M"):
+        return ""  # combining marks: the base letter carries the sound
+    if category[0] in "PSZC":
+        return " "
+    decomposed = unicodedata.normalize("NFKD", lower)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if stripped.isascii():
+        return stripped.lower()
+    out = anyascii(lower).lower()
+    # anyascii marks some letters with punctuation (Georgian ejective "p'"): letters and digits only
+    return "".join(c if c.isalnum() else "" if c == "'" else " " for c in out)
+
+
+class _CharMap(dict[int, str]):
+    """``str.translate`` table that computes and remembers each code point on first sight."""
+
+    def __missing__(self, codepoint: int) -> str:
+        value = _map_char(chr(codepoint))
+        self[codepoint] = value
+        return value
+
+
+_CHAR_MAP = _CharMap()
+_SPACES_RE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _han_dictionary() -> tuple[dict[str, str], int]:
+    words = vocab.han_words()
+    return words, max(map(len, words), default=1)
+
+
+def _pinyin(chars: str) -> str:
+    syllables = lazy_pinyin(chars, v_to_u=True, errors=anyascii)
+    text = "".join(syllables).replace("ü", "u")
+    return "".join(c for c in text if c.isascii() and c.isalnum()).lower()
+
+
+def _unknown_run(chars: str) -> list[tuple[str, str]]:
+    """Han characters outside the dictionary: one token per word, as names are written."""
+    if len(chars) <= 4:
+        return [(chars, _pinyin(chars))]
+    # Longer runs: pypinyin's own word cut, with stray single characters joined to each other.
+    pieces: list[str] = []
+    for word in _mmseg.cut(chars):
+        if len(word) == 1 and pieces and len(pieces[-1]) == 1:
+            pieces[-1] += word
+        else:
+            pieces.append(word)
+    return [(piece, _pinyin(piece)) for piece in pieces]
+
+
+def _personal_name(chars: str) -> list[tuple[str, str]] | None:
+    """A 2-4 character Han string starting with a known surname: surname + given name."""
+    if not 2 <= len(chars) <= 4:
+        return None
+    words, max_len = _han_dictionary()
+    for size in range(2, min(max_len, len(chars)) + 1):
+        for start in range(len(chars) - size + 1):
+            if chars[start : start + size] in words:
+                return None
+    surnames = vocab.han_surnames()
+    for size in (2, 1):
+        surname = chars[:size]
+        if surname in surnames and len(chars) > size:
+            given = chars[size:]
+            return [(surname, surnames[surname]), (given, _pinyin(given))]
+    return None
+
+
+def _segment_run(run: str) -> list[tuple[str, str]]:
+    words, max_len = _han_dictionary()
+    segments: list[tuple[str, str]] = []
+    pending = ""
+    i = 0
+    while i < len(run):
+        for size in range(min(max_len, len(run) - i), 0, -1):
+            word = run[i : i + size]
+            if word in words:
+                if pending:
+                    segments.extend(_unknown_run(pending))
+                    pending = ""
+                segments.append((word, words[word]))
+                i += size
+                break
+        else:
+            pending += run[i]
+            i += 1
+    if pending:
+        segments.extend(_unknown_run(pending))
+    return segments
+
+
+@lru_cache(maxsize=65536)
+def _han_segments(text: str) -> tuple[tuple[str, str], ...]:
+    compact = unicodedata.normalize("NFKC", text).strip()
+    if _HAN_RUN_RE.fullmatch(compact):
+        person = _personal_name(compact)
+        if person is not None:
+            return tuple(person)
+    segments: list[tuple[str, str]] = []
+    for run in _HAN_RUN_RE.findall(compact):
+        segments.extend(_segment_run(run))
+    return tuple(segments)
+
+
+def han_segments(text: str) -> list[tuple[str, str]]:
+    """The (Chinese original, English or pinyin) pieces ``to_latin`` renders the Han text as.
+
+    >>> han_segments("深圳市华强电子有限公司")[-1]
+    ('有限公司', 'co ltd')
+    """
+    return list(_han_segments(text))
+
+
+# Vowel digraphs that anyascii renders letter by letter ("ու" → "ow"); both mean u.
+_DIGRAPHS_RE = re.compile("ու|ου|ού")
+
+
+def _latin_part(text: str) -> str:
+    text = text.lower()
+    if "ւ" in text or "υ" in text or "ύ" in text:
+        text = _DIGRAPHS_RE.sub(lambda m: "u" if m.group(0) == "ու" else "ou", text)
+    return text.translate(_CHAR_MAP)
+
+
+@lru_cache(maxsize=65536)
+def to_latin(text: str) -> str:
+    """Lower-case Latin rendering of a name in any script, word breaks kept, ASCII punctuation
+    kept (the normaliser decides what it means), other symbols turned into spaces.
+
+    >>> to_latin("ООО «Ромашка»")
+    'ooo romashka'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    if text.isascii():
+        return _SPACES_RE.sub(" ", text.lower()).strip()
+    if not _HAN_RUN_RE.search(text):
+        return _SPACES_RE.sub(" ", _latin_part(text)).strip()
+    stripped = text.strip()
+    if _HAN_RUN_RE.fullmatch(stripped):
+        # A whole-Han string may be a personal name ("习近平" → "xi jinping").
+        return " ".join(latin for _, latin in _han_segments(stripped) if latin)
+    parts: list[str] = []
+    for piece in _SPLIT_HAN_RE.split(text):
+        if _HAN_RUN_RE.fullmatch(piece):
+            parts.append(" " + " ".join(latin for _, latin in _segment_run(piece)) + " ")
+        elif piece:
+            parts.append(_latin_part(piece))
+    return _SPACES_RE.sub(" ", "".join(parts)).strip()
+
+
+# --- normalize -------------------------------------------------------------------------------
+
+_INITIALISM_RE = re.compile(r"(?<![a-z0-9])[a-z0-9](?:\.[a-z0-9])+\.?(?![a-z0-9])")
+_INNER_APOSTROPHE_RE = re.compile(r"(?<=[a-z0-9])'+(?=[a-z0-9])")
+_NOT_WORD_RE = re.compile(r"[^a-z0-9]+")
+
+
+def _collapse_initialism(match: re.Match[str]) -> str:
+    return match.group(0).replace(".", "")
+
+
+@lru_cache(maxsize=131072)
+def normalize(text: str) -> str:
+    """Name text to space-separated lower-case ASCII words ``[a-z0-9]+``.
+
+    NFKC and casefold, ``to_latin``, dotted initialisms collapsed ("o.o.o." → "ooo"),
+    apostrophes inside words dropped ("int'l" → "intl"), "&" → "and", every other punctuation
+    mark (hyphens, quotes, guillemets, dots, commas) a word break.
+
+    >>> normalize("Sp. z o.o. «Int'l Trade & Co»")
+    'sp z oo intl trade and co'
+    """
+    text = to_latin(unicodedata.normalize("NFKC", text).casefold())
+    text = _INITIALISM_RE.sub(_collapse_initialism, text)
+    text = _INNER_APOSTROPHE_RE.sub("", text)
+    text = text.replace("&", " and ")
+    return _NOT_WORD_RE.sub(" ", text).strip()
