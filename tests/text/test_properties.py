@@ -36,7 +36,7 @@ def test_normalize_and_to_latin_never_raise(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(_TEXT)
 def test_fold_idempotent(text: str) -> None:
-    for token in normalize(text).split() + [text]:
+    for token in [*normalize(text).split(), text]:
         once = fold(token)
         assert isinstance(once, str)
         assert re.fullmatch(r"[a-z0-9]*", once)

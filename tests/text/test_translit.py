@@ -108,7 +108,8 @@ def test_han_segments(text: str, expected: list[tuple[str, str]]) -> None:
 
 
 def test_chinese_and_english_registrations_meet() -> None:
-    assert normalize("深圳市华强电子有限公司") == normalize("Shenzhen Huaqiang Electronics Co., Ltd.")
+    english = "Shenzhen Huaqiang Electronics Co., Ltd."
+    assert normalize("深圳市华强电子有限公司") == normalize(english)
     assert normalize("華為技術有限公司") == normalize("Huawei Technology Co Ltd")
 
 

@@ -19,7 +19,9 @@ from dibwatch.match.keys import name_keys
 from dibwatch.match.names import analyse
 from dibwatch.model.entity import Entity
 
-MAX_KEY_SHARE = 0.05  # keys shared by more than 5% of all names are too common to block on
+INDEX_VERSION = "3"  # bump when keys or name analysis change: stale indexes are rebuilt
+MAX_KEY_SHARE = 0.05  # words shared by more than 5% of all names are too common to block on
+MAX_GRAM_SHARE = 0.005  # trigrams are many per word: only the rarer ones are kept
 Progress = Callable[[int, int], None]
 
 
@@ -30,6 +32,10 @@ class IndexState:
     algorithm: str
     name_count: int
     key_count: int
+
+
+def _index_label() -> str:
+    return f"{DibwatchV1.name}/{DibwatchV1.version}/index-{INDEX_VERSION}"
 
 
 def current_snapshot_ids(engine: Engine) -> tuple[int, ...]:
@@ -48,7 +54,7 @@ def index_state(engine: Engine) -> IndexState | None:
 def is_fresh(engine: Engine) -> bool:
     state = index_state(engine)
     return (state is not None and state.snapshot_ids == current_snapshot_ids(engine)
-            and state.algorithm == f"{DibwatchV1.name}/{DibwatchV1.version}")
+            and state.algorithm == _index_label())
 
 
 def _entity_row(e: Entity, snapshot_id: int) -> dict[str, object]:
@@ -117,10 +123,12 @@ def build_index(engine: Engine, progress: Progress | None = None) -> IndexState:
             "FROM match_keys GROUP BY key", [float(n_names) + 1.0])
         # Drop postings of keys too common to discriminate ("g:ing", "t:trading"…).
         engine.execute("DELETE FROM match_keys WHERE key IN (SELECT key FROM match_key_idf "
-                       "WHERE df > ?)", [max(50, int(n_names * MAX_KEY_SHARE))])
+                       "WHERE df > CASE WHEN key LIKE 'g:%' THEN ? ELSE ? END)",
+                       [max(50, int(n_names * MAX_GRAM_SHARE)),
+                        max(50, int(n_names * MAX_KEY_SHARE))])
         key_count = int(engine.scalar("SELECT count(*) FROM match_keys"))
         state = IndexState(datetime.now(UTC).replace(tzinfo=None, microsecond=0),
-                           tuple(snapshot_ids), f"{DibwatchV1.name}/{DibwatchV1.version}",
+                           tuple(snapshot_ids), _index_label(),
                            name_id, key_count)
         engine.execute("INSERT INTO match_index_state VALUES (?, ?, ?, ?, ?)",
                        [state.built_at, json.dumps(list(state.snapshot_ids)), state.algorithm,

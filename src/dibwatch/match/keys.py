@@ -1,7 +1,8 @@
 """Blocking keys: what makes a list name a candidate for a query.
 
 Each name is indexed under its folded tokens (``t:``), the character trigrams of those tokens
-(``g:``, with word-boundary marks, so a typo still shares most trigrams) and, for names in a
+(``g:``, with word-boundary marks, so a typo still shares most trigrams), their letters in
+order (``a:``, which survives swapped letters) and, for names in a
 syllabic script, the character bigrams of its native form (``n:``). Candidates are the names
 sharing the most rarity-weighted keys with the query.
 """
@@ -15,6 +16,10 @@ def name_keys(form: NameForm) -> set[str]:
     keys: set[str] = set()
     for token in form.tokens:
         keys.add("t:" + token)
+        if len(token) >= 3:
+            # letters in order: a swap of two letters ("Lakahl" / "Lakhal") keeps this key
+            # where it breaks most trigrams of a short word
+            keys.add("a:" + "".join(sorted(token)))
         if len(token) >= 3:
             padded = f"^{token}$"
             keys.update("g:" + padded[i:i + 3] for i in range(len(padded) - 2))

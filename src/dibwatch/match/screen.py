@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+from rapidfuzz import fuzz, process
 
 from dibwatch.errors import NotFoundError
 from dibwatch.match.algorithm import Candidate, CandidateName, DibwatchV1, Match, Query
@@ -22,17 +24,15 @@ from dibwatch.match.names import NameForm, analyse
 from dibwatch.model.entity import Identifier, NameKind
 from dibwatch.workspace import Workspace
 
-NAME_CANDIDATES = 40  # list names kept per query from the key index
-ENTITY_CANDIDATES = 12  # entities scored per query
+NAME_CANDIDATES = 100  # list names kept per query from the key index
+ENTITY_CANDIDATES = 20  # entities considered per query
+SHORTLIST = 10  # names given the full comparison, chosen by a fast C-level token-set ratio
 Progress = Callable[[int, int], None]
 
-CANDIDATE_SQL = """
-SELECT q.qno, k.name_id, sum(i.idf) AS s
-FROM _qkeys q
-JOIN match_keys k ON k.key = q.key
-JOIN match_key_idf i ON i.key = q.key
-GROUP BY q.qno, k.name_id
-QUALIFY row_number() OVER (PARTITION BY q.qno ORDER BY s DESC, k.name_id) <= ?
+POSTINGS_SQL = """
+SELECT k.key, any_value(i.idf) AS idf, list(k.name_id ORDER BY k.name_id) AS names
+FROM match_keys k JOIN match_key_idf i USING (key)
+GROUP BY k.key
 """
 
 
@@ -91,6 +91,7 @@ class Screener:
         self.state = state
         self.algorithm = algorithm or DibwatchV1(idf=idf_function(ws.engine))
         self._load()
+        self._load_postings()
 
     def _load(self) -> None:
         eng = self.ws.engine
@@ -121,28 +122,48 @@ class Screener:
                                "WHERE snapshot_id IN (SELECT unnest(?::INTEGER[])) ORDER BY "
                                "source", [list(self.state.snapshot_ids)])]
 
+    def _load_postings(self) -> None:
+        # The postings live in the workspace (match_keys); screening reads them once into
+        # arrays so that one query costs microseconds, not a table scan.
+        self.postings: dict[str, tuple[float, np.ndarray]] = {}
+        for batch in self.ws.engine.iter_batches(POSTINGS_SQL):
+            keys = batch.column(0).to_pylist()
+            idfs = batch.column(1).to_pylist()
+            lists = batch.column(2)
+            offsets = lists.offsets.to_numpy()
+            values = lists.values.to_numpy(zero_copy_only=False).astype(np.int32)
+            for i, key in enumerate(keys):
+                self.postings[key] = (float(idfs[i]), values[offsets[i]:offsets[i + 1]])
+
     # -- candidates -----------------------------------------------------------------------
+    def query_candidates(self, query: Query) -> list[int]:
+        """The NAME_CANDIDATES list names sharing the most rarity-weighted keys with the
+        query, best first."""
+        keys: set[str] = set()
+        for name in query.names:
+            if name and name.strip():
+                keys |= name_keys(analyse(name, query.schema))
+        arrays = []
+        weights = []
+        for key in keys:
+            found = self.postings.get(key)
+            if found is not None:
+                arrays.append(found[1])
+                weights.append(np.full(len(found[1]), found[0]))
+        if not arrays:
+            return []
+        ids = np.concatenate(arrays)
+        uniq, inverse = np.unique(ids, return_inverse=True)
+        scores = np.bincount(inverse, weights=np.concatenate(weights))
+        if len(uniq) > NAME_CANDIDATES:
+            best = np.argpartition(-scores, NAME_CANDIDATES)[:NAME_CANDIDATES]
+        else:
+            best = np.arange(len(uniq))
+        order = best[np.lexsort((uniq[best], -scores[best]))]
+        return [int(x) for x in uniq[order]]
+
     def candidate_names(self, queries: Sequence[Query]) -> dict[int, list[int]]:
-        qno: list[int] = []
-        keys: list[str] = []
-        for i, query in enumerate(queries):
-            qkeys: set[str] = set()
-            for name in query.names:
-                if name and name.strip():
-                    qkeys |= name_keys(analyse(name, query.schema))
-            qno.extend([i] * len(qkeys))
-            keys.extend(qkeys)
-        if not keys:
-            return {}
-        eng = self.ws.engine
-        table = pa.table({"qno": pa.array(qno, pa.int32()), "key": pa.array(keys, pa.string())})
-        out: dict[int, list[int]] = defaultdict(list)
-        with eng.registered("_qkeys", table):
-            for batch in eng.iter_batches(CANDIDATE_SQL, [NAME_CANDIDATES]):
-                for q, name_id in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(),
-                                      strict=True):
-                    out[int(q)].append(int(name_id))
-        return out
+        return {i: self.query_candidates(q) for i, q in enumerate(queries)}
 
     def _entities_for(self, query: Query, name_ids: list[int]) -> list[str]:
         ordered: list[str] = []
@@ -155,17 +176,43 @@ class Screener:
                 ordered.append(entity_id)
         return ordered[:ENTITY_CANDIDATES]
 
+    def shortlist(self, query: Query, name_ids: list[int]) -> dict[str, list[CandidateName]]:
+        """Entity -> its names worth the full comparison: the retrieved names of the first
+        ENTITY_CANDIDATES entities, cut to SHORTLIST by rapidfuzz's token-set ratio on the
+        folded tokens; entities sharing a valid identifier with the query always stay."""
+        entities = self._entities_for(query, name_ids)
+        allowed = set(entities)
+        pool: list[tuple[str, CandidateName]] = []
+        for name_id in name_ids:
+            entity_id, cname = self.names[name_id]
+            if entity_id in allowed:
+                pool.append((entity_id, cname))
+        out: dict[str, list[CandidateName]] = defaultdict(list)
+        if len(pool) > SHORTLIST:
+            forms = [analyse(n, query.schema) for n in query.names if n.strip()]
+            probe = " ".join(forms[0].tokens) if forms else ""
+            choices = [" ".join(c.form.tokens) for _, c in pool]
+            ranked = process.extract(probe, choices, scorer=fuzz.token_set_ratio,
+                                     limit=SHORTLIST)
+            pool = [pool[i] for _, _, i in ranked]
+        for entity_id, cname in pool:
+            out[entity_id].append(cname)
+        for i in query.identifiers:  # an identifier match is scored whatever its name
+            for entity_id in self.by_identifier.get((i.scheme, i.value), []):
+                if entity_id not in out:
+                    out[entity_id] = list(self.entity_names[entity_id])
+        return out
+
     def score(self, query: Query, name_ids: list[int], top: int) -> QueryResult:
         result = QueryResult(query)
         if not any(n.strip() for n in query.names):
             result.warnings.append("empty name")
             return result
         hits: list[Hit] = []
-        for entity_id in self._entities_for(query, name_ids):
+        for entity_id, cnames in self.shortlist(query, name_ids).items():
             info = self.entities[entity_id]
-            cand = Candidate(entity_id, info.schema, info.caption,
-                             tuple(self.entity_names[entity_id]), info.countries,
-                             info.identifiers)
+            cand = Candidate(entity_id, info.schema, info.caption, tuple(cnames),
+                             info.countries, info.identifiers)
             hits.append(Hit(self.algorithm.compare(query, cand), info))
         hits.sort(key=lambda h: (-h.match.score, h.entity.entity_id))
         result.hits = hits[:top]
@@ -181,8 +228,7 @@ class Screener:
         chunk = 2000
         for start in range(0, len(queries), chunk):
             part = list(queries[start:start + chunk])
-            cands = self.candidate_names(part)
-            results.extend(self._score_chunk(part, cands, top, workers))
+            results.extend(self._score_chunk(part, top, workers))
             if progress is not None:
                 progress(min(start + chunk, len(queries)), len(queries))
         for r in results:
@@ -195,15 +241,15 @@ class Screener:
             run.run_id = record_run(self.ws, run, top, origin)
         return run
 
-    def _score_chunk(self, queries: list[Query], cands: dict[int, list[int]], top: int,
+    def _score_chunk(self, queries: list[Query], top: int,
                      workers: int | None) -> list[QueryResult]:
         n_workers = workers if workers is not None else (os.cpu_count() or 1)
         if n_workers <= 1 or len(queries) < 200 or "fork" not in \
                 multiprocessing.get_all_start_methods():
-            return [self.score(q, cands.get(i, []), top) for i, q in enumerate(queries)]
-        global _ACTIVE  # noqa: PLW0603 - read by forked workers, never written there
+            return [self.score(q, self.query_candidates(q), top) for q in queries]
+        global _ACTIVE  # read by forked workers, never written there
         _ACTIVE = self
-        jobs = [(i, q, cands.get(i, []), top) for i, q in enumerate(queries)]
+        jobs = [(i, q, top) for i, q in enumerate(queries)]
         size = max(50, len(jobs) // (n_workers * 4))
         with multiprocessing.get_context("fork").Pool(n_workers) as pool:
             parts = pool.map(_score_job, [jobs[i:i + size] for i in range(0, len(jobs), size)])
@@ -214,9 +260,9 @@ class Screener:
 _ACTIVE: Screener | None = None
 
 
-def _score_job(jobs: list[tuple[int, Query, list[int], int]]) -> list[QueryResult]:
+def _score_job(jobs: list[tuple[int, Query, int]]) -> list[QueryResult]:
     assert _ACTIVE is not None
-    return [_ACTIVE.score(q, names, top) for _, q, names, top in jobs]
+    return [_ACTIVE.score(q, _ACTIVE.query_candidates(q), top) for _, q, top in jobs]
 
 
 def record_run(ws: Workspace, run: ScreeningRun, top: int, origin: str | None) -> int:

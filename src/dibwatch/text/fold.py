@@ -10,7 +10,7 @@ on to one spelling each:
 variants                                  folded to   why / example
 ========================================  ==========  ============================================
 shch, schtsch, chtch, szcz, shh, sch, sz  sh          щ, German/Polish ш (Schukin, Szczukin)
-tsch, tch, cz, ch                         ch          ч: German, French, Polish (Tschechow)
+tsch, tch, cz (ch stays)                  ch          ч: German, French, Polish (Tschechow)
 ch after a vowel or before a consonant    h           х in German/Polish/Greek: Michail, Chr-
 kh, h                                     h           х: Khabarov / Habarov
 dzh, dsch, dj                             dj          дж: Dzhokhar / Djokhar
@@ -45,7 +45,8 @@ Putin ≠ Puchin, Scholz ≠ Schulze, Li ≠ Lee. What it deliberately does not 
 - ``iu``/``ia`` keep their ``i`` (Liudmila ≠ Ludmila) because dropping it merges pinyin Liu
   with Lu and Maria with Mara. Pinyin ``ju``/``yu`` do merge (Juan = Yuan): the price of
   Jurij = Yuriy; ``j`` before ``i`` stays (pinyin Jiang ≠ Yang, Jin ≠ Yin).
-- a final silent ``e`` stays (Poutine ≠ Putin, Schulz ≠ Schulze), Gaddafi ≠ Qaddafi (g/k).
+- a final silent ``e`` stays (Poutine ≠ Putin, Schulz ≠ Schulze), Gaddafi ≠ Qaddafi (g/k),
+  Dutch ``oe`` for у is not recognised (Poetin): it is ö in German (Goebbels).
 - a whole pinyin syllable with ``c`` (Cao, Cong, Cai) keeps its ``c`` as ``ts`` (Wade-Giles
   Ts'ao), so that Cong ≠ Kong and Cao ≠ Kao.
 """
@@ -74,7 +75,6 @@ _HARD_C_RE = re.compile(r"c(?=[aoulrtk]|$)")
 _SOFT_C_RE = re.compile(r"c(?!h)")
 _J_RE = re.compile(r"(?<!d)j(?!i)")
 _I_RUN_RE = re.compile(r"i+")
-_IE_RE = re.compile(r"ie")
 _GUE_RE = re.compile(r"gu(?=[ei])")
 _FINAL_F_RE = re.compile(r"(?<=[oe])f$")
 _DOUBLE_RE = re.compile(r"(.)\1+")
@@ -92,16 +92,27 @@ _PINYIN_C = frozenset(
 def _one_pass(token: str) -> str:
     if token in _PINYIN_C:
         token = "ts" + token[1:]
-    token = _GROUPS_RE.sub(lambda m: _GROUPS[m.group(0)], token)
-    token = _CH_TO_H_RE.sub("h", token)
-    token = _HARD_C_RE.sub("k", token)
-    token = _SOFT_C_RE.sub("ts", token)
-    token = _J_RE.sub("i", token).replace("y", "i")
-    token = _I_RUN_RE.sub("i", token)
-    token = _IE_RE.sub("e", token)
-    token = _GUE_RE.sub("g", token)
+    token = _GROUPS_RE.sub(_group, token)
+    if "c" in token:
+        token = _CH_TO_H_RE.sub("h", token)
+        token = _HARD_C_RE.sub("k", token)
+        token = _SOFT_C_RE.sub("ts", token)
+    if "j" in token:
+        token = _J_RE.sub("i", token)
+    if "y" in token:
+        token = token.replace("y", "i")
+    if "ii" in token:
+        token = _I_RUN_RE.sub("i", token)
+    if "ie" in token:
+        token = token.replace("ie", "e")
+    if "gu" in token:
+        token = _GUE_RE.sub("g", token)
     token = _DOUBLE_RE.sub(r"\1", token)
-    return _FINAL_F_RE.sub("v", token)
+    return _FINAL_F_RE.sub("v", token) if token.endswith("f") else token
+
+
+def _group(match: re.Match[str]) -> str:
+    return _GROUPS[match.group(0)]
 
 
 @lru_cache(maxsize=1)

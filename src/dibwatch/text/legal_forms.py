@@ -81,6 +81,11 @@ def _forms() -> tuple[dict[tuple[str, ...], LegalForm], int]:
     return forms, max(map(len, forms))
 
 
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    return frozenset(key[0] for key in _forms()[0])
+
+
 def legal_forms() -> dict[str, LegalForm]:
     """Every known variant (as normalised words joined by spaces) → its form."""
     return {" ".join(key): form for key, form in _forms()[0].items()}
@@ -105,7 +110,10 @@ def _kinds() -> dict[str, str]:
 def _find(keys: list[str], alive: list[int]) -> tuple[int, int, LegalForm] | None:
     """The first strippable form in the alive words: (position, length, form), longest first."""
     forms, max_len = _forms()
+    starts = _first_words()
     for pos in range(len(alive)):
+        if keys[alive[pos]] not in starts:
+            continue
         for size in range(min(max_len, len(alive) - pos), 0, -1):
             form = forms.get(tuple(keys[alive[pos + j]] for j in range(size)))
             if form is None:

@@ -125,7 +125,7 @@ def _numeric_ordinal(token: str) -> str | None:
 
 
 def _is_ordinal_word(word: str) -> bool:
-    return word.endswith(("th", "st", "nd", "rd")) or word in ("first", "second", "third")
+    return word.endswith("th") or word in ("first", "second", "third")
 
 
 def _parse_words(words: list[str]) -> int | None:
