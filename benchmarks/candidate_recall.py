@@ -18,12 +18,11 @@ from pathlib import Path
 from rich.console import Console
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _workspace import lists_workspace  # noqa: E402
-
-from dibwatch.match import Query  # noqa: E402
-from dibwatch.match.names import analyse  # noqa: E402
-from dibwatch.match.screen import ENTITY_CANDIDATES, Screener  # noqa: E402
-from dibwatch.testing import shared_data_dir  # noqa: E402
+from _workspace import lists_workspace
+from dibwatch.match import Query
+from dibwatch.match.names import analyse
+from dibwatch.match.screen import ENTITY_CANDIDATES, Screener
+from dibwatch.testing import shared_data_dir
 
 BENCH = "name_matching/yente_candidate_benchmark"
 

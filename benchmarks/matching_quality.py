@@ -23,8 +23,8 @@ from rich.console import Console
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from dibwatch.match import DibwatchV1, compare_names  # noqa: E402
-from dibwatch.testing import shared_data_dir  # noqa: E402
+from dibwatch.match import DibwatchV1, compare_names
+from dibwatch.testing import shared_data_dir
 
 ORGS = {"Company", "Organization", "LegalEntity"}
 
@@ -143,7 +143,8 @@ def main() -> None:
         wrong = [(c, s, o) for c, s, o in results["name_bench"] + results["cross_script"]
                  if (s >= ours_t) != c.is_match]
         for c, s, o in wrong[: args.errors]:
-            console.print(f"{'FN' if c.is_match else 'FP'} {s:.2f} (lv2 {o if o is None else round(o, 2)}) "
+            lv2 = "-" if o is None else f"{o:.2f}"
+            console.print(f"{'FN' if c.is_match else 'FP'} {s:.2f} (lv2 {lv2}) "
                           f"[{c.group}/{c.schema}] {c.name1!r} ~ {c.name2!r}",
                           markup=False)
 

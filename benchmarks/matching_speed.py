@@ -23,11 +23,10 @@ from rich.console import Console
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _workspace import lists_workspace  # noqa: E402
-
-from dibwatch.match import Query  # noqa: E402
-from dibwatch.match.screen import Screener  # noqa: E402
-from dibwatch.testing import shared_data_dir  # noqa: E402
+from _workspace import lists_workspace
+from dibwatch.match import Query
+from dibwatch.match.screen import Screener
+from dibwatch.testing import shared_data_dir
 
 GENERIC = ["trading", "technology", "electronics", "import", "export", "industrial", "group",
            "international", "logistics", "supply", "components", "systems", "engineering"]

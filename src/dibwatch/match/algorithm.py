@@ -8,13 +8,13 @@ feature                 effect
 =====================  =========================================================================
 name                    best name-to-name score over the entity's strong names (token
                         alignment with rarity weights, word order free; syllabic scripts
-                        compared character by character); a weak alias scores at most 0.7
+                        compared character by character); a weak alias scores at most 0.65
 identifier_match        the same validated identifier on both sides (INN, OGRN, USCC, LEI, IMO,
                         BIC, …): the score is raised to at least 0.98 — it dominates the name
 identifier_conflict     both sides carry a valid identifier of the same unique scheme and the
                         values differ: −0.25
 schema_conflict         Person against an organisation (or a vessel/aircraft against either):
-                        −0.3
+                        −0.4
 number_conflict         the names carry different numbers ("Brigade 44" / "Brigade 45"): −0.05
 legal_form_conflict     the names state legal forms of different kinds (LLC vs JSC, AG vs
                         GmbH): −0.08
@@ -30,9 +30,9 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from dibwatch.match.names import PERSON, NameForm, analyse
@@ -42,7 +42,7 @@ from dibwatch.text.vocab import generic_weight
 
 ORG_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity"})
 UNIQUE_SCHEMES = frozenset({"INN", "OGRN", "OGRNIP", "USCC", "LEI", "IMO", "BIC", "OKPO"})
-WEAK_CAP = 0.7
+WEAK_CAP = 0.65  # below the threshold: a weak alias alone never makes a match
 GENERIC_CAP = 0.5
 IdfFn = Callable[[str], float]
 
@@ -156,8 +156,20 @@ class DibwatchV1(Algorithm):
         # equally rare and only the generic-word table lowers weights.
         self._idf = idf
         self._person = False
+        self._weights: dict[tuple[str, str, bool], float] = {}
+        self._scores: dict[tuple[str, str, str | None], NameScore] = {}
 
     def weigh(self, token: str, plain: str) -> float:
+        key = (token, plain, self._person)
+        cached = self._weights.get(key)
+        if cached is not None:
+            return cached
+        weight = self._weigh(token, plain)
+        if len(self._weights) < 500_000:
+            self._weights[key] = weight
+        return weight
+
+    def _weigh(self, token: str, plain: str) -> float:
         weight = generic_weight(plain)
         if self._person:
             weight = min(weight, person_weight(plain))
@@ -170,6 +182,15 @@ class DibwatchV1(Algorithm):
         return weight
 
     def name_score(self, q: NameForm, c: NameForm, schema: str | None) -> NameScore:
+        key = (q.original, c.original, schema)
+        cached = self._scores.get(key)
+        if cached is None:
+            if len(self._scores) > 100_000:
+                self._scores.clear()
+            cached = self._scores[key] = self._name_score(q, c, schema)
+        return cached
+
+    def _name_score(self, q: NameForm, c: NameForm, schema: str | None) -> NameScore:
         if q.native and c.native:
             sim = native_sim(q.native, c.native)
             return NameScore(sim, (), (), ())
@@ -178,7 +199,7 @@ class DibwatchV1(Algorithm):
                               initials=schema == PERSON)
 
     def _generic_only(self, form: NameForm) -> bool:
-        return bool(form.plain) and all(generic_weight(p) < 0.5 for p in form.plain) and \
+        return bool(form.plain) and all(generic_weight(p) <= 0.5 for p in form.plain) and \
             not form.native
 
     def compare(self, query: Query, candidate: Candidate) -> Match:
@@ -186,14 +207,14 @@ class DibwatchV1(Algorithm):
         forms = [analyse(n, schema) for n in query.names if n and n.strip()]
         best: tuple[float, str, CandidateName | None, NameScore | None] = (0.0, query.name,
                                                                           None, None)
-        for qform in forms:
-            for cname in candidate.names:
-                ns = self.name_score(qform, cname.form, schema)
-                score = ns.score
-                if cname.kind == NameKind.WEAK:
-                    score = min(score, WEAK_CAP)
-                if score > best[0] or best[2] is None:
-                    best = (score, qform.original, cname, ns)
+        for form in forms:
+            for cn in candidate.names:
+                found = self.name_score(form, cn.form, schema)
+                value = found.score
+                if cn.kind == NameKind.WEAK:
+                    value = min(value, WEAK_CAP)
+                if value > best[0] or best[2] is None:
+                    best = (value, form.original, cn, found)
         score, qname, cname, ns = best
         features: list[Feature] = [Feature("name", score, "best name alignment")]
         qform = analyse(qname, schema) if qname else None
@@ -201,7 +222,7 @@ class DibwatchV1(Algorithm):
 
         features += self._identifier_features(query.identifiers, candidate.identifiers)
         if query.schema and _schema_conflict(query.schema, candidate.schema):
-            features.append(Feature("schema_conflict", -0.3,
+            features.append(Feature("schema_conflict", -0.4,
                                     f"{query.schema} vs {candidate.schema}"))
         if qform and cform:
             if qform.numbers and cform.numbers and qform.numbers != cform.numbers:

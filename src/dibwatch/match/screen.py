@@ -26,7 +26,8 @@ from dibwatch.workspace import Workspace
 
 NAME_CANDIDATES = 100  # list names kept per query from the key index
 ENTITY_CANDIDATES = 20  # entities considered per query
-SHORTLIST = 10  # names given the full comparison, chosen by a fast C-level token-set ratio
+SHORTLIST = 8  # names given the full comparison, chosen by a fast C-level token-set ratio
+SHORTLIST_FLOOR = 40  # below this token-set ratio (0-100) a name cannot reach any threshold
 Progress = Callable[[int, int], None]
 
 POSTINGS_SQL = """
@@ -166,15 +167,15 @@ class Screener:
         return {i: self.query_candidates(q) for i, q in enumerate(queries)}
 
     def _entities_for(self, query: Query, name_ids: list[int]) -> list[str]:
-        ordered: list[str] = []
+        ordered: dict[str, None] = {}
         for i in query.identifiers:
             if i.valid is not False:
-                ordered.extend(self.by_identifier.get((i.scheme, i.value), []))
+                ordered.update(dict.fromkeys(self.by_identifier.get((i.scheme, i.value), [])))
         for name_id in name_ids:
-            entity_id = self.names[name_id][0]
-            if entity_id not in ordered:
-                ordered.append(entity_id)
-        return ordered[:ENTITY_CANDIDATES]
+            ordered[self.names[name_id][0]] = None
+            if len(ordered) >= ENTITY_CANDIDATES:
+                break
+        return list(ordered)[:ENTITY_CANDIDATES]
 
     def shortlist(self, query: Query, name_ids: list[int]) -> dict[str, list[CandidateName]]:
         """Entity -> its names worth the full comparison: the retrieved names of the first
@@ -188,13 +189,18 @@ class Screener:
             if entity_id in allowed:
                 pool.append((entity_id, cname))
         out: dict[str, list[CandidateName]] = defaultdict(list)
-        if len(pool) > SHORTLIST:
-            forms = [analyse(n, query.schema) for n in query.names if n.strip()]
-            probe = " ".join(forms[0].tokens) if forms else ""
-            choices = [" ".join(c.form.tokens) for _, c in pool]
+        forms = [analyse(n, query.schema) for n in query.names if n.strip()]
+        if pool and forms and not forms[0].native:
+            probe = " ".join(forms[0].tokens)
+            # The same name often sits on several lists (SDN, CSL, EU, UN): rank distinct
+            # spellings, keep every entity carrying a kept one.
+            choices = {" ".join(c.form.tokens) for _, c in pool}
             ranked = process.extract(probe, choices, scorer=fuzz.token_set_ratio,
-                                     limit=SHORTLIST)
-            pool = [pool[i] for _, _, i in ranked]
+                                     limit=SHORTLIST, score_cutoff=SHORTLIST_FLOOR)
+            kept = {choice for choice, _, _ in ranked}
+            pool = [(e, c) for e, c in pool if " ".join(c.form.tokens) in kept]
+        elif len(pool) > SHORTLIST:
+            pool = pool[:SHORTLIST]
         for entity_id, cname in pool:
             out[entity_id].append(cname)
         for i in query.identifiers:  # an identifier match is scored whatever its name
@@ -224,13 +230,7 @@ class Screener:
                progress: Progress | None = None, workers: int | None = None) -> ScreeningRun:
         started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         threshold = self.algorithm.threshold if threshold is None else threshold
-        results: list[QueryResult] = []
-        chunk = 2000
-        for start in range(0, len(queries), chunk):
-            part = list(queries[start:start + chunk])
-            results.extend(self._score_chunk(part, top, workers))
-            if progress is not None:
-                progress(min(start + chunk, len(queries)), len(queries))
+        results = self._score_all(list(queries), top, workers, progress)
         for r in results:
             for h in r.hits:
                 if (h.match.score >= threshold) != h.match.is_match:
@@ -241,28 +241,40 @@ class Screener:
             run.run_id = record_run(self.ws, run, top, origin)
         return run
 
-    def _score_chunk(self, queries: list[Query], top: int,
-                     workers: int | None) -> list[QueryResult]:
+    def _score_all(self, queries: list[Query], top: int, workers: int | None,
+                   progress: Progress | None) -> list[QueryResult]:
         n_workers = workers if workers is not None else (os.cpu_count() or 1)
-        if n_workers <= 1 or len(queries) < 200 or "fork" not in \
+        total = len(queries)
+        if n_workers <= 1 or total < 200 or "fork" not in \
                 multiprocessing.get_all_start_methods():
-            return [self.score(q, self.query_candidates(q), top) for q in queries]
+            out = []
+            for i, q in enumerate(queries, 1):
+                out.append(self.score(q, self.query_candidates(q), top))
+                if progress is not None and (i % 500 == 0 or i == total):
+                    progress(i, total)
+            return out
         global _ACTIVE  # read by forked workers, never written there
         _ACTIVE = self
-        jobs = [(i, q, top) for i, q in enumerate(queries)]
-        size = max(50, len(jobs) // (n_workers * 4))
+        size = 250
+        chunks = [(q, top) for q in (queries[i:i + size] for i in range(0, total, size))]
+        out = []
+        # One pool per run; workers inherit the in-memory index by fork (copy-on-write).
         with multiprocessing.get_context("fork").Pool(n_workers) as pool:
-            parts = pool.map(_score_job, [jobs[i:i + size] for i in range(0, len(jobs), size)])
+            for part in pool.imap(_score_job, chunks):
+                out.extend(part)
+                if progress is not None:
+                    progress(len(out), total)
         _ACTIVE = None
-        return [r for part in parts for r in part]
+        return out
 
 
 _ACTIVE: Screener | None = None
 
 
-def _score_job(jobs: list[tuple[int, Query, int]]) -> list[QueryResult]:
+def _score_job(job: tuple[list[Query], int]) -> list[QueryResult]:
     assert _ACTIVE is not None
-    return [_ACTIVE.score(q, _ACTIVE.query_candidates(q), top) for _, q, top in jobs]
+    queries, top = job
+    return [_ACTIVE.score(q, _ACTIVE.query_candidates(q), top) for q in queries]
 
 
 def record_run(ws: Workspace, run: ScreeningRun, top: int, origin: str | None) -> int:

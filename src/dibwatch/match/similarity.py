@@ -51,16 +51,20 @@ def token_sim(a: str, b: str, *, initials: bool = False) -> float:
     if a == b:
         return 1.0
     la, lb = len(a), len(b)
-    if initials and (la == 1 or lb == 1):
+    if la == 1 or lb == 1:
+        if not initials:
+            return 0.0
         short, long_ = (a, b) if la == 1 else (b, a)
         return INITIAL_SIM if long_.startswith(short) else 0.0
-    if min(la, lb) <= 2:
+    if la <= 2 or lb <= 2:
         return 0.0
-    longest = max(la, lb)
-    if min(la, lb) >= 4 and (a.startswith(b) or b.startswith(a)) and longest - min(la, lb) <= 3:
+    shortest, longest = (la, lb) if la < lb else (lb, la)
+    if shortest >= 4 and longest - shortest <= 3 and (a.startswith(b) or b.startswith(a)):
         return PREFIX_SIM
-    # Optimal string alignment: a swap of two letters ("Schloz") is one edit, not two.
     allowed = allowed_edits(longest, initials)
+    if longest - shortest > allowed:
+        return 0.0
+    # Optimal string alignment: a swap of two letters ("Schloz") is one edit, not two.
     dist = OSA.distance(a, b, score_cutoff=allowed + 1)
     if dist <= allowed:
         return 1.0 - 0.6 * dist / longest
@@ -150,8 +154,10 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
             # blur. A pair is as similar as the better of the two views.
             sim = token_sim(a, b, initials=initials)
             if sim < 1.0:
-                pa, pb = q.plain[i].replace(" ", ""), c.plain[j].replace(" ", "")
-                sim = max(sim, token_sim(pa, pb, initials=initials))
+                pa, pb = q.plain[i], c.plain[j]
+                if pa != a or pb != b:
+                    sim = max(sim, token_sim(pa.replace(" ", ""), pb.replace(" ", ""),
+                                             initials=initials))
             if sim > 0:
                 # An initial matched to a full name carries the initial's weight only.
                 w = min(q.weights[i], c.weights[j]) * 2 if min(len(a), len(b)) == 1 else (

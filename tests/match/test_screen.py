@@ -1,0 +1,171 @@
+"""Screening through a workspace: index freshness, explained hits, proof of screening, and
+the batch command with bad rows."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from dibwatch.cli import app
+from dibwatch.demo import demo_list_files
+from dibwatch.lists.loader import load_list
+from dibwatch.match import Query
+from dibwatch.match.index import index_state, is_fresh
+from dibwatch.match.screen import Screener
+from dibwatch.model import make_identifier
+from dibwatch.workspace import Workspace
+
+EU_833 = "sanctions/eu_ojeu_consolidated_annexes_2026-07/32014R0833.csv"
+runner = CliRunner(env={"COLUMNS": "200"})
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from dibwatch.testing import shared_file
+
+    path = tmp_path_factory.mktemp("screen") / "ws.duckdb"
+    with Workspace(path) as ws:
+        load_list(ws, shared_file(EU_833))
+        load_list(ws, demo_list_files()[0], source="demo_list")
+    return path
+
+
+@pytest.fixture
+def ws(db: Path) -> Iterator[Workspace]:
+    with Workspace(db) as workspace:
+        yield workspace
+
+
+def test_screen_a_listed_company(ws: Workspace) -> None:
+    run = Screener(ws).screen([Query("Sirius JSC", "Company", ("ru",))], origin="test")
+    top = run.results[0].hits[0]
+    assert top.match.is_match
+    assert top.entity.source == "eu_833_2014"
+    assert "Annex IV" in top.entity.programs
+    explained = top.match.explanation()
+    assert explained["matched_name"].lower().startswith(("jsc sirius", "sirius"))
+    assert any(a[0] == "sirius" for a in explained["aligned"])
+
+
+def test_identifier_finds_the_entity_whatever_the_name(ws: Workspace) -> None:
+    query = Query("Some Trading House", "Company",
+                  identifiers=(make_identifier("INN", "7704730655"),))
+    hit = Screener(ws).screen([query]).results[0].hits[0]
+    assert hit.match.is_match and hit.match.score >= 0.98
+    assert "JSC Sirius" in hit.entity.caption or "Sirius" in hit.match.matched_name
+
+
+def test_fictional_list_entity_by_cyrillic_alias(ws: Workspace) -> None:
+    run = Screener(ws).screen([Query("Крылотроника")])
+    hit = run.results[0].hits[0]
+    assert hit.entity.entity_id == "demo_list-demo-0001" and hit.match.is_match
+
+
+def test_generic_names_do_not_match(ws: Workspace) -> None:
+    queries = [Query(n) for n in ("GLOBAL TRADING CO LTD", "International Trading Company",
+                                  "Electronics Technology Co., Ltd.", "Import Export LLC")]
+    for result in Screener(ws).screen(queries).results:
+        assert result.matches == [], [h.match.explain_text() for h in result.matches]
+
+
+def test_proof_of_screening_records_hits_and_misses(ws: Workspace) -> None:
+    run = Screener(ws).screen([Query("Sirius JSC"), Query("Zzyzx Qwerty Blorft")],
+                              origin="audit-test")
+    assert run.run_id is not None
+    row = ws.engine.query("SELECT algorithm, threshold, snapshots, query_count, origin "
+                          "FROM screening_runs WHERE run_id = ?", [run.run_id])[0]
+    assert row[0] == "dibwatch-v1" and row[1] == 0.7 and row[3] == 2 and row[4] == "audit-test"
+    snapshots = json.loads(row[2])
+    assert {s["source"] for s in snapshots} == {"eu_833_2014", "demo_list"}
+    assert all(len(s["sha256"]) == 64 for s in snapshots)
+    queries = ws.engine.query("SELECT name, hit_count FROM screening_queries WHERE run_id = ? "
+                              "ORDER BY query_no", [run.run_id])
+    assert queries[0][0] == "Sirius JSC" and queries[0][1] >= 1
+    assert queries[1] == ("Zzyzx Qwerty Blorft", 0)
+    stored = ws.engine.scalar("SELECT count(*) FROM screening_results WHERE run_id = ?",
+                              [run.run_id])
+    assert stored == sum(len(r.hits) for r in run.results)
+
+
+def test_index_follows_new_snapshots(tmp_path: Path) -> None:
+    v1, v2 = demo_list_files()
+    with Workspace(tmp_path / "ws.duckdb") as ws:
+        load_list(ws, v1, source="demo_list")
+        Screener(ws)
+        assert is_fresh(ws.engine)
+        before = index_state(ws.engine)
+        load_list(ws, v2, source="demo_list")
+        assert not is_fresh(ws.engine)
+        hits = Screener(ws).screen([Query("Sibirskaya Optronika")]).results[0].hits
+        assert hits[0].entity.entity_id == "demo_list-demo-0015" and hits[0].match.is_match
+        after = index_state(ws.engine)
+        assert before is not None and after is not None
+        assert after.snapshot_ids != before.snapshot_ids
+
+
+def test_batch_screening_with_bad_rows(db: Path, tmp_path: Path) -> None:
+    parties = tmp_path / "parties.csv"
+    with parties.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["name", "country", "id", "schema", "invoice_ref"])
+        writer.writerow(["JSC Sirius", "Russia", "INN:7704730655", "company", "A-1"])
+        writer.writerow(["", "RU", "", "", "A-2"])
+        writer.writerow(["Krylotronika", "Atlantis", "INN:123", "spaceship", "A-3"])
+        writer.writerow(["X" * 10_000, "", "not-an-id", "", "A-4"])
+        writer.writerow(["GLOBAL TRADING CO LTD", "HK", "", "", "A-5"])
+    out = tmp_path / "matches.csv"
+    result = runner.invoke(app, ["screen", "--input", str(parties), "--output", str(out),
+                                 "--top", "3", "--workspace", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "screened 5 parties" in result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    by_ref: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_ref.setdefault(row["invoice_ref"], []).append(row)
+    assert set(by_ref) == {"A-1", "A-2", "A-3", "A-4", "A-5"}
+    first = by_ref["A-1"][0]
+    assert first["is_match"] == "True" and first["source"] == "eu_833_2014"
+    assert first["source_entity_id"] and first["matched_caption"] and first["programs"]
+    assert json.loads(first["explanation"])["features"]
+    assert "empty name" in by_ref["A-2"][0]["warnings"]
+    warnings = by_ref["A-3"][0]["warnings"]
+    assert "unknown country" in warnings and "check digits" in warnings
+    assert "unknown schema" in warnings
+    assert "cut to 1000" in by_ref["A-4"][0]["warnings"]
+    assert "not SCHEME:VALUE" in by_ref["A-4"][0]["warnings"]
+    assert all(r["is_match"] != "True" for r in by_ref["A-5"])
+
+    parquet = tmp_path / "matches.parquet"
+    result = runner.invoke(app, ["screen", "--input", str(parties), "--output", str(parquet),
+                                 "--workspace", str(db)])
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(parquet)
+    assert {"score", "is_match", "matched_entity_id", "invoice_ref"} <= set(table.column_names)
+
+
+def test_single_name_command(db: Path) -> None:
+    result = runner.invoke(app, ["screen", "Sirius JSC", "--country", "RU", "--workspace",
+                                 str(db)])
+    assert result.exit_code == 0, result.output
+    assert "MATCH" in result.output and "eu_833_2014" in result.output
+
+
+def test_needs_name_or_input(db: Path) -> None:
+    result = runner.invoke(app, ["screen", "--workspace", str(db)])
+    assert result.exit_code != 0
+
+
+def test_batch_input_without_name_column(db: Path, tmp_path: Path,
+                                         shared: Callable[[str], Path]) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("company,country\nSirius,RU\n", encoding="utf-8")
+    result = runner.invoke(app, ["screen", "--input", str(bad), "--output",
+                                 str(tmp_path / "o.csv"), "--workspace", str(db)])
+    assert result.exit_code != 0
+    assert "name" in str(result.exception)
