@@ -17,7 +17,7 @@ schema_conflict         Person against an organisation (or a vessel/aircraft aga
                         −0.4
 number_conflict         the names carry different numbers ("Brigade 44" / "Brigade 45"): −0.05
 legal_form_conflict     the names state legal forms of different kinds (LLC vs JSC, AG vs
-                        GmbH): −0.08
+                        GmbH): −0.15
 country_mismatch        both sides have countries and none is shared: −0.05
 generic_only            the query's name is made only of generic words ("GLOBAL TRADING CO
                         LTD"): capped at 0.5, whatever it aligns with
@@ -40,8 +40,10 @@ from dibwatch.match.similarity import NameScore, compare_tokens, native_sim
 from dibwatch.model.entity import Identifier, NameKind
 from dibwatch.text.vocab import generic_weight
 
+ABJADS = frozenset({"Arabic", "Hebrew"})
 ORG_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity"})
 UNIQUE_SCHEMES = frozenset({"INN", "OGRN", "OGRNIP", "USCC", "LEI", "IMO", "BIC", "OKPO"})
+LEGAL_FORM_CONFLICT = -0.15
 WEAK_CAP = 0.65  # below the threshold: a weak alias alone never makes a match
 GENERIC_CAP = 0.5
 IdfFn = Callable[[str], float]
@@ -52,6 +54,18 @@ def _person_weights() -> dict[str, float]:
     path = resources.files("dibwatch.match").joinpath("data/person_name_weights.csv")
     with path.open(encoding="utf-8") as fh:
         return {r["token"]: float(r["weight"]) for r in csv.DictReader(fh)}
+
+
+_VOWELS = str.maketrans({"p": "b", "v": "f", **{v: None for v in "aeiouyw"}})
+
+
+@lru_cache(maxsize=100_000)
+def skeleton(token: str) -> str:
+    """The consonants of a folded token, as an abjad writes them: "mohammed" and "mhmd" both
+    give "mhmd"; p/b and v/f merge (Arabic has neither p nor v)."""
+    out = token.translate(_VOWELS)
+    collapsed = "".join(ch for i, ch in enumerate(out) if i == 0 or ch != out[i - 1])
+    return collapsed or token
 
 
 def person_weight(token: str) -> float:
@@ -194,6 +208,11 @@ class DibwatchV1(Algorithm):
         if q.native and c.native:
             sim = native_sim(q.native, c.native)
             return NameScore(sim, (), (), ())
+        if (q.script in ABJADS) != (c.script in ABJADS) and q.tokens and c.tokens:
+            # Arabic and Hebrew script leave most vowels unwritten: compare consonants.
+            return compare_tokens(tuple(map(skeleton, q.tokens)), q.plain,
+                                  tuple(map(skeleton, c.tokens)), c.plain, self.weigh,
+                                  initials=schema == PERSON)
         self._person = schema == PERSON
         return compare_tokens(q.tokens, q.plain, c.tokens, c.plain, self.weigh,
                               initials=schema == PERSON)
@@ -231,7 +250,7 @@ class DibwatchV1(Algorithm):
             if qform.legal_forms and cform.legal_forms and \
                     qform.legal_forms.isdisjoint(cform.legal_forms):
                 features.append(Feature(
-                    "legal_form_conflict", -0.08,
+                    "legal_form_conflict", LEGAL_FORM_CONFLICT,
                     f"{'/'.join(sorted(qform.legal_forms))} vs "
                     f"{'/'.join(sorted(cform.legal_forms))}"))
         qc = {c.lower() for c in query.countries}

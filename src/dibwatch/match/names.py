@@ -10,10 +10,12 @@ romanisations would hide.
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from dibwatch.model.script import detect_script
 from dibwatch.text.fold import fold
@@ -25,8 +27,10 @@ SYLLABIC = frozenset({"Han", "Hangul", "Japanese"})
 PERSON = "Person"
 _NATIVE_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 
-# Honorifics and name particles that carry no identity in person names.
+# Honorifics, titles and offices that carry no identity in person names.
 _PERSON_NOISE = frozenset({
+    "president", "minister", "premier", "chairman", "king", "queen", "prince", "princess",
+    "senator", "ambassador", "governor", "mayor",
     "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "mme", "herr", "frau", "hon",
     "gen", "general", "col", "colonel", "maj", "major", "capt", "captain", "lt", "sgt",
     "shaikh", "sheikh", "sheik", "haji", "hajji", "alhaj", "mullah", "maulvi", "mawlawi",
@@ -59,6 +63,18 @@ def _native(name: str, script: str | None) -> str | None:
     return _NATIVE_DROP.sub("", text) or None
 
 
+@lru_cache(maxsize=1)
+def _given_names() -> dict[str, str]:
+    """Short forms and diminutives of given names (Ted, Bibi, Sasha…) to their full form,
+    from ``data/given_name_variants.csv``; the first row for a variant wins."""
+    path = resources.files("dibwatch.match").joinpath("data/given_name_variants.csv")
+    out: dict[str, str] = {}
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            out.setdefault(row["variant"], row["canonical"])
+    return out
+
+
 @lru_cache(maxsize=200_000)
 def analyse(name: str, schema: str | None = None) -> NameForm:
     """The comparable form of ``name``; ``schema`` ("Person", "Company", …) tunes the rules."""
@@ -67,6 +83,8 @@ def analyse(name: str, schema: str | None = None) -> NameForm:
     if schema == PERSON:
         forms: list[str] = []
         words = [t for t in latin if t not in _PERSON_NOISE] or latin
+        given = _given_names()
+        words = [given.get(t, t) for t in words]
     else:
         words, forms = strip_legal_forms(latin)
     words = normalise_numbers(words)

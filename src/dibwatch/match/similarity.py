@@ -28,6 +28,7 @@ LIST_EXTRA = 0.4
 # An organisation's extra words are seldom omitted the way middle names are: "Banco
 # Santander México" is a subsidiary of "Banco Santander", not a fuller spelling of it.
 ORG_LIST_EXTRA = 0.8
+UNALIGNED_FLOOR = 0.5
 
 
 def allowed_edits(length: int, person: bool = True) -> int:
@@ -95,22 +96,28 @@ class _Side:
 
 
 def _merge_compounds(side: _Side, other: list[str]) -> None:
-    """Join adjacent tokens of ``side`` when the join is a token of ``other``
-    ("good will" / "goodwill", "vladimir putin" / "vladimirputin")."""
+    """Join runs of two or three adjacent tokens of ``side`` when the join is a token of
+    ``other`` ("good will" / "goodwill", "plat ono vich" / "platonovich")."""
     if len(side.tokens) < 2:
         return
-    targets = {t for t in other if len(t) >= 5}
+    targets = [t for t in other if len(t) >= 5 and t not in side.tokens]
     if not targets:
         return
+    lengths = {len(t) for t in targets}
     i = 0
     while i < len(side.tokens) - 1:
-        joined = side.tokens[i] + side.tokens[i + 1]
-        if any(token_sim(joined, t) >= 0.9 for t in targets):
-            side.tokens[i:i + 2] = [joined]
-            side.plain[i:i + 2] = [side.plain[i] + " " + side.plain[i + 1]]
-            side.weights[i:i + 2] = [side.weights[i] + side.weights[i + 1]]
-        else:
-            i += 1
+        for span in (3, 2):
+            if i + span > len(side.tokens):
+                continue
+            joined = "".join(side.tokens[i:i + span])
+            if not any(abs(len(joined) - n) <= 2 for n in lengths):
+                continue
+            if any(token_sim(joined, t) >= 0.9 for t in targets):
+                side.tokens[i:i + span] = [joined]
+                side.plain[i:i + span] = [" ".join(side.plain[i:i + span])]
+                side.weights[i:i + span] = [max(side.weights[i:i + span])]
+                break
+        i += 1
 
 
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "la", "le", "des", "y", "i"})
@@ -181,8 +188,14 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
     conflict = bool(rest_q) and bool(rest_c)
     lam_q = 1.0 if conflict else QUERY_EXTRA
     lam_c = 1.0 if conflict else (LIST_EXTRA if initials else ORG_LIST_EXTRA)
-    den = (sum(a.weight for a in aligned) + lam_q * sum(q.weights[i] for i in rest_q)
-           + lam_c * sum(c.weights[j] for j in rest_c))
+    # Sharing a generic word ("group", "Chile") is weak evidence of a match, but a word one
+    # side has and the other lacks marks a different organisation ("Banco Santander Chile"
+    # is not "Banco Santander"): in organisation names a left-over word weighs at least
+    # UNALIGNED_FLOOR.
+    floor = 0.0 if initials else UNALIGNED_FLOOR
+    den = (sum(a.weight for a in aligned)
+           + lam_q * sum(max(q.weights[i], floor) for i in rest_q)
+           + lam_c * sum(max(c.weights[j], floor) for j in rest_c))
     score = num / den if den > 0 else 0.0
     return NameScore(score, tuple(aligned), tuple(q.plain[i] for i in rest_q),
                      tuple(c.plain[j] for j in rest_c))
