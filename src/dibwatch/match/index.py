@@ -19,7 +19,7 @@ from dibwatch.match.keys import name_keys
 from dibwatch.match.names import analyse
 from dibwatch.model.entity import Entity
 
-INDEX_VERSION = "3"  # bump when keys or name analysis change: stale indexes are rebuilt
+INDEX_VERSION = "4"  # bump when keys or name analysis change: stale indexes are rebuilt
 MAX_KEY_SHARE = 0.05  # words shared by more than 5% of all names are too common to block on
 MAX_GRAM_SHARE = 0.005  # trigrams are many per word: only the rarer ones are kept
 Progress = Callable[[int, int], None]

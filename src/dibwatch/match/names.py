@@ -63,6 +63,10 @@ def _native(name: str, script: str | None) -> str | None:
     return _NATIVE_DROP.sub("", text) or None
 
 
+# Spellings of the same Arabic name particle ("Isa Ben Tarif" / "Isa Bin Tarif").
+_PARTICLES = {"ben": "bin", "ibn": "bin", "el": "al", "abou": "abu"}
+
+
 @lru_cache(maxsize=1)
 def _given_names() -> dict[str, str]:
     """Short forms and diminutives of given names (Ted, Bibi, Sasha…) to their full form,
@@ -84,7 +88,7 @@ def analyse(name: str, schema: str | None = None) -> NameForm:
         forms: list[str] = []
         words = [t for t in latin if t not in _PERSON_NOISE] or latin
         given = _given_names()
-        words = [given.get(t, t) for t in words]
+        words = [_PARTICLES.get(t, given.get(t, t)) for t in words]
     else:
         words, forms = strip_legal_forms(latin)
     words = normalise_numbers(words)

@@ -29,6 +29,9 @@ LIST_EXTRA = 0.4
 # Santander México" is a subsidiary of "Banco Santander", not a fuller spelling of it.
 ORG_LIST_EXTRA = 0.8
 UNALIGNED_FLOOR = 0.5
+# In a person's name, a left-over word on each side is a different name in that slot
+# ("ben Mohamed" where the list says "ben Ali"): even a common name counts then.
+PERSON_CONFLICT_FLOOR = 1.0
 
 
 def allowed_edits(length: int, person: bool = True) -> int:
@@ -192,7 +195,7 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
     # side has and the other lacks marks a different organisation ("Banco Santander Chile"
     # is not "Banco Santander"): in organisation names a left-over word weighs at least
     # UNALIGNED_FLOOR.
-    floor = 0.0 if initials else UNALIGNED_FLOOR
+    floor = (PERSON_CONFLICT_FLOOR if conflict else 0.0) if initials else UNALIGNED_FLOOR
     den = (sum(a.weight for a in aligned)
            + lam_q * sum(max(q.weights[i], floor) for i in rest_q)
            + lam_c * sum(max(c.weights[j], floor) for j in rest_c))
