@@ -79,9 +79,14 @@ def _given_names() -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=200_000)
 def analyse(name: str, schema: str | None = None) -> NameForm:
-    """The comparable form of ``name``; ``schema`` ("Person", "Company", …) tunes the rules."""
+    """The comparable form of ``name``; ``schema`` ("Person", "Company", …) tunes the rules:
+    persons and everything else are analysed differently, nothing finer."""
+    return _analyse(name, PERSON if schema == PERSON else None)
+
+
+@lru_cache(maxsize=200_000)
+def _analyse(name: str, schema: str | None) -> NameForm:
     script = detect_script(name)
     latin = normalize(name).split()
     if schema == PERSON:

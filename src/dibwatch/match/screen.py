@@ -26,8 +26,8 @@ from dibwatch.workspace import Workspace
 
 NAME_CANDIDATES = 100  # list names kept per query from the key index
 ENTITY_CANDIDATES = 20  # entities considered per query
-SHORTLIST = 8  # names given the full comparison, chosen by a fast C-level token-set ratio
-SHORTLIST_FLOOR = 40  # below this token-set ratio (0-100) a name cannot reach any threshold
+SHORTLIST = 5  # names given the full comparison, chosen by rapidfuzz token-sort ratio (C speed)
+SHORTLIST_FLOOR = 50  # below this token-set ratio (0-100) a name cannot reach any threshold
 Progress = Callable[[int, int], None]
 
 POSTINGS_SQL = """
@@ -179,7 +179,7 @@ class Screener:
 
     def shortlist(self, query: Query, name_ids: list[int]) -> dict[str, list[CandidateName]]:
         """Entity -> its names worth the full comparison: the retrieved names of the first
-        ENTITY_CANDIDATES entities, cut to SHORTLIST by rapidfuzz's token-set ratio on the
+        ENTITY_CANDIDATES entities, cut to SHORTLIST by rapidfuzz's token-sort ratio on the
         folded tokens; entities sharing a valid identifier with the query always stay."""
         entities = self._entities_for(query, name_ids)
         allowed = set(entities)
@@ -195,7 +195,7 @@ class Screener:
             # The same name often sits on several lists (SDN, CSL, EU, UN): rank distinct
             # spellings, keep every entity carrying a kept one.
             choices = {" ".join(c.form.tokens) for _, c in pool}
-            ranked = process.extract(probe, choices, scorer=fuzz.token_set_ratio,
+            ranked = process.extract(probe, choices, scorer=fuzz.token_sort_ratio,
                                      limit=SHORTLIST, score_cutoff=SHORTLIST_FLOOR)
             kept = {choice for choice, _, _ in ranked}
             pool = [(e, c) for e, c in pool if " ".join(c.form.tokens) in kept]
@@ -257,11 +257,16 @@ class Screener:
         _ACTIVE = self
         size = 250
         chunks = [(q, top) for q in (queries[i:i + size] for i in range(0, total, size))]
-        out = []
-        # One pool per run; workers inherit the in-memory index by fork (copy-on-write).
+        out: list[QueryResult] = []
+        # One pool per run; workers inherit the in-memory index by fork (copy-on-write) and
+        # send back only matches and entity ids, which this process turns into hits.
         with multiprocessing.get_context("fork").Pool(n_workers) as pool:
-            for part in pool.imap(_score_job, chunks):
-                out.extend(part)
+            for start, part in zip(range(0, total, size), pool.imap(_score_job, chunks),
+                                   strict=True):
+                for query, (warnings, matches) in zip(queries[start:start + size], part,
+                                                      strict=True):
+                    hits = [Hit(m, self.entities[m.entity_id]) for m in matches]
+                    out.append(QueryResult(query, hits, warnings))
                 if progress is not None:
                     progress(len(out), total)
         _ACTIVE = None
@@ -271,10 +276,14 @@ class Screener:
 _ACTIVE: Screener | None = None
 
 
-def _score_job(job: tuple[list[Query], int]) -> list[QueryResult]:
+def _score_job(job: tuple[list[Query], int]) -> list[tuple[list[str], list[Match]]]:
     assert _ACTIVE is not None
     queries, top = job
-    return [_ACTIVE.score(q, _ACTIVE.query_candidates(q), top) for q in queries]
+    out = []
+    for q in queries:
+        result = _ACTIVE.score(q, _ACTIVE.query_candidates(q), top)
+        out.append((result.warnings, [h.match for h in result.hits]))
+    return out
 
 
 def record_run(ws: Workspace, run: ScreeningRun, top: int, origin: str | None) -> int:

@@ -149,6 +149,9 @@ def _merge_acronyms(side: _Side, other: _Side) -> None:
 def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
                    c_tokens: tuple[str, ...], c_plain: tuple[str, ...], weigh: Weigher,
                    *, initials: bool = False) -> NameScore:
+    if q_tokens and sorted(q_tokens) == sorted(c_tokens):  # same words, any order
+        return NameScore(1.0, tuple(Aligned(p, p, 1.0, 2 * weigh(t, p))
+                                    for t, p in zip(q_tokens, q_plain, strict=True)), (), ())
     q = _Side(list(q_tokens), list(q_plain), [weigh(t, p) for t, p in zip(q_tokens, q_plain,
                                                                             strict=True)])
     c = _Side(list(c_tokens), list(c_plain), [weigh(t, p) for t, p in zip(c_tokens, c_plain,

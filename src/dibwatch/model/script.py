@@ -33,6 +33,8 @@ def char_script(char: str) -> str | None:
 
 def detect_script(text: str) -> str | None:
     """The dominant script of the letters in ``text``, or None when it has no letters."""
+    if text.isascii():  # the common case, without a Unicode-name lookup per character
+        return "Latin" if any(c.isalpha() for c in text) else None
     counts = Counter(s for s in map(char_script, text) if s)
     if not counts:
         return None
