@@ -17,7 +17,7 @@ import pyarrow as pa
 from rapidfuzz import fuzz, process
 
 from dibwatch.errors import NotFoundError
-from dibwatch.match.algorithm import Candidate, CandidateName, DibwatchV1, Match, Query
+from dibwatch.match.algorithm import ABJADS, Candidate, CandidateName, DibwatchV1, Match, Query
 from dibwatch.match.index import build_index, idf_function, index_state, is_fresh
 from dibwatch.match.keys import name_keys
 from dibwatch.match.names import NameForm, analyse
@@ -27,7 +27,7 @@ from dibwatch.workspace import Workspace
 NAME_CANDIDATES = 100  # list names kept per query from the key index
 ENTITY_CANDIDATES = 20  # entities considered per query
 SHORTLIST = 5  # names given the full comparison, chosen by rapidfuzz token-sort ratio (C speed)
-SHORTLIST_FLOOR = 50  # below this token-set ratio (0-100) a name cannot reach any threshold
+SHORTLIST_FLOOR = 55  # token-sort ratio (0-100) under which a name is not worth scoring
 Progress = Callable[[int, int], None]
 
 POSTINGS_SQL = """
@@ -195,8 +195,10 @@ class Screener:
             # The same name often sits on several lists (SDN, CSL, EU, UN): rank distinct
             # spellings, keep every entity carrying a kept one.
             choices = {" ".join(c.form.tokens) for _, c in pool}
+            # Abjad queries are vowel-less: their Latin letters are no guide to the cut-off.
+            floor = 0 if forms[0].script in ABJADS else SHORTLIST_FLOOR
             ranked = process.extract(probe, choices, scorer=fuzz.token_sort_ratio,
-                                     limit=SHORTLIST, score_cutoff=SHORTLIST_FLOOR)
+                                     limit=SHORTLIST, score_cutoff=floor)
             kept = {choice for choice, _, _ in ranked}
             pool = [(e, c) for e, c in pool if " ".join(c.form.tokens) in kept]
         elif len(pool) > SHORTLIST:
@@ -245,9 +247,9 @@ class Screener:
                    progress: Progress | None) -> list[QueryResult]:
         n_workers = workers if workers is not None else (os.cpu_count() or 1)
         total = len(queries)
+        out: list[QueryResult] = []
         if n_workers <= 1 or total < 200 or "fork" not in \
                 multiprocessing.get_all_start_methods():
-            out = []
             for i, q in enumerate(queries, 1):
                 out.append(self.score(q, self.query_candidates(q), top))
                 if progress is not None and (i % 500 == 0 or i == total):
@@ -255,9 +257,8 @@ class Screener:
             return out
         global _ACTIVE  # read by forked workers, never written there
         _ACTIVE = self
-        size = 250
+        size = 500
         chunks = [(q, top) for q in (queries[i:i + size] for i in range(0, total, size))]
-        out: list[QueryResult] = []
         # One pool per run; workers inherit the in-memory index by fork (copy-on-write) and
         # send back only matches and entity ids, which this process turns into hits.
         with multiprocessing.get_context("fork").Pool(n_workers) as pool:
