@@ -29,7 +29,7 @@ from dibwatch.errors import FormatError, Location, ParseError
 from dibwatch.lists._io import csv_dicts, csv_rows, decode, read_bytes
 from dibwatch.lists._record import Record
 from dibwatch.lists.base import ListParser, make_id, read_head
-from dibwatch.lists.sources.csl import (
+from dibwatch.lists.sources.csl_rows import (
     _data_rows,
     iso_date,
     lower_country,
