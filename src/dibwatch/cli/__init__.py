@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from dibwatch.cli import demo, lists, screen
+from dibwatch.cli import demo, lists, screen, trade
 from dibwatch.cli._common import console, err_console
 from dibwatch.errors import DibwatchError
 
@@ -19,6 +19,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(lists.app, name="lists")
+app.add_typer(trade.app, name="trade")
 app.command("demo")(demo.demo)
 app.command("screen")(screen.screen)
 

@@ -188,6 +188,135 @@ MIGRATIONS.append((2, "screening index and proof of screening", [
     )""",
 ]))
 
+MIGRATIONS.append((3, "shipments", [
+    "CREATE SEQUENCE shipment_load_seq START 1",
+    """CREATE TABLE shipment_loads (
+        load_id INTEGER NOT NULL,
+        source_name VARCHAR NOT NULL,
+        mapping VARCHAR NOT NULL,
+        file VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        bytes BIGINT NOT NULL,
+        loaded_at TIMESTAMP NOT NULL,
+        row_count BIGINT NOT NULL,
+        quarantined_count BIGINT NOT NULL,
+        warning_count BIGINT NOT NULL,
+        seconds DOUBLE
+    )""",
+    # One row per customs declaration line, in the canonical schema (dibwatch.trade.schema).
+    # ``warnings`` maps a field to why its value was kept as NULL or kept unverified (the raw
+    # text included); ``extra`` holds source columns a mapping keeps without a canonical home.
+    """CREATE TABLE shipments (
+        load_id INTEGER NOT NULL,
+        line_no BIGINT NOT NULL,
+        declaration_id VARCHAR,
+        item_no INTEGER,
+        date DATE NOT NULL,
+        direction VARCHAR,
+        hs_code VARCHAR,
+        description VARCHAR,
+        manufacturer VARCHAR,
+        brand VARCHAR,
+        model VARCHAR,
+        quantity DOUBLE,
+        unit VARCHAR,
+        net_kg DOUBLE,
+        value_usd DOUBLE,
+        invoice_currency VARCHAR,
+        exporter_name VARCHAR,
+        exporter_address VARCHAR,
+        exporter_country VARCHAR,
+        exporter_id VARCHAR,
+        importer_name VARCHAR,
+        importer_address VARCHAR,
+        importer_country VARCHAR,
+        importer_id VARCHAR,
+        contract_holder_name VARCHAR,
+        contract_holder_id VARCHAR,
+        origin_country VARCHAR,
+        dispatch_country VARCHAR,
+        trading_country VARCHAR,
+        destination_country VARCHAR,
+        warnings JSON,
+        extra JSON
+    )""",
+    """CREATE TABLE shipment_quarantine (
+        load_id INTEGER NOT NULL,
+        file VARCHAR NOT NULL,
+        line_no BIGINT NOT NULL,
+        field VARCHAR,
+        reason VARCHAR NOT NULL,
+        raw_row JSON NOT NULL
+    )""",
+]))
+
+MIGRATIONS.append((4, "party resolution", [
+    # One row per distinct party mention (name, address, country, id as written), whatever
+    # role it played; load_id / line_no / role say where it was first seen.
+    """CREATE TABLE party_mentions (
+        mention_id INTEGER NOT NULL,
+        load_id INTEGER,
+        line_no BIGINT,
+        role VARCHAR NOT NULL,
+        name VARCHAR,
+        address VARCHAR,
+        country VARCHAR,
+        id_value VARCHAR,
+        norm_name VARCHAR,
+        name_keys VARCHAR[] NOT NULL,
+        name_generic BOOLEAN NOT NULL,
+        name_core VARCHAR,
+        country_code VARCHAR,
+        id_norm VARCHAR,
+        address_norm VARCHAR,
+        roles VARCHAR[] NOT NULL,
+        shipment_count INTEGER NOT NULL,
+        first_seen DATE,
+        last_seen DATE
+    )""",
+    # Every shipment line's parties: the link from a declaration line to its firms.
+    """CREATE TABLE shipment_parties (
+        load_id INTEGER,
+        line_no BIGINT,
+        role VARCHAR NOT NULL,
+        mention_id INTEGER NOT NULL
+    )""",
+    """CREATE TABLE firms (
+        firm_id INTEGER NOT NULL,
+        caption VARCHAR NOT NULL,
+        country VARCHAR,
+        ids VARCHAR[] NOT NULL,
+        roles VARCHAR[] NOT NULL,
+        member_count INTEGER NOT NULL,
+        mention_count INTEGER NOT NULL,
+        first_seen DATE,
+        last_seen DATE
+    )""",
+    """CREATE TABLE firm_members (
+        firm_id INTEGER NOT NULL,
+        mention_id INTEGER NOT NULL,
+        match_probability DOUBLE
+    )""",
+    """CREATE TABLE firm_screening (
+        firm_id INTEGER NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        score DOUBLE NOT NULL,
+        matched_name VARCHAR,
+        run_id INTEGER,
+        explanation JSON
+    )""",
+    """CREATE TABLE resolution_runs (
+        resolved_at TIMESTAMP NOT NULL,
+        threshold DOUBLE NOT NULL,
+        training VARCHAR NOT NULL,
+        shipment_count BIGINT NOT NULL,
+        mention_count INTEGER NOT NULL,
+        firm_count INTEGER NOT NULL,
+        screened_firms INTEGER NOT NULL,
+        model JSON NOT NULL
+    )""",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 # Tables whose rows belong to one snapshot, in the order a load writes them.
