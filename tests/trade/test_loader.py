@@ -277,3 +277,22 @@ def test_cli_load_and_status(tmp_path: Path) -> None:
     status = runner.invoke(trade_app, ["status", "--workspace", ws], env={"COLUMNS": "200"})
     assert status.exit_code == 0
     assert "│  1 │ ru_customs_extract.csv │ ru_customs │" in status.output
+
+
+def test_lines_are_classified_as_they_load(tmp_path: Path) -> None:
+    """Each loaded line gets its goods classification in the same load (CHPL tier from the
+    declared HS code, inferred from the Russian description)."""
+    from dibwatch.workspace import Workspace as _Workspace
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "trade" / "ru_customs_extract.csv"
+    with _Workspace(tmp_path / "ws.duckdb") as ws:
+        result = load_shipments(ws, fixture)
+        rows = ws.engine.query(
+            "SELECT s.hs_code, c.hs6, c.chpl_tier, c.inferred_tier FROM shipments s "
+            "JOIN shipment_classes c USING (load_id, line_no) WHERE s.load_id = ? "
+            "ORDER BY s.line_no", [result.load.load_id])
+        classified = ws.engine.scalar("SELECT count(*) FROM shipment_classes")
+    assert classified == result.load.row_count
+    by_hs = {r[1]: r for r in rows}
+    assert by_hs["854231"][2] == "1"  # processors: CHPL tier 1
+    assert by_hs["845811"][2] == "4.B"  # CNC lathe: tier 4.B

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dibwatch.errors import Location, ParseError
+from dibwatch.goods import classify_table
 from dibwatch.lists.loader import file_digests
 from dibwatch.trade import store
 from dibwatch.trade.convert import Binding, Problem, convert_batch
@@ -66,6 +67,9 @@ def load_shipments(ws: Workspace, path: str | Path, *, mapping: str | Path | Map
             while batch := list(itertools.islice(rows, batch_rows)):
                 converted = convert_batch(binding, batch, load_id, str(path))
                 store.insert_shipments(ws.engine, converted.shipments, converted.quarantine)
+                # Each line is classified as it lands (CHPL tier, HS levels, brand), in the
+                # same transaction, so a load is never visible without its classes.
+                store.insert_classes(ws.engine, classify_table(converted.shipments))
                 good += converted.rows
                 bad += converted.quarantined_rows
                 warnings += converted.warnings

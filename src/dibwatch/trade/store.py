@@ -72,6 +72,17 @@ def insert_load(engine: Engine, load: ShipmentLoad) -> None:
                    [data[c] for c in _LOAD_COLS])
 
 
+CLASS_COLUMNS = ("hs6", "hs4", "hs2", "chpl_tier", "declared_tier", "inferred_hs",
+                 "inferred_tier", "brand_canonical", "brand_country", "coalition_brand",
+                 "misdeclared", "class_reasons")
+
+
+def insert_classes(engine: Engine, classified: pa.Table) -> None:
+    """Store the goods classification of a batch (``classify_table`` output)."""
+    engine.insert_arrow("shipment_classes",
+                        classified.select(["load_id", "line_no", *CLASS_COLUMNS]))
+
+
 def insert_shipments(engine: Engine, shipments: pa.Table, quarantine: pa.Table) -> None:
     engine.insert_arrow("shipments", shipments)
     engine.insert_arrow("shipment_quarantine", quarantine)

@@ -317,8 +317,30 @@ MIGRATIONS.append((4, "party resolution", [
     )""",
 ]))
 
-SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 # Tables whose rows belong to one snapshot, in the order a load writes them.
 SNAPSHOT_TABLES = ("entities", "names", "identifiers", "addresses", "countries", "sanctions",
                    "load_issues", "load_leftovers")
+
+MIGRATIONS.append((5, "shipment classification", [
+    # One row per loaded shipment line: HS levels, CHPL tier declared / inferred from the
+    # description and part number, the brand and whether its maker is in the coalition.
+    """CREATE TABLE shipment_classes (
+        load_id INTEGER NOT NULL,
+        line_no BIGINT NOT NULL,
+        hs6 VARCHAR,
+        hs4 VARCHAR,
+        hs2 VARCHAR,
+        chpl_tier VARCHAR,
+        declared_tier VARCHAR,
+        inferred_hs VARCHAR,
+        inferred_tier VARCHAR,
+        brand_canonical VARCHAR,
+        brand_country VARCHAR,
+        coalition_brand BOOLEAN,
+        misdeclared BOOLEAN,
+        class_reasons VARCHAR[]
+    )""",
+]))
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
