@@ -10,6 +10,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from dibwatch.cli import firms as firms_cli
 from dibwatch.cli._common import WorkspaceOpt, console, open_workspace
 from dibwatch.trade import store
 from dibwatch.trade.loader import TradeLoadResult, load_shipments
@@ -88,3 +89,6 @@ def status(workspace: WorkspaceOpt = None) -> None:
                       f"{s.quarantined_count:,}", f"{s.warning_count:,}",
                       f"{s.seconds or 0:.1f}")
     console.print(table)
+
+
+app.command("firms")(firms_cli.firms)

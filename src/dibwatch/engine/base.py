@@ -50,6 +50,11 @@ class Engine(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def splink_api(self) -> Any:
+        """Splink's database API over this engine's data (``DuckDBAPI``; a Spark engine
+        returns a ``SparkAPI``), for stages that train record-linkage models."""
+        raise NotImplementedError(f"no Splink backend for engine {self.name!r}")
+
     def scalar(self, sql: str, params: Params = None) -> Any:
         rows = self.query(sql, params)
         return rows[0][0] if rows else None

@@ -100,6 +100,12 @@ class DuckDBEngine(Engine):
         else:
             self._con.execute(f"COPY ({sql}) TO '{_quote(path)}' ({opts})")
 
+    def splink_api(self) -> Any:
+        from splink import DuckDBAPI
+
+        # The workspace's own connection: the model reads mentions where they are.
+        return DuckDBAPI(self._con)
+
     def close(self) -> None:
         self._con.close()
 

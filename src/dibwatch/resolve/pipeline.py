@@ -1,0 +1,105 @@
+"""``resolve_parties``: shipments -> distinct mentions -> Splink links -> firms -> screening.
+
+Each stage commits on its own (mentions, then firms, then screening with the run record,
+written last); a rerun starts from the shipments again and replaces everything, so a crash
+between stages is repaired by running again.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from dibwatch.resolve import store
+from dibwatch.resolve.clusters import write_firms
+from dibwatch.resolve.mentions import extract_mentions, write_mentions
+from dibwatch.resolve.screening import screen_firms
+from dibwatch.resolve.splink_model import link
+from dibwatch.workspace import Workspace
+
+# progress(stage, done, total): stages are "mentions", "linking", "firms", "screening".
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ResolutionResult:
+    shipment_count: int
+    mention_count: int
+    firm_count: int
+    multi_member_firms: int
+    training: str  # "em", "em-partial" or "priors"
+    screened_firms: int
+    matched_firms: int
+    screening_run_id: int | None
+    seconds: float
+
+
+@dataclass(frozen=True)
+class FirmRow:
+    firm_id: int
+    caption: str
+    country: str | None
+    ids: tuple[str, ...]
+    roles: tuple[str, ...]
+    member_count: int
+    mention_count: int
+    first_seen: date | None
+    last_seen: date | None
+    names: tuple[str, ...]
+    best_score: float | None
+    best_entity: str | None
+
+
+def resolve_parties(ws: Workspace, *, threshold: float = 0.9,
+                    screen_threshold: float | None = None,
+                    progress: Progress | None = None) -> ResolutionResult:
+    """Resolve every party mention of the workspace's shipments into firms, store them with
+    their members and match probabilities, and screen each firm against the loaded lists."""
+    if not 0 < threshold < 1:
+        raise ValueError(f"threshold must be in (0, 1), got {threshold}")
+    started = time.monotonic()
+    eng = ws.engine
+
+    def report(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total)
+
+    report("mentions", 0, 1)
+    shipments = int(eng.scalar(store.SHIPMENT_COUNT))
+    mentions = extract_mentions(eng)
+    write_mentions(eng, mentions)
+    report("mentions", 1, 1)
+    report("linking", 0, 1)
+    eng.execute(store.CREATE_INPUT)
+    try:
+        linkage = link(eng, threshold)
+    finally:
+        eng.execute(store.DROP_INPUT)
+    report("linking", 1, 1)
+    firm_count = write_firms(eng, linkage.clusters)
+    multi = int(eng.scalar("SELECT count(*) FROM firms WHERE member_count > 1"))
+    report("firms", 1, 1)
+    screening = screen_firms(ws, threshold=screen_threshold,
+                             progress=lambda d, t: report("screening", d, t))
+    result = ResolutionResult(shipments, mentions.num_rows, firm_count, multi,
+                              linkage.training, screening.screened, screening.matched_firms,
+                              screening.run_id, round(time.monotonic() - started, 3))
+    with eng.transaction():
+        eng.execute("DELETE FROM resolution_runs")
+        eng.execute(store.INSERT_RUN, [
+            datetime.now(UTC).replace(tzinfo=None, microsecond=0), threshold,
+            linkage.training, shipments, mentions.num_rows, firm_count, screening.screened,
+            json.dumps(linkage.model, default=str)])
+    return result
+
+
+def list_firms(ws: Workspace, limit: int = 50, *, country: str | None = None,
+               min_members: int | None = None, screened_only: bool = False) -> list[FirmRow]:
+    """Firms by shipment-line count, largest first, with their spellings and best list hit."""
+    rows = ws.engine.query(store.LIST_FIRMS, [country, country, min_members, min_members,
+                                              screened_only, limit])
+    return [FirmRow(int(r[0]), r[1], r[2], tuple(r[3] or ()), tuple(r[4] or ()), int(r[5]),
+                    int(r[6]), r[7], r[8], tuple(r[9] or ()), r[10], r[11]) for r in rows]
