@@ -38,11 +38,13 @@ def test_readme_opens_with_the_two_commands() -> None:
 
 def test_demo_loads_and_diffs(tmp_path: Path) -> None:
     db = tmp_path / "demo.duckdb"
-    result = runner.invoke(app, ["demo", "--workspace", str(db)])
+    result = runner.invoke(app, ["demo", "--workspace", str(db), "--shipments", "3000"])
     assert result.exit_code == 0, result.output
     assert "+3 added" in result.output and "-2 removed" in result.output
     assert "~2 changed" in result.output
-    again = runner.invoke(app, ["demo", "--workspace", str(db)])
+    assert "distinct mentions resolved into" in result.output
+    assert "CHPL goods" in result.output and "firms exporting the most" in result.output
+    again = runner.invoke(app, ["demo", "--workspace", str(db), "--shipments", "3000"])
     assert again.exit_code == 0 and "unchanged" in again.output
 
     status = runner.invoke(app, ["lists", "status", "--workspace", str(db)])
@@ -55,7 +57,7 @@ def test_demo_loads_and_diffs(tmp_path: Path) -> None:
     for fmt in ("csv", "parquet", "ftm"):
         out = tmp_path / f"export.{fmt}"
         res = runner.invoke(app, ["lists", "export", "--format", fmt, "-o", str(out),
-                                  "--workspace", str(db)])
+                                  "--source", "demo_list", "--workspace", str(db)])
         assert res.exit_code == 0, res.output
         assert "13 entities" in res.output and out.stat().st_size > 0
 
