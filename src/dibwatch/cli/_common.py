@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from dibwatch.workspace import ENV_VAR, Workspace
 
@@ -19,6 +29,22 @@ WorkspaceOpt = Annotated[
                  help="Workspace file (DuckDB). Default: ./dibwatch.duckdb.",
                  show_default=False),
 ]
+
+
+@contextmanager
+def stage_progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress display with one bar per stage; yields ``report(stage, done, total)``
+    (total 0 = unknown), the callback the pipeline stages accept."""
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total or None)
+            progress.update(tasks[stage], completed=done, total=total or None)
+
+        yield report
 
 
 def open_workspace(path: Path | None, *, read_only: bool = False) -> Workspace:

@@ -6,18 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
 from dibwatch.cli import render
-from dibwatch.cli._common import console, open_workspace
+from dibwatch.cli._common import console, open_workspace, stage_progress
 from dibwatch.demo import run_demo
 from dibwatch.lists import store
 
@@ -34,16 +26,7 @@ def demo(
     and show what changed on the list and who ships CHPL goods to Russia."""
     world_dir = workspace.with_name(workspace.stem + "-world")
     with open_workspace(workspace) as ws:
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                      MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                      transient=True) as progress:
-            tasks: dict[str, TaskID] = {}
-
-            def report(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = progress.add_task(stage, total=total or None)
-                progress.update(tasks[stage], completed=done, total=total or None)
-
+        with stage_progress() as report:
             result = run_demo(ws, world_dir, shipments=shipments, seed=seed, progress=report)
         for load in result.list_loads:
             render.load_result(load, store.load_leftovers(ws.engine, load.snapshot.snapshot_id))

@@ -5,17 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
-from dibwatch.cli._common import WorkspaceOpt, console, open_workspace
+from dibwatch.cli._common import WorkspaceOpt, console, open_workspace, stage_progress
 from dibwatch.model.country import country_code
 from dibwatch.resolve import list_firms, resolve_parties
 
@@ -37,16 +29,7 @@ def firms(
     """List firms with their spellings, identifiers, counts and best list match."""
     with open_workspace(workspace, read_only=not resolve) as ws:
         if resolve:
-            with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                          MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                          transient=True) as progress:
-                tasks: dict[str, TaskID] = {}
-
-                def report(stage: str, done: int, total: int) -> None:
-                    if stage not in tasks:
-                        tasks[stage] = progress.add_task(stage, total=total)
-                    progress.update(tasks[stage], completed=done, total=total)
-
+            with stage_progress() as report:
                 result = resolve_parties(ws, threshold=threshold, progress=report)
             console.print(f"{result.mention_count:,} distinct mentions on "
                           f"{result.shipment_count:,} lines -> {result.firm_count:,} firms "
