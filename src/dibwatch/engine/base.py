@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -49,6 +50,12 @@ class Engine(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    def released(self) -> AbstractContextManager[bool]:
+        """Release the engine's resources (threads, file handles) for the block, so the
+        process can fork workers safely; yields False when it cannot (the caller then works
+        in-process). The engine is usable again after the block."""
+        return contextlib.nullcontext(False)
 
     def splink_api(self) -> Any:
         """Splink's database API over this engine's data (``DuckDBAPI``; a Spark engine

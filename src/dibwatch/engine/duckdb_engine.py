@@ -26,6 +26,7 @@ class DuckDBEngine(Engine):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             self._con = duckdb.connect(self.path, read_only=read_only)
+            self._read_only = read_only
         except duckdb.Error as exc:
             raise WorkspaceError(f"cannot open workspace {self.path}: {exc}") from exc
         self._in_tx = False
@@ -68,6 +69,20 @@ class DuckDBEngine(Engine):
             yield
         finally:
             self._con.unregister(name)
+
+    @contextlib.contextmanager
+    def released(self) -> Iterator[bool]:
+        # DuckDB's worker threads (and its allocator's locks) do not survive fork(): a child
+        # forked after heavy queries can deadlock. Closing the connection ends them; the file
+        # is reopened afterwards. An in-memory database or an open transaction cannot do that.
+        if self.path == ":memory:" or self._in_tx:
+            yield False
+            return
+        self._con.close()
+        try:
+            yield True
+        finally:
+            self._con = duckdb.connect(self.path, read_only=self._read_only)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

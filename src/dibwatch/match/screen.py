@@ -255,6 +255,15 @@ class Screener:
                 if progress is not None and (i % 500 == 0 or i == total):
                     progress(i, total)
             return out
+        with self.ws.engine.released() as free:
+            if not free:
+                return self._score_all(queries, top, 1, progress)
+            return self._score_forked(queries, top, n_workers, progress)
+
+    def _score_forked(self, queries: list[Query], top: int, n_workers: int,
+                      progress: Progress | None) -> list[QueryResult]:
+        total = len(queries)
+        out: list[QueryResult] = []
         global _ACTIVE  # read by forked workers, never written there
         _ACTIVE = self
         size = 500
