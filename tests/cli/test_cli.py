@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner(env={"COLUMNS": "200"})  # rich tables fold in narrow terminals
 
 COMMANDS = [["lists", "load"], ["lists", "status"], ["lists", "diff"], ["lists", "export"],
-            ["lists", "show"], ["lists", "fetch"], ["lists", "sources"], ["demo"], ["screen"]]
+            ["lists", "show"], ["lists", "fetch"], ["lists", "sources"], ["demo"], ["screen"],
+            ["rank"]]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=" ".join)

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from dibwatch.cli import demo, graph, lists, screen, trade
+from dibwatch.cli import demo, graph, lists, rank, screen, trade
 from dibwatch.cli._common import console, err_console
 from dibwatch.errors import DibwatchError
 
@@ -23,6 +23,7 @@ app.add_typer(trade.app, name="trade")
 app.add_typer(graph.app, name="graph")
 app.command("demo")(demo.demo)
 app.command("screen")(screen.screen)
+app.command("rank")(rank.rank)
 
 
 def main() -> None:

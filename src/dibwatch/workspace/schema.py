@@ -343,4 +343,43 @@ MIGRATIONS.append((5, "shipment classification", [
     )""",
 ]))
 
+MIGRATIONS.append((6, "risk flags", [
+    # One scoring run: the indicator set and the configuration it ran with.
+    """CREATE TABLE risk_runs (
+        run_id INTEGER NOT NULL,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP,
+        config JSON NOT NULL,
+        indicators JSON NOT NULL,
+        flag_count INTEGER,
+        firm_count INTEGER
+    )""",
+    # One flag per firm and indicator: score in [0, 1], the measured value and why.
+    """CREATE TABLE risk_flags (
+        run_id INTEGER NOT NULL,
+        flag_no INTEGER NOT NULL,
+        firm_id INTEGER NOT NULL,
+        indicator VARCHAR NOT NULL,
+        version VARCHAR NOT NULL,
+        score DOUBLE NOT NULL,
+        value DOUBLE,
+        detail JSON
+    )""",
+    # The rows behind a flag: shipment lines (load_id, line_no) or list entities (entity_id).
+    """CREATE TABLE risk_evidence (
+        run_id INTEGER NOT NULL,
+        flag_no INTEGER NOT NULL,
+        load_id INTEGER,
+        line_no BIGINT,
+        entity_id VARCHAR
+    )""",
+    """CREATE TABLE firm_scores (
+        run_id INTEGER NOT NULL,
+        firm_id INTEGER NOT NULL,
+        rank INTEGER NOT NULL,
+        score DOUBLE NOT NULL,
+        contributions JSON NOT NULL
+    )""",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]

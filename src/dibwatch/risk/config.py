@@ -1,0 +1,89 @@
+"""The risk configuration: every indicator's parameters and every ranking weight, one file.
+
+The bundled ``data/risk.yml`` is the default; a caller may pass another file or a mapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dibwatch.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class RiskConfig:
+    invasion: date
+    hubs: dict[str, date]
+    coalition: tuple[str, ...]
+    indicators: dict[str, dict[str, Any]]
+    source: str = "<mapping>"
+
+    def params(self, indicator: str) -> dict[str, Any]:
+        try:
+            return self.indicators[indicator]
+        except KeyError:
+            raise ConfigError(_where(self.source, f"indicators.{indicator}")
+                              + f"no parameters for indicator {indicator!r}") from None
+
+    def weight(self, indicator: str) -> float:
+        return float(self.indicators.get(indicator, {}).get("weight", 0.0))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"invasion": self.invasion.isoformat(),
+                "hubs": {k: v.isoformat() for k, v in self.hubs.items()},
+                "coalition": list(self.coalition), "indicators": self.indicators}
+
+
+def _where(source: str, field: str | None) -> str:
+    return f"{source}, field {field!r}: " if field else f"{source}: "
+
+
+def _date(value: Any, source: str, field: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(_where(source, field) + f"not a date: {value!r}") from None
+
+
+def config_from_mapping(data: Mapping[str, Any], source: str = "<mapping>") -> RiskConfig:
+    """Check and convert a parsed configuration; every weight must lie in [0, 1]."""
+    for key in ("invasion", "hubs", "coalition", "indicators"):
+        if key not in data:
+            raise ConfigError(_where(source, key) + f"missing {key!r}")
+    indicators = {str(k): dict(v or {}) for k, v in data["indicators"].items()}
+    for name, params in indicators.items():
+        weight = params.get("weight", 0.0)
+        if not isinstance(weight, int | float) or not 0.0 <= weight <= 1.0:
+            raise ConfigError(_where(source, f"indicators.{name}.weight")
+                              + f"weight must be a number in [0, 1], got {weight!r}")
+    return RiskConfig(
+        invasion=_date(data["invasion"], source, "invasion"),
+        hubs={str(c).upper(): _date(d, source, f"hubs.{c}") for c, d in data["hubs"].items()},
+        coalition=tuple(str(c).upper() for c in data["coalition"]),
+        indicators=indicators, source=source)
+
+
+def load_config(path: str | Path | None = None) -> RiskConfig:
+    """Read a risk configuration file; ``None`` reads the bundled default."""
+    if path is None:
+        text = resources.files("dibwatch.risk").joinpath("data", "risk.yml").read_text("utf-8")
+        source = "dibwatch/risk/data/risk.yml"
+    else:
+        text = Path(path).read_text("utf-8")
+        source = str(path)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(_where(source, None) + f"bad YAML: {exc}") from exc
+    if not isinstance(data, Mapping):
+        raise ConfigError(_where(source, None) + "the risk configuration must be a mapping")
+    return config_from_mapping(data, source)

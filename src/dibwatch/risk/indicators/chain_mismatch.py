@@ -1,0 +1,13 @@
+"""Country-chain mismatch indicator."""
+
+from __future__ import annotations
+
+from dibwatch.risk.indicators.base import LineIndicator
+
+
+class ChainMismatch(LineIndicator):
+    """Country-chain mismatch: origin, dispatch and trading country are three different countries
+    on a line to the destination."""
+
+    name = "chain_mismatch"
+    version = "1"

@@ -1,0 +1,13 @@
+"""Description / HS mismatch indicator."""
+
+from __future__ import annotations
+
+from dibwatch.risk.indicators.base import LineIndicator
+
+
+class HsMismatch(LineIndicator):
+    """Description / HS mismatch: the classifier infers a CHPL good from the description or part
+    number that the declared HS code hides."""
+
+    name = "hs_mismatch"
+    version = "1"

@@ -1,0 +1,13 @@
+"""Listed counterparty (one hop) indicator."""
+
+from __future__ import annotations
+
+from dibwatch.risk.indicators.base import LineIndicator
+
+
+class ListedCounterparty(LineIndicator):
+    """Listed counterparty (one hop): the firm trades on lines where another party is a firm
+    matched to a sanctions or export-control list entity at or above ``min_score``."""
+
+    name = "listed_counterparty"
+    version = "1"
