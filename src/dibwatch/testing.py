@@ -10,6 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from dibwatch.lists.base import ListParser
+from dibwatch.lists.report import LoadReport
+from dibwatch.model.entity import Entity
+
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -32,3 +36,25 @@ def shared_file(relpath: str) -> Path:
             pytest.fail(reason)
         pytest.skip(reason)
     return path
+
+
+def run_parser(parser_cls: type[ListParser], path: Path,
+               source: str) -> tuple[list[Entity], LoadReport, str | None]:
+    """Run one list parser on ``path`` without a workspace: its entities, its load report and
+    the publication date it read."""
+    report = LoadReport(str(path))
+    parser = parser_cls(path, source, report)
+    entities = list(parser.parse())
+    return entities, report, parser.published_at
+
+
+def write_input(data: bytes, suffix: str, folder: Path) -> Path:
+    """Write ``data`` as ``folder/input<suffix>`` (parsers detect formats by content, and
+    some by name)."""
+    path = folder / f"input{suffix}"
+    path.write_bytes(data)
+    return path
+
+
+def by_source_id(entities: list[Entity]) -> dict[str, Entity]:
+    return {e.source_id: e for e in entities}

@@ -31,6 +31,7 @@ from dibwatch.lists.report import LoadReport
 from dibwatch.lists.sources.eu_fsf import EuFsfCsvParser, EuFsfXmlParser
 from dibwatch.lists.sources.uk import UkSanctionsCsvParser, UkSanctionsXmlParser
 from dibwatch.model import Entity, NameKind
+from dibwatch.testing import by_source_id, run_parser, write_input
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 XML = FIXTURES / "eu_fsf" / "xmlFullSanctionsList_1_1.xml"
@@ -41,20 +42,11 @@ ParserClass = type[EuFsfXmlParser] | type[EuFsfCsvParser]
 
 
 def _load(cls: ParserClass, path: Path) -> tuple[list[Entity], LoadReport, str | None]:
-    report = LoadReport(str(path))
-    parser = cls(path, "eu_fsf", report)
-    entities = list(parser.parse())
-    return entities, report, parser.published_at
+    return run_parser(cls, path, "eu_fsf")
 
 
-def _write(data: bytes, suffix: str, tmp_path: Path) -> Path:
-    path = tmp_path / f"input{suffix}"
-    path.write_bytes(data)
-    return path
-
-
-def _by_id(entities: list[Entity]) -> dict[str, Entity]:
-    return {e.source_id: e for e in entities}
+_write = write_input
+_by_id = by_source_id
 
 
 # --------------------------------------------------------------------------- counts

@@ -33,6 +33,7 @@ from dibwatch.lists.sources.uk import (
     uk_date,
 )
 from dibwatch.model import Entity
+from dibwatch.testing import by_source_id, run_parser, write_input
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "uk"
 XML = FIXTURES / "UK-Sanctions-List.xml"
@@ -42,20 +43,11 @@ ParserClass = type[UkSanctionsXmlParser] | type[UkSanctionsCsvParser]
 
 
 def _load(cls: ParserClass, path: Path) -> tuple[list[Entity], LoadReport, str | None]:
-    report = LoadReport(str(path))
-    parser = cls(path, "gb_fcdo", report)
-    entities = list(parser.parse())
-    return entities, report, parser.published_at
+    return run_parser(cls, path, "gb_fcdo")
 
 
-def _write(data: bytes, suffix: str, tmp_path: Path) -> Path:
-    path = tmp_path / f"input{suffix}"
-    path.write_bytes(data)
-    return path
-
-
-def _by_id(entities: list[Entity]) -> dict[str, Entity]:
-    return {e.source_id: e for e in entities}
+_write = write_input
+_by_id = by_source_id
 
 
 def _csv_rows() -> list[dict[str, str]]:
