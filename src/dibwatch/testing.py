@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from dibwatch.lists.base import ListParser
 from dibwatch.lists.report import LoadReport
@@ -58,3 +59,37 @@ def write_input(data: bytes, suffix: str, folder: Path) -> Path:
 
 def by_source_id(entities: list[Entity]) -> dict[str, Entity]:
     return {e.source_id: e for e in entities}
+
+
+_JUNK = [b'"', b"'", b"<", b">", b"</x>", b'="', b",", b";", b"\t", b"|", b"\n", b"&", b"{",
+         b"}", b"\x00", b"\xff", b"\xff\xfe", b"31/02/2020", b"2024-99-99"]
+
+
+def mutations(sample: bytes) -> Any:
+    """A hypothesis strategy of ``sample`` with a slice cut out and junk put in its place —
+    broken quoting, stray markup, NULs, impossible dates — for parser robustness tests."""
+    from hypothesis import strategies as st
+
+    def mutate(pos: int, cut: int, junk: bytes) -> bytes:
+        return sample[:pos] + junk + sample[pos + cut:]
+
+    return st.builds(mutate, st.integers(0, len(sample)), st.integers(0, 40),
+                     st.binary(max_size=20) | st.sampled_from(_JUNK))
+
+
+def assert_parses_or_input_error(parser_cls: type[ListParser], data: bytes,
+                                 source: str) -> None:
+    """The parser contract on arbitrary bytes: entities, or an InputError with a location —
+    never any other exception."""
+    import tempfile
+
+    from dibwatch.errors import InputError
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_input(data, "", Path(tmp))
+        try:
+            entities, _, _ = run_parser(parser_cls, path, source)
+        except InputError as exc:
+            assert exc.location is not None, exc
+            return
+        assert all(isinstance(e, Entity) for e in entities)

@@ -25,13 +25,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from dibwatch.errors import EncodingError, FormatError, InputError, ParseError, UnsafeInputError
+from dibwatch.errors import EncodingError, FormatError, ParseError, UnsafeInputError
 from dibwatch.lists.parsers import all_parsers
 from dibwatch.lists.report import LoadReport
 from dibwatch.lists.sources.eu_fsf import EuFsfCsvParser, EuFsfXmlParser
 from dibwatch.lists.sources.uk import UkSanctionsCsvParser, UkSanctionsXmlParser
 from dibwatch.model import Entity, NameKind
-from dibwatch.testing import by_source_id, run_parser, write_input
+from dibwatch.testing import (
+    assert_parses_or_input_error,
+    by_source_id,
+    mutations,
+    run_parser,
+    write_input,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 XML = FIXTURES / "eu_fsf" / "xmlFullSanctionsList_1_1.xml"
@@ -394,38 +400,16 @@ SMALL_XML = b"""<?xml version="1.0" encoding="UTF-8"?>
 SMALL_CSV = "\n".join(CSV.read_text(encoding="utf-8-sig").splitlines()[:8]).encode()
 
 
-def _parse_or_input_error(cls: ParserClass, data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "input"
-        path.write_bytes(data)
-        try:
-            entities, _, _ = _load(cls, path)
-        except InputError:
-            return
-        assert all(isinstance(e, Entity) for e in entities)
-
-
-def _mutations(sample: bytes) -> st.SearchStrategy[bytes]:
-    def mutate(draw_pos: int, cut: int, junk: bytes) -> bytes:
-        pos = draw_pos % (len(sample) + 1)
-        return sample[:pos] + junk + sample[pos + cut:]
-
-    return st.builds(mutate, st.integers(0, len(sample)), st.integers(0, 40),
-                     st.binary(max_size=20) | st.sampled_from(
-                         [b'"', b"<", b">", b";", b"\n", b"&", b"\xff", b"</x>", b'="',
-                          b"2024-99-99", b"\x00"]))
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.binary(max_size=300) | _mutations(SMALL_XML))
+@given(data=st.binary(max_size=300) | mutations(SMALL_XML))
 def test_fuzz_xml(data: bytes) -> None:
-    _parse_or_input_error(EuFsfXmlParser, data)
+    assert_parses_or_input_error(EuFsfXmlParser, data, "eu_fsf")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.binary(max_size=300) | _mutations(SMALL_CSV))
+@given(data=st.binary(max_size=300) | mutations(SMALL_CSV))
 def test_fuzz_csv(data: bytes) -> None:
-    _parse_or_input_error(EuFsfCsvParser, data)
+    assert_parses_or_input_error(EuFsfCsvParser, data, "eu_fsf")
 
 
 def test_small_samples_parse() -> None:

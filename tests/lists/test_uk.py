@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from dibwatch.errors import FormatError, InputError, ParseError, UnsafeInputError
+from dibwatch.errors import FormatError, ParseError, UnsafeInputError
 from dibwatch.lists.report import LoadReport
 from dibwatch.lists.sources.uk import (
     UkSanctionsCsvParser,
@@ -33,7 +33,13 @@ from dibwatch.lists.sources.uk import (
     uk_date,
 )
 from dibwatch.model import Entity
-from dibwatch.testing import by_source_id, run_parser, write_input
+from dibwatch.testing import (
+    assert_parses_or_input_error,
+    by_source_id,
+    mutations,
+    run_parser,
+    write_input,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "uk"
 XML = FIXTURES / "UK-Sanctions-List.xml"
@@ -342,27 +348,6 @@ SMALL_XML = b"""<?xml version="1.0" encoding="utf-8"?>
 SMALL_CSV = "\n".join(CSV.read_text(encoding="utf-8").splitlines()[:6]).encode()
 
 
-def _parse_or_input_error(cls: ParserClass, data: bytes) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "input"
-        path.write_bytes(data)
-        try:
-            entities, _, _ = _load(cls, path)
-        except InputError:
-            return
-        assert all(isinstance(e, Entity) for e in entities)
-
-
-def _mutations(sample: bytes) -> st.SearchStrategy[bytes]:
-    def mutate(pos: int, cut: int, junk: bytes) -> bytes:
-        return sample[:pos] + junk + sample[pos + cut:]
-
-    return st.builds(mutate, st.integers(0, len(sample)), st.integers(0, 40),
-                     st.binary(max_size=20) | st.sampled_from(
-                         [b'"', b"<", b">", b",", b"\n", b"&", b"\xff", b"</Name>", b"dd/mm/",
-                          b"31/02/2020", b"\x00", b"|", b"INN ", b"Report Date: "]))
-
-
 def test_small_samples_parse() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "small.xml"
@@ -376,12 +361,12 @@ def test_small_samples_parse() -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.binary(max_size=300) | _mutations(SMALL_XML))
+@given(data=st.binary(max_size=300) | mutations(SMALL_XML))
 def test_fuzz_xml(data: bytes) -> None:
-    _parse_or_input_error(UkSanctionsXmlParser, data)
+    assert_parses_or_input_error(UkSanctionsXmlParser, data, "gb_fcdo")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.binary(max_size=300) | _mutations(SMALL_CSV))
+@given(data=st.binary(max_size=300) | mutations(SMALL_CSV))
 def test_fuzz_csv(data: bytes) -> None:
-    _parse_or_input_error(UkSanctionsCsvParser, data)
+    assert_parses_or_input_error(UkSanctionsCsvParser, data, "gb_fcdo")

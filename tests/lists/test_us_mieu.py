@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings
 
-from dibwatch.errors import FormatError, InputError, ParseError
+from dibwatch.errors import FormatError, ParseError
 from dibwatch.lists.report import LoadReport
 from dibwatch.lists.sources.us_mieu import MIEUParser
 from dibwatch.model import Entity, NameKind
+from dibwatch.testing import assert_parses_or_input_error, mutations
 
 REAL = "sanctions/us_bis_mieu/mieu.csv"
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "us_mieu" / "small.csv"
@@ -74,18 +73,7 @@ def test_bad_input(tmp_path: Path) -> None:
     assert [i.location.field for i in report.issues] == ["Country"]
 
 
-@settings(max_examples=100, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_mutations(tmp_path: Path, data: st.DataObject) -> None:
-    raw = bytearray(FIXTURE.read_bytes())
-    for _ in range(data.draw(st.integers(1, 3))):
-        pos = data.draw(st.integers(0, max(len(raw) - 1, 0)))
-        if data.draw(st.booleans()) and raw:
-            raw[pos] = data.draw(st.integers(0, 255))
-        else:
-            del raw[pos: pos + data.draw(st.integers(1, 30))]
-    path = tmp_path / "m.csv"
-    path.write_bytes(bytes(raw))
-    with contextlib.suppress(InputError):
-        parse(path)
+@settings(max_examples=100, deadline=None)
+@given(data=mutations(FIXTURE.read_bytes()))
+def test_mutations(data: bytes) -> None:
+    assert_parses_or_input_error(MIEUParser, data, "us_bis_mieu")

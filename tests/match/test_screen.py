@@ -169,3 +169,12 @@ def test_batch_input_without_name_column(db: Path, tmp_path: Path,
                                  str(tmp_path / "o.csv"), "--workspace", str(db)])
     assert result.exit_code != 0
     assert "name" in str(result.exception)
+
+
+def test_run_threshold_redecides_matches(ws: Workspace) -> None:
+    query = [Query("Sirius Holding JSC", "Company")]
+    default = Screener(ws).screen(query, record=False).results[0].hits[0]
+    strict = Screener(ws).screen(query, threshold=0.999, record=False).results[0].hits[0]
+    assert default.match.score == strict.match.score < 0.999
+    assert not strict.match.is_match
+    assert default.match.is_match == (default.match.score >= 0.7)

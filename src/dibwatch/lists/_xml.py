@@ -51,29 +51,34 @@ def iter_elements(data: bytes, file: str, tags: tuple[str, ...]) -> Iterator[etr
                               remove_comments=True)
     try:
         for _, elem in context:
-            tag = elem.tag  # QName() per event is slow on big files
-            if isinstance(tag, str) and tag.rpartition("}")[2] in tags:
+            if _localname(elem.tag) in tags:
                 yield elem
                 elem.clear(keep_tail=True)
     except etree.XMLSyntaxError as exc:
         raise ParseError(f"malformed XML: {exc.msg}", Location(file, exc.lineno)) from exc
 
 
+def _localname(tag: object) -> str | None:
+    # Split "{namespace}name" by hand: lxml's QName() is slow per call and raises ValueError
+    # on tags a malformed file can still produce ("ns}name"), which would escape as a crash.
+    return tag.rpartition("}")[2] if isinstance(tag, str) else None
+
+
 def local(elem: etree._Element) -> str:
-    return etree.QName(elem).localname
+    return _localname(elem.tag) or ""
 
 
 def child_text(elem: etree._Element, name: str) -> str | None:
     """Text of the first direct child with local name ``name`` (namespace-agnostic)."""
     for child in elem:
-        if isinstance(child.tag, str) and etree.QName(child).localname == name:
+        if _localname(child.tag) == name:
             text = (child.text or "").strip()
             return text or None
     return None
 
 
 def children(elem: etree._Element, name: str) -> list[etree._Element]:
-    return [c for c in elem if isinstance(c.tag, str) and etree.QName(c).localname == name]
+    return [c for c in elem if _localname(c.tag) == name]
 
 
 def path_of(elem: etree._Element) -> str:
@@ -82,7 +87,7 @@ def path_of(elem: etree._Element) -> str:
     node: etree._Element | None = elem
     while node is not None and len(parts) < 3:
         parent = node.getparent()
-        name = etree.QName(node).localname if isinstance(node.tag, str) else "?"
+        name = _localname(node.tag) or "?"
         if parent is not None:
             same = [c for c in parent if c.tag == node.tag]
             name += f"[{same.index(node) + 1}]" if len(same) > 1 else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,8 +135,6 @@ def result_rows(rows: list[InputRow], run: ScreeningRun) -> list[dict[str, Any]]
                         "is_match": False, "warnings": warnings})
             continue
         for hit in result.hits:
-            import json
-
             out.append({
                 **base,
                 "score": round(hit.match.score, 4),

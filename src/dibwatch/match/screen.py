@@ -8,7 +8,7 @@ import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -233,10 +233,11 @@ class Screener:
         started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         threshold = self.algorithm.threshold if threshold is None else threshold
         results = self._score_all(list(queries), top, workers, progress)
+        # A run-specific threshold re-decides is_match; matches are immutable, so replace.
         for r in results:
-            for h in r.hits:
-                if (h.match.score >= threshold) != h.match.is_match:
-                    object.__setattr__(h.match, "is_match", h.match.score >= threshold)
+            r.hits = [h if (h.match.score >= threshold) == h.match.is_match else
+                      Hit(replace(h.match, is_match=h.match.score >= threshold), h.entity)
+                      for h in r.hits]
         run = ScreeningRun(None, started, f"{self.algorithm.name}/{self.algorithm.version}",
                            threshold, self.snapshots, results)
         if record:

@@ -42,7 +42,7 @@ from lxml import etree
 from dibwatch.errors import FormatError, Location, ParseError
 from dibwatch.lists._io import read_bytes
 from dibwatch.lists._record import Record
-from dibwatch.lists._xml import iter_elements
+from dibwatch.lists._xml import children, iter_elements, local
 from dibwatch.lists.base import ListParser, make_id, read_head
 from dibwatch.lists.report import LoadReport
 from dibwatch.model import (
@@ -199,16 +199,6 @@ def _flatten(elem: etree._Element, skip: tuple[str, ...] = ()) -> dict[str, str 
     return out
 
 
-def local(elem: etree._Element) -> str:
-    """Local name of an element (lxml's QName is slow in this hot loop)."""
-    tag = elem.tag
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
-
-
-def children(elem: etree._Element, name: str) -> list[etree._Element]:
-    return [c for c in elem if local(c) == name]
-
-
 def _text(value: str | bytes) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
@@ -320,11 +310,12 @@ class OfacEnhancedXmlParser(ListParser):
 
     def _check_root(self, elem: etree._Element) -> None:
         root = elem.getroottree().getroot()
-        qname = etree.QName(root)
-        if qname.localname != ROOT or NAMESPACE_MARK not in (qname.namespace or ""):
+        tag = root.tag if isinstance(root.tag, str) else ""
+        namespace, _, name = tag[1:].rpartition("}") if tag.startswith("{") else ("", "", tag)
+        if name != ROOT or NAMESPACE_MARK not in namespace:
             raise FormatError(
-                f"not an OFAC Enhanced XML file: root <{qname.localname}> in namespace "
-                f"{qname.namespace!r}", Location(self.file, _line(root), qname.localname))
+                f"not an OFAC Enhanced XML file: root <{name}> in namespace "
+                f"{namespace!r}", Location(self.file, _line(root), name))
 
     def _sections(self, root: etree._Element) -> None:
         """At the end of the document: report top-level sections this parser does not know."""
