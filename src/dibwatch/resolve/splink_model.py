@@ -178,13 +178,6 @@ def _train(linker: Linker, engine: Engine, record_count: int) -> str:
     return "em" if trained == 2 else "priors" if trained == 0 else "em-partial"
 
 
-def _levels(linker: Linker) -> list[Any]:
-    # Splink has no public accessor for the trained levels; this is its settings object.
-    return [level for comparison in linker._settings_obj.comparisons
-            for level in comparison.comparison_levels
-            if not level.is_null_level and not level._is_else_level]
-
-
 def _exact_u_across_countries(linker: Linker, engine: Engine) -> None:
     """u of the exact-agreement levels from pairs in different countries (see
     ``store.cross_country_agreement``): the decontaminated sample still leans on estimates
@@ -208,11 +201,20 @@ def _floor_m(linker: Linker) -> None:
                 level.m_probability = M_FLOOR
 
 
-def _agreement_rates(linker: Linker) -> list[float]:
-    return [float(level.u_probability) for level in _levels(linker)]
+def _level_key(comparison: Any, level: Any) -> tuple[str, str]:
+    return (str(comparison.output_column_name), str(level.label_for_charts))
 
 
-def _decontaminate(linker: Linker, observed: list[float]) -> None:
+def _agreement_rates(linker: Linker) -> dict[tuple[str, str], float]:
+    # Keyed by comparison and level, not position: a failed EM pass can leave Splink's
+    # settings with fewer comparisons than before it.
+    return {_level_key(comparison, level): float(level.u_probability or 0.0)
+            for comparison in linker._settings_obj.comparisons
+            for level in comparison.comparison_levels
+            if not level.is_null_level and not level._is_else_level}
+
+
+def _decontaminate(linker: Linker, observed: dict[tuple[str, str], float]) -> None:
     """Take the true matches out of the sampled u values.
 
     Random sampling takes every sampled pair for a non-match. Among distinct mentions a firm
@@ -222,9 +224,13 @@ def _decontaminate(linker: Linker, observed: list[float]) -> None:
     to about 1/λ, cancelling the prior exactly. Solving for u (floored at a twentieth of the
     observed rate, so a bad m cannot make a level infinitely strong) restores it."""
     lam = float(linker._settings_obj._probability_two_random_records_match)
-    for level, rate in zip(_levels(linker), observed, strict=True):
-        m = float(level.m_probability)
-        level.u_probability = max((rate - lam * m) / (1 - lam), rate / 20)
+    for comparison in linker._settings_obj.comparisons:
+        for level in comparison.comparison_levels:
+            rate = observed.get(_level_key(comparison, level))
+            if rate is None or level.is_null_level or level._is_else_level:
+                continue
+            m = float(level.m_probability or 0.0)
+            level.u_probability = max((rate - lam * m) / (1 - lam), rate / 20)
 
 
 def link(engine: Engine, threshold: float) -> Linkage:
