@@ -23,6 +23,12 @@ FIRMS: dict[int, tuple[str, str, str | None]] = {
     5: ("OOO Ekhovo Zavod", "RU", "ul. zavodskaya 5 tula"),
     6: ("Fenwei Electronics Co", "CN", SHELL_ADDRESS),
     7: ("Gorlan Components Ltd", "CN", SHELL_ADDRESS),
+    8: ("Kargotrans Logistics LLP", "KZ", "dostyk 5 almaty"),
+    9: ("Ivoreth Parts GmbH", "AT", "ringstrasse 9 wien"),
+    10: ("OOO Lomvika", "RU", "ul. lesnaya 3 kazan"),
+    11: ("Nuvora Trade Ltd", "HK", "unit 5 kowloon"),
+    12: ("Pelmix Trading Ltd", "AE", "office 7 dubai"),
+    13: ("Qentro Supply LLP", "KZ", "abay 12 almaty"),
 }
 
 
@@ -47,6 +53,20 @@ LINES = [
     *[line(n, "2022-01-10", 6, 2, value=v, dest="KZ")
       for n, v in zip(range(5, 11), (100, 110, 90, 105, 95, 100), strict=True)],
     line(11, "2022-01-10", 7, 2, value=10_000, dest="KZ"),
+    # A tier 2 good consigned to a forwarder in a hub.
+    line(12, "2023-07-01", 3, 8, value=400, origin="DE", dispatch="DE", trading="DE",
+         dest="KZ", tier="2", hs6="854232", brand="tau"),
+    # Firm 9: a little tier 2 to Russia before the invasion, much more tier 1 after.
+    line(14, "2021-03-01", 9, 2, value=1200, origin="AT", dispatch="AT", trading="AT",
+         tier="2", hs6="854231", brand="sigma"),
+    line(15, "2023-03-01", 9, 2, value=150_000, origin="AT", dispatch="AT", trading="AT",
+         tier="1", hs6="854231", brand="sigma"),
+    # Importer 10 fed by three small new suppliers and one established one (firm 9).
+    *[line(n, "2023-08-01", exp, 10, value=v, origin=c, dispatch=c, trading=c, tier="2",
+           hs6="854232", brand="sigma")
+      for n, exp, v, c in ((16, 11, 100, "HK"), (17, 12, 120, "AE"), (18, 13, 140, "KZ"))],
+    line(19, "2023-08-02", 9, 10, value=1000, origin="AT", dispatch="AT", trading="AT",
+         tier="2", hs6="854232", brand="sigma"),
 ]
 
 LISTED_ENTITY = "synth-test-1"

@@ -3,11 +3,13 @@ from their evidence rows alone, scores add up, the CLI writes the documented col
 
 from __future__ import annotations
 
+import csv
 import math
 import random
 import statistics
 from collections.abc import Iterator
 from datetime import date
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,8 @@ from dibwatch.risk.indicators.base import detail
 from dibwatch.workspace import Workspace
 
 CONFIG = load_config()
+FORWARDER_TERMS = [row["term"] for row in csv.DictReader(
+    (resources.files("dibwatch.risk") / "data" / "forwarder_terms.csv").open(encoding="utf-8"))]
 LINE_SQL = """
 SELECT s.*, c.hs6, c.chpl_tier, c.brand_canonical, c.coalition_brand, c.misdeclared
 FROM shipments s LEFT JOIN shipment_classes c USING (load_id, line_no)
@@ -80,6 +84,13 @@ def _price_z(ws: Workspace, row: dict[str, Any]) -> float | None:
     return float((math.log(row["value_usd"] / row["quantity"]) - med) / (1.4826 * mad))
 
 
+def _is_forwarder(ws: Workspace, firm_id: int) -> bool:
+    names = [n for (n,) in ws.engine.query(
+        "SELECT p.name FROM firm_members m JOIN party_mentions p USING (mention_id) "
+        "WHERE m.firm_id = ?", [firm_id])]
+    return any(term in name.lower() for name in names for term in FORWARDER_TERMS)
+
+
 def line_meets(ws: Workspace, indicator: str, firm_id: int, row: dict[str, Any]) -> bool:
     """The rule of each line indicator, written again in Python."""
     p = CONFIG.params(indicator)
@@ -88,21 +99,24 @@ def line_meets(ws: Workspace, indicator: str, firm_id: int, row: dict[str, Any])
     if not roles & set(p["roles"]):
         return False
     to_ru = row["destination_country"] == p.get("destination")
+    after = row["date"] >= CONFIG.invasion
+    since = date.fromisoformat(p["since"]) if "since" in p else None
     match indicator:
         case "chpl_exposure":
-            return to_ru and row["chpl_tier"] in p["tiers"]
+            return to_ru and row["chpl_tier"] in p["tiers"] and row["date"] >= since
         case "new_entrant":
             return (_first_seen(ws, firm_id) > CONFIG.invasion
-                    and row["chpl_tier"] in p["tiers"])
+                    and row["chpl_tier"] in p["tiers"] and to_ru)
         case "hub_routing":
-            since = CONFIG.hubs.get(row["dispatch_country"])
-            return (to_ru and since is not None and row["date"] >= since
+            hub_since = CONFIG.hubs.get(row["dispatch_country"])
+            return (to_ru and hub_since is not None and row["date"] >= hub_since
+                    and row["chpl_tier"] in p["tiers"]
                     and row["dispatch_country"] != row["origin_country"])
         case "chain_mismatch":
             chain = (row["origin_country"], row["dispatch_country"], row["trading_country"])
             return to_ru and None not in chain and len(set(chain)) == 3
         case "coalition_brand_third_country":
-            return (to_ru and bool(row["coalition_brand"])
+            return (to_ru and bool(row["coalition_brand"]) and row["date"] >= since
                     and row["exporter_country"] not in CONFIG.coalition)
         case "price_anomaly":
             z = _price_z(ws, row)
@@ -110,11 +124,19 @@ def line_meets(ws: Workspace, indicator: str, firm_id: int, row: dict[str, Any])
         case "hs_mismatch":
             return bool(row["misdeclared"])
         case "listed_counterparty":
-            return any(firm != firm_id and _listed(ws, firm, p["min_score"])
-                       for _, firm in parties)
+            return row["date"] >= since and any(
+                firm != firm_id and _listed(ws, firm, p["min_score"]) for _, firm in parties)
         case "contract_holder_mismatch":
             importers = {firm for role, firm in parties if role == "importer"}
             return to_ru and bool(importers) and firm_id not in importers
+        case "forwarder_consignee":
+            hub_since = CONFIG.hubs.get(row["destination_country"])
+            bound = to_ru or (hub_since is not None and row["date"] >= hub_since)
+            consignees = {firm for role, firm in parties if role == "importer"} - {firm_id}
+            return (after and bound and row["chpl_tier"] in p["tiers"]
+                    and any(_is_forwarder(ws, firm) for firm in consignees))
+        case "ramp_up":
+            return after and to_ru and row["chpl_tier"] in p["tiers"]
     raise AssertionError(f"no recomputation for {indicator}")
 
 
@@ -150,6 +172,30 @@ def test_random_flags_recompute_from_their_evidence(
                            WHERE sp.load_id = ? AND sp.line_no = ? AND m.firm_id = ?
                              AND list_contains(?, p.address_norm)""",
                         [load_id, line_no, firm_id, addresses])
+            elif indicator == "ramp_up":
+                rows = [_row(ws, load_id, line_no) for load_id, line_no, _ in evidence]
+                assert all(line_meets(ws, indicator, firm_id, r) for r in rows), indicator
+                d = detail(raw)
+                assert d["after_usd"] == pytest.approx(sum(r["value_usd"] for r in rows))
+                assert _first_seen(ws, firm_id) < CONFIG.invasion
+                assert value == pytest.approx(d["ratio"]) and value >= 3
+            elif indicator == "many_new_suppliers":
+                suppliers = set()
+                for load_id, line_no, _ in evidence:
+                    row = _row(ws, load_id, line_no)
+                    parties = ws.engine.query(PARTIES_SQL, [load_id, line_no])
+                    assert ("importer", firm_id) in parties and row["date"] >= CONFIG.invasion
+                    new = [f for role, f in parties if role == "exporter"
+                           and _first_seen(ws, f) > CONFIG.invasion]
+                    assert new, "every evidence line comes from a new supplier"
+                    suppliers.update(new)
+                assert value == len(suppliers) >= CONFIG.params(indicator)["min_suppliers"]
+            elif indicator == "network_proximity":
+                toward = detail(raw)["toward"]
+                assert detail(raw)["hops"] >= 2
+                for load_id, line_no, _ in evidence:
+                    firms = {f for _, f in ws.engine.query(PARTIES_SQL, [load_id, line_no])}
+                    assert {firm_id, toward} <= firms
             else:
                 rows = [_row(ws, load_id, line_no) for load_id, line_no, _ in evidence]
                 assert all(line_meets(ws, indicator, firm_id, r) for r in rows), indicator

@@ -3,26 +3,41 @@ values, scores and evidence rows, worked out by hand from the lines."""
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Iterator
 
+import networkx as nx  # type: ignore[import-untyped]
 import pytest
 
-from dibwatch.risk import INDICATORS, run_indicators
+from dibwatch.risk import INDICATORS, load_config, run_indicators
 from dibwatch.workspace import Workspace
-from tests.risk.helpers import LISTED_ENTITY, tiny_config, tiny_workspace
+from tests.risk.helpers import FIRMS, LINES, LISTED_ENTITY, tiny_config, tiny_workspace
 
 # (indicator, firm) -> (value, score, evidence: line numbers or list entity ids).
-# Firm 1 exports lines 1 and 4 (1,300 USD), firm 3 lines 2 and 3 (700 USD).
+# Firm 1 exports lines 1 and 4 (1,300 USD); firm 3 lines 2, 3 and 12 (1,100 USD); firm 9
+# lines 14, 15 and 19 (152,200 USD). The last line is dated 2023-08-02: 18 months after the
+# invasion by DuckDB's month boundaries; firm 9 was first seen 11 months before it.
+RAMP_RATIO = (151_000 / 18) / 1000  # monthly after / floored monthly baseline (1,200 / 11)
 EXPECTED: dict[tuple[str, int], tuple[float, float, frozenset[int | str]]] = {
     ("chpl_exposure", 1): (1000, 1.0, frozenset({1})),            # 77% of its trade, tier 1
-    ("chpl_exposure", 3): (500, 1.0, frozenset({2})),             # 71%, tier 2
+    ("chpl_exposure", 9): (151_000, 1.0, frozenset({15, 19})),    # line 14 predates the war
+    ("chpl_exposure", 11): (100, 1.0, frozenset({16})),
+    ("chpl_exposure", 12): (120, 1.0, frozenset({17})),
+    ("chpl_exposure", 13): (140, 1.0, frozenset({18})),
     ("listed_party", 5): (0.95, 1.0, frozenset({LISTED_ENTITY})),  # firm 2's 0.5 is too weak
-    ("listed_counterparty", 3): (200, (200 / 700) / 0.3, frozenset({3})),
+    ("listed_counterparty", 3): (200, (200 / 1100) / 0.3, frozenset({3})),
     ("listed_counterparty", 4): (200, 1.0, frozenset({3})),       # as contract holder
     ("new_entrant", 1): (1000, 1.0, frozenset({1})),              # first seen 2023, tier 1
-    ("hub_routing", 1): (1300, 1.0, frozenset({1, 4})),           # US goods via HK and KZ
-    ("chain_mismatch", 1): (300, (300 / 1300) / 0.3, frozenset({4})),  # US / KZ / AE
+    ("new_entrant", 11): (100, 1.0, frozenset({16})),
+    ("new_entrant", 12): (120, 1.0, frozenset({17})),
+    ("new_entrant", 13): (140, 1.0, frozenset({18})),
+    ("ramp_up", 9): (RAMP_RATIO, math.log(RAMP_RATIO) / math.log(30), frozenset({15, 19})),
+    ("many_new_suppliers", 10): (3, 0.5, frozenset({16, 17, 18})),  # firm 9 is not new
+    ("hub_routing", 1): (1000, 1.0, frozenset({1})),              # US chips via HK; line 4
+    ("chain_mismatch", 1): (300, (300 / 1300) / 0.3, frozenset({4})),  # is no CHPL good
     ("coalition_brand_third_country", 1): (1000, 1.0, frozenset({1})),  # DE exporter is not
+    ("forwarder_consignee", 3): (400, 1.0, frozenset({12})),      # to a KZ logistics firm
     ("price_anomaly", 7): (10_000, 1.0, frozenset({11})),         # 100x the group's price
     ("hs_mismatch", 3): (200, 1.0, frozenset({3})),
     ("contract_holder_mismatch", 4): (200, 1.0, frozenset({3})),  # consignee is firm 5
@@ -30,6 +45,34 @@ EXPECTED: dict[tuple[str, int], tuple[float, float, frozenset[int | str]]] = {
     ("shared_address", 6): (3, 1.0, frozenset(range(5, 11))),
     ("shared_address", 7): (3, 1.0, frozenset({11})),
 }
+
+
+def expected_proximity() -> dict[tuple[str, int], tuple[float, float, frozenset[int | str]]]:
+    """Network proximity recomputed with networkx's PageRank over the trade edges of the tiny
+    world (firm 5 is the listed one): firms 2-3 hops away, scored against the median of the
+    direct counterparties, evidence = lines shared with the next firm toward firm 5."""
+    g = nx.Graph()
+    g.add_nodes_from(FIRMS)
+    for ln in LINES:
+        g.add_edge(ln["exp"], ln["imp"])
+        if ln["ch"] is not None:
+            g.add_edge(ln["ch"], ln["imp"])
+    pr = nx.pagerank(g, alpha=0.85, personalization={5: 1.0}, tol=1e-12, max_iter=1000)
+    hops = nx.single_source_shortest_path_length(g, 5)
+    reference = statistics.median(pr[f] for f, h in hops.items() if h == 1)
+    params = load_config().params("network_proximity")
+    out = {}
+    for firm, h in hops.items():
+        score = min(1.0, pr[firm] / reference)
+        if 2 <= h <= params["max_hops"] and score >= params["min_relative"]:
+            toward = min(n for n in g[firm] if hops[n] == h - 1)
+            lines = frozenset(ln["no"] for ln in LINES
+                              if {firm, toward} <= {ln["exp"], ln["imp"], ln["ch"]})
+            out[("network_proximity", firm)] = (pr[firm], score, lines)
+    return out
+
+
+ALL_EXPECTED = EXPECTED | expected_proximity()
 
 FLAGS = """
 SELECT f.indicator, f.firm_id, f.value, f.score,
@@ -61,7 +104,8 @@ def test_each_indicator_flags_exactly_the_expected_firms(
         tiny: tuple[Workspace, int], indicator: str) -> None:
     ws, run_id = tiny
     got = {k: v for k, v in _flags(ws, run_id).items() if k[0] == indicator}
-    want = {k: v for k, v in EXPECTED.items() if k[0] == indicator}
+    want = {k: v for k, v in ALL_EXPECTED.items() if k[0] == indicator}
+    assert want, f"the tiny world does not exercise {indicator}"
     assert set(got) == set(want)
     for key, (value, score, evidence) in want.items():
         assert got[key][0] == pytest.approx(value)
@@ -80,7 +124,7 @@ def test_run_is_recorded(tiny: tuple[Workspace, int]) -> None:
     ws, run_id = tiny
     flags, firms = ws.engine.query(
         "SELECT flag_count, firm_count FROM risk_runs WHERE run_id = ?", [run_id])[0]
-    assert (flags, firms) == (len(EXPECTED), len({f for _, f in EXPECTED}))
+    assert (flags, firms) == (len(ALL_EXPECTED), len({f for _, f in ALL_EXPECTED}))
 
 
 def test_a_second_run_keeps_the_first(tiny: tuple[Workspace, int]) -> None:

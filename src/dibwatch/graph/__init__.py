@@ -12,6 +12,7 @@ from dibwatch.graph.metrics import (
     neighbourhood,
     paths_to_listed,
     proximity,
+    routes_to_listed,
 )
 from dibwatch.graph.model import EDGE_KINDS, FirmEdge, FirmGraph, FirmNode
 
@@ -29,6 +30,7 @@ __all__ = [
     "neighbourhood",
     "paths_to_listed",
     "proximity",
+    "routes_to_listed",
     "to_cytoscape",
     "to_graphml",
 ]

@@ -84,6 +84,14 @@ def hops_to_listed(graph: FirmGraph, *, kinds: frozenset[str] | None = None) -> 
     return _listed_bfs(graph, kinds)[0]
 
 
+def routes_to_listed(graph: FirmGraph, *, kinds: frozenset[str] | None = None
+                     ) -> dict[int, tuple[int, int]]:
+    """For every firm with a path to a listed firm and not listed itself: (hops to the
+    nearest listed firm, the next firm on that shortest path)."""
+    hops, towards = _listed_bfs(graph, kinds)
+    return {fid: (hops[fid], towards[fid]) for fid in towards}
+
+
 def paths_to_listed(graph: FirmGraph, firm_id: int, *,
                     kinds: frozenset[str] | None = None) -> list[int]:
     """A shortest path from ``firm_id`` to the nearest listed firm, both ends included

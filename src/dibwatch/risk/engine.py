@@ -44,7 +44,7 @@ def run_indicators(ws: Workspace, config: RiskConfig | None = None, *,
             json.dumps({i.name: i.version for i in indicators})])
         min_group = int(config.indicators.get("price_anomaly", {}).get("min_group", 10))
         engine.execute(store.CREATE_LINES, [min_group])
-        ctx = RunContext(engine, run_id, config)
+        ctx = RunContext(ws, run_id, config)
         for done, indicator in enumerate(indicators):
             if progress:
                 progress("risk indicators", done, len(indicators))

@@ -6,6 +6,7 @@ from __future__ import annotations
 LINES_TABLE = "_risk_lines"
 HITS_TABLE = "_risk_hits"
 HUBS_TABLE = "_risk_hubs"
+FORWARDERS_TABLE = "_risk_forwarders"
 
 # One row per firm × role × shipment line, with everything a line rule looks at. The robust
 # z-score of the log unit value is computed within HS-6 × brand (median and MAD; 1.4826 makes
@@ -44,23 +45,41 @@ LEFT JOIN z USING (load_id, line_no)
 # the parameter names it binds, in order.
 RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "chpl_exposure": (
-        "list_contains(?, l.chpl_tier) AND l.destination_country = ?",
-        ("tiers", "destination")),
+        """list_contains(?, l.chpl_tier) AND l.destination_country = ?
+           AND l.day >= CAST(? AS DATE)""",
+        ("tiers", "destination", "since")),
+    # Since the invasion: trade with a party before the wave of designations that followed
+    # it is no sign of evasion.
     "listed_counterparty": (
-        f"""EXISTS (SELECT 1 FROM {LINES_TABLE} o JOIN firm_screening fs USING (firm_id)
-                   WHERE o.load_id = l.load_id AND o.line_no = l.line_no
-                     AND o.firm_id <> l.firm_id AND fs.score >= ?)""",
-        ("min_score",)),
+        f"""l.day >= CAST(? AS DATE)
+            AND EXISTS (SELECT 1 FROM {LINES_TABLE} o JOIN firm_screening fs USING (firm_id)
+                        WHERE o.load_id = l.load_id AND o.line_no = l.line_no
+                          AND o.firm_id <> l.firm_id AND fs.score >= ?)""",
+        ("since", "min_score")),
     "new_entrant": (
-        "l.firm_first_seen > CAST(? AS DATE) AND list_contains(?, l.chpl_tier)",
-        ("invasion", "tiers")),
+        """l.firm_first_seen > CAST(? AS DATE) AND list_contains(?, l.chpl_tier)
+           AND l.destination_country = ?""",
+        ("invasion", "tiers", "destination")),
     # Routing through a hub: dispatched from a hub country that is not where the goods were
     # made, on or after the day that hub counts, bound for the destination.
     "hub_routing": (
-        f"""l.destination_country = ? AND l.dispatch_country IS DISTINCT FROM l.origin_country
+        f"""l.destination_country = ? AND list_contains(?, l.chpl_tier)
+            AND l.dispatch_country IS DISTINCT FROM l.origin_country
             AND EXISTS (SELECT 1 FROM {HUBS_TABLE} h
                         WHERE h.country = l.dispatch_country AND l.day >= h.since)""",
-        ("destination",)),
+        ("destination", "tiers")),
+    # CHPL goods consigned to a freight forwarder or logistics firm (a name in the forwarder
+    # terms table), bound for the destination or a hub: the BIS red flag of a forwarder as
+    # the final consignee, raised on the firm that shipped them.
+    "forwarder_consignee": (
+        f"""list_contains(?, l.chpl_tier) AND l.day >= CAST(? AS DATE)
+            AND (l.destination_country = ?
+                 OR EXISTS (SELECT 1 FROM {HUBS_TABLE} h
+                            WHERE h.country = l.destination_country AND l.day >= h.since))
+            AND EXISTS (SELECT 1 FROM {LINES_TABLE} o JOIN {FORWARDERS_TABLE} fw USING (firm_id)
+                        WHERE o.load_id = l.load_id AND o.line_no = l.line_no
+                          AND o.role = 'importer' AND o.firm_id <> l.firm_id)""",
+        ("tiers", "invasion", "destination")),
     # Three different countries of origin, dispatch and trade on one line to the destination.
     "chain_mismatch": (
         """l.destination_country = ? AND l.origin_country IS NOT NULL
@@ -70,9 +89,9 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
            AND l.trading_country <> l.origin_country""",
         ("destination",)),
     "coalition_brand_third_country": (
-        """l.coalition_brand AND l.destination_country = ?
+        """l.coalition_brand AND l.destination_country = ? AND l.day >= CAST(? AS DATE)
            AND l.exporter_country IS NOT NULL AND NOT list_contains(?, l.exporter_country)""",
-        ("destination", "coalition")),
+        ("destination", "since", "coalition")),
     "price_anomaly": ("abs(l.price_z) > ?", ("z_threshold",)),
     "hs_mismatch": ("l.misdeclared", ()),
     # A contract holder on a line whose consignee (importer) is another firm.
@@ -112,9 +131,10 @@ WHERE run_id = ?
 """
 
 # A flag for every firm with at least min_lines hits: value = hit value, score = share of the
-# firm's trade (distinct lines in the same roles) over the share that counts in full.
-# Parameters ($1…$7): run_id, last flag_no, indicator, version, full_share, roles,
-# min_lines.
+# firm's trade (distinct lines in the same roles) over the share that counts in full, or the
+# hit lines over the line count that counts in full, whichever is higher (so a large firm's
+# other trade does not dilute many suspect lines away). Parameters ($1…$8): run_id, last
+# flag_no, indicator, version, full_share, roles, min_lines, full_lines.
 INSERT_LINE_FLAGS = f"""
 INSERT INTO risk_flags (run_id, flag_no, firm_id, indicator, version, score, value, detail)
 WITH hits AS (
@@ -132,7 +152,7 @@ WITH hits AS (
     WHERE h.lines >= $7
 )
 SELECT $1, $2 + row_number() OVER (ORDER BY firm_id), firm_id, $3,
-       $4, least(1.0, share / $5), value_usd,
+       $4, least(1.0, greatest(share / $5, lines / $8)), value_usd,
        json_object('lines', lines, 'value_usd', value_usd, 'total_usd', total_usd,
                    'share', share)
 FROM shares
@@ -145,7 +165,135 @@ FROM risk_flags f JOIN {HITS_TABLE} h USING (firm_id)
 WHERE f.run_id = ? AND f.indicator = ?
 """
 
-DROP_TEMP = [f"DROP TABLE IF EXISTS {HITS_TABLE}", f"DROP TABLE IF EXISTS {LINES_TABLE}"]
+DROP_TEMP = [f"DROP TABLE IF EXISTS {HITS_TABLE}", f"DROP TABLE IF EXISTS {LINES_TABLE}",
+             f"DROP TABLE IF EXISTS {FORWARDERS_TABLE}"]
+
+# Firms any of whose spellings matches the forwarder-terms pattern. Parameters: pattern.
+CREATE_FORWARDERS = f"""
+CREATE OR REPLACE TEMP TABLE {FORWARDERS_TABLE} AS
+SELECT DISTINCT m.firm_id FROM firm_members m JOIN party_mentions p USING (mention_id)
+WHERE regexp_matches(lower(p.name), ?)
+"""
+
+# Sudden ramp-up: a firm already trading before the invasion whose monthly value of CHPL
+# goods to the destination after it is at least min_ratio times its monthly value before
+# (the months counted from its first line, or from the invasion); the monthly baseline is
+# floored at baseline_floor_usd so that a firm rising from nothing is measured against a small
+# but non-zero base. Parameters ($1…$12): run_id, last flag_no, indicator, version, roles,
+# tiers, destination, invasion, baseline_floor_usd, min_value_usd, min_ratio, full_ratio.
+INSERT_RAMP_FLAGS = f"""
+INSERT INTO risk_flags (run_id, flag_no, firm_id, indicator, version, score, value, detail)
+WITH span AS (SELECT max(day) AS last_day FROM {LINES_TABLE}),
+lines AS (
+    SELECT DISTINCT firm_id, load_id, line_no, day, value_usd, firm_first_seen
+    FROM {LINES_TABLE}
+    WHERE list_contains($5, role) AND list_contains($6, chpl_tier) AND destination_country = $7
+), per_firm AS (
+    SELECT firm_id, any_value(firm_first_seen) AS first_seen,
+           coalesce(sum(value_usd) FILTER (WHERE day < CAST($8 AS DATE)), 0) AS before_usd,
+           coalesce(sum(value_usd) FILTER (WHERE day >= CAST($8 AS DATE)), 0) AS after_usd
+    FROM lines GROUP BY firm_id
+), rates AS (
+    SELECT p.*,
+           greatest(1, date_diff('month', p.first_seen, CAST($8 AS DATE))) AS months_before,
+           greatest(1, date_diff('month', CAST($8 AS DATE), s.last_day)) AS months_after
+    FROM per_firm p, span s
+    WHERE p.first_seen < CAST($8 AS DATE) AND p.after_usd >= $10
+), ratios AS (
+    SELECT *, (after_usd / months_after) / greatest(before_usd / months_before, $9) AS ratio
+    FROM rates
+)
+SELECT $1, $2 + row_number() OVER (ORDER BY firm_id), firm_id, $3, $4,
+       least(1.0, ln(ratio) / ln($12)), ratio,
+       json_object('before_usd', before_usd, 'after_usd', after_usd,
+                   'months_before', months_before, 'months_after', months_after,
+                   'ratio', ratio)
+FROM ratios WHERE ratio >= $11
+"""
+# The lines after the invasion behind a ramp-up flag. Parameters: run_id, indicator, roles,
+# tiers, destination, invasion.
+INSERT_RAMP_EVIDENCE = f"""
+INSERT INTO risk_evidence (run_id, flag_no, load_id, line_no, entity_id)
+SELECT DISTINCT f.run_id, f.flag_no, l.load_id, l.line_no, NULL
+FROM risk_flags f JOIN {LINES_TABLE} l USING (firm_id)
+WHERE f.run_id = $1 AND f.indicator = $2 AND list_contains($3, l.role)
+  AND list_contains($4, l.chpl_tier) AND l.destination_country = $5
+  AND l.day >= CAST($6 AS DATE)
+"""
+
+# Many small new suppliers: an importer receiving CHPL goods after the invasion from at least
+# min_suppliers exporters that first appeared after it and that each supplied at most
+# max_share of the importer's CHPL intake — the pattern of a buyer spreading orders over
+# short-lived fronts. Parameters ($1…$3): tiers, invasion, max_share.
+CREATE_SUPPLIERS = f"""
+CREATE OR REPLACE TEMP TABLE _risk_suppliers AS
+WITH intake AS (
+    SELECT DISTINCT i.firm_id AS importer, e.firm_id AS supplier, i.load_id, i.line_no,
+           i.value_usd, e.firm_first_seen AS supplier_first_seen
+    FROM {LINES_TABLE} i
+    JOIN {LINES_TABLE} e ON e.load_id = i.load_id AND e.line_no = i.line_no
+                        AND e.role = 'exporter' AND e.firm_id <> i.firm_id
+    WHERE i.role = 'importer' AND list_contains($1, i.chpl_tier)
+      AND i.day >= CAST($2 AS DATE)
+), totals AS (
+    SELECT importer, sum(value_usd) AS intake_usd
+    FROM (SELECT DISTINCT importer, load_id, line_no, value_usd FROM intake)
+    GROUP BY importer
+), pairs AS (
+    SELECT importer, supplier, sum(value_usd) AS value_usd
+    FROM intake WHERE supplier_first_seen > CAST($2 AS DATE)
+    GROUP BY importer, supplier
+)
+SELECT p.importer AS firm_id, p.supplier, p.value_usd, t.intake_usd
+FROM pairs p JOIN totals t USING (importer)
+WHERE t.intake_usd > 0 AND p.value_usd / t.intake_usd <= $3
+"""
+# Parameters ($1…$6): run_id, last flag_no, indicator, version, min_suppliers, full_suppliers.
+INSERT_SUPPLIER_FLAGS = """
+INSERT INTO risk_flags (run_id, flag_no, firm_id, indicator, version, score, value, detail)
+SELECT $1, $2 + row_number() OVER (ORDER BY firm_id), firm_id, $3, $4,
+       least(1.0, count(*) / $6), count(*),
+       json_object('suppliers', list(supplier ORDER BY supplier),
+                   'value_usd', sum(value_usd), 'intake_usd', any_value(intake_usd))
+FROM _risk_suppliers GROUP BY firm_id HAVING count(*) >= $5
+"""
+# Parameters: run_id, indicator, tiers, invasion.
+INSERT_SUPPLIER_EVIDENCE = f"""
+INSERT INTO risk_evidence (run_id, flag_no, load_id, line_no, entity_id)
+SELECT DISTINCT f.run_id, f.flag_no, i.load_id, i.line_no, NULL
+FROM risk_flags f
+JOIN _risk_suppliers s USING (firm_id)
+JOIN {LINES_TABLE} i ON i.firm_id = s.firm_id AND i.role = 'importer'
+JOIN {LINES_TABLE} e ON e.load_id = i.load_id AND e.line_no = i.line_no
+                    AND e.role = 'exporter' AND e.firm_id = s.supplier
+WHERE f.run_id = $1 AND f.indicator = $2 AND list_contains($3, i.chpl_tier)
+  AND i.day >= CAST($4 AS DATE)
+"""
+DROP_SUPPLIERS = "DROP TABLE IF EXISTS _risk_suppliers"
+
+# Network proximity: flags computed in Python over the firm graph, registered as
+# ``_risk_proximity`` (firm_id, toward, hops, proximity, score). Parameters: run_id, last
+# flag_no, indicator, version.
+PROXIMITY_TABLE = "_risk_proximity"
+INSERT_PROXIMITY_FLAGS = f"""
+INSERT INTO risk_flags (run_id, flag_no, firm_id, indicator, version, score, value, detail)
+SELECT $1, $2 + row_number() OVER (ORDER BY firm_id), firm_id, $3, $4, score, proximity,
+       json_object('hops', hops, 'toward', toward, 'proximity', proximity)
+FROM {PROXIMITY_TABLE}
+"""
+# The lines between the firm and the next firm on its way to a listed one, whatever roles
+# they played. Parameters: run_id, indicator.
+INSERT_PROXIMITY_EVIDENCE = f"""
+INSERT INTO risk_evidence (run_id, flag_no, load_id, line_no, entity_id)
+SELECT DISTINCT f.run_id, f.flag_no, a.load_id, a.line_no, NULL
+FROM risk_flags f JOIN {PROXIMITY_TABLE} p USING (firm_id)
+JOIN {LINES_TABLE} a ON a.firm_id = f.firm_id
+JOIN {LINES_TABLE} b ON b.load_id = a.load_id AND b.line_no = a.line_no
+                    AND b.firm_id = p.toward
+WHERE f.run_id = $1 AND f.indicator = $2
+"""
+# Firms listed strongly enough to seed the proximity walk. Parameters: min_score.
+STRONGLY_LISTED = "SELECT DISTINCT firm_id FROM firm_screening WHERE score >= ?"
 
 # Listed party: the firm itself matches list entities at or above min_score. Parameters:
 # run_id, last flag_no, indicator, version, min_score.

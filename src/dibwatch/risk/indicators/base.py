@@ -14,13 +14,18 @@ from typing import Any, ClassVar
 from dibwatch.engine import Engine
 from dibwatch.risk import store
 from dibwatch.risk.config import RiskConfig
+from dibwatch.workspace import Workspace
 
 
 @dataclass(frozen=True)
 class RunContext:
-    engine: Engine
+    ws: Workspace
     run_id: int
     config: RiskConfig
+
+    @property
+    def engine(self) -> Engine:
+        return self.ws.engine
 
     def last_flag(self) -> int:
         return int(self.engine.scalar(store.NEXT_FLAG, [self.run_id]))
@@ -48,7 +53,7 @@ class Indicator(ABC):
         Runs after the lines table (``store.LINES_TABLE``) is built."""
 
 
-def _param(config: RiskConfig, indicator: str, params: dict[str, Any], key: str) -> Any:
+def param(config: RiskConfig, indicator: str, params: dict[str, Any], key: str) -> Any:
     # Rule parameters come from the indicator's section, with the run-wide settings
     # (invasion day, coalition countries) as fallbacks.
     if key in params:
@@ -61,20 +66,30 @@ def _param(config: RiskConfig, indicator: str, params: dict[str, Any], key: str)
     raise KeyError(f"indicator {indicator!r} needs parameter {key!r}")
 
 
+# Without ``full_lines`` the line count never makes a score: only the share does.
+NO_LINE_COUNT = 1e18
+
+
 class LineIndicator(Indicator):
     """A rule over single shipment lines (``store.RULES[name]``): a firm is flagged when at
     least ``min_lines`` of its lines in ``roles`` meet it; the score is the share of its trade
-    value in those roles that meets it, over ``full_share`` (capped at 1)."""
+    value in those roles that meets it over ``full_share``, or the number of lines that meet
+    it over ``full_lines`` when set, whichever is higher (capped at 1)."""
+
+    def prepare(self, ctx: RunContext) -> None:
+        """Build any table the rule reads (none by default)."""
 
     def run(self, ctx: RunContext) -> int:
+        self.prepare(ctx)
         params = ctx.config.params(self.name)
         rule, keys = store.RULES[self.name]
         roles = [str(r) for r in params["roles"]]
-        bound = [_param(ctx.config, self.name, params, k) for k in keys]
+        bound = [param(ctx.config, self.name, params, k) for k in keys]
         ctx.engine.execute(store.create_hits(rule), [roles, *bound])
         ctx.engine.execute(store.INSERT_LINE_FLAGS, [
             ctx.run_id, ctx.last_flag(), self.name, self.version,
-            float(params["full_share"]), roles, int(params.get("min_lines", 1))])
+            float(params["full_share"]), roles, int(params.get("min_lines", 1)),
+            float(params.get("full_lines", NO_LINE_COUNT))])
         ctx.engine.execute(store.INSERT_LINE_EVIDENCE, [ctx.run_id, self.name])
         return ctx.flag_count(self.name)
 
