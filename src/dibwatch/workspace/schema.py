@@ -382,4 +382,55 @@ MIGRATIONS.append((6, "risk flags", [
     )""",
 ]))
 
+MIGRATIONS.append((7, "country trade flows", [
+    "CREATE SEQUENCE country_snapshot_seq START 1",
+    # One row per loaded statistics file (dibwatch.countries); written last in its load's
+    # transaction, so a snapshot row means all of its flows are there.
+    """CREATE TABLE country_snapshots (
+        snapshot_id INTEGER NOT NULL,
+        source VARCHAR NOT NULL,
+        format VARCHAR NOT NULL,
+        parser_version VARCHAR NOT NULL,
+        file VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        bytes BIGINT NOT NULL,
+        loaded_at TIMESTAMP NOT NULL,
+        row_count BIGINT NOT NULL,
+        skipped_count BIGINT NOT NULL,
+        warning_count BIGINT NOT NULL,
+        leftover_count BIGINT NOT NULL,
+        report JSON NOT NULL,
+        seconds DOUBLE
+    )""",
+    # Official trade statistics at country level: reporter and partner are ISO 3166-1
+    # alpha-2 codes or the special codes of dibwatch.countries (W00, EU27_2020, ...);
+    # period is 'YYYY' (granularity year) or 'YYYY-MM' (month); hs_code is 'TOTAL' or HS
+    # digits; value is in whole units of currency.
+    """CREATE TABLE country_flows (
+        snapshot_id INTEGER NOT NULL,
+        line_no BIGINT NOT NULL,
+        source VARCHAR NOT NULL,
+        reporter VARCHAR NOT NULL,
+        partner VARCHAR NOT NULL,
+        flow VARCHAR NOT NULL,
+        period VARCHAR NOT NULL,
+        granularity VARCHAR NOT NULL,
+        year INTEGER NOT NULL,
+        month INTEGER,
+        hs_code VARCHAR NOT NULL,
+        value DOUBLE NOT NULL,
+        currency VARCHAR NOT NULL,
+        valuation VARCHAR
+    )""",
+    # The flows to compute on: for each observation, the value of the newest snapshot of
+    # its source (a revised file supersedes the older one row by row).
+    """CREATE VIEW country_flows_current AS
+        SELECT * EXCLUDE (rn) FROM (
+            SELECT *, row_number() OVER (
+                PARTITION BY source, reporter, partner, flow, period, hs_code
+                ORDER BY snapshot_id DESC) AS rn
+            FROM country_flows)
+        WHERE rn = 1""",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]

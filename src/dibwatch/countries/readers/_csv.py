@@ -1,0 +1,79 @@
+"""CSV plumbing shared by the readers: decoding, line numbers, values, errors."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from dibwatch.errors import EncodingError, FormatError, Location, ParseError
+
+
+def read_header(path: Path) -> tuple[list[str], dict[str, str] | None]:
+    """The header and the first data row (None for an empty body), for format detection."""
+    rows = iter_rows(path)
+    header = next(rows, None)
+    if header is None:
+        raise FormatError("empty file", Location(str(path), 1))
+    first = next(rows, None)
+    return header[1], dict(zip(header[1], first[1], strict=False)) if first else None
+
+
+def iter_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for every non-blank row; the header is line 1."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            line = 0
+            for cells in reader:
+                # line_num counts physical lines, so a quoted newline keeps numbers right.
+                line = reader.line_num
+                if cells and any(c.strip() for c in cells):
+                    yield line, cells
+    except UnicodeDecodeError as exc:
+        raise EncodingError(f"not UTF-8: {exc.reason} at byte {exc.start}",
+                            Location(str(path))) from exc
+
+
+def iter_records(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The header and an iterator of (line, {column: cell}); a row with more cells than the
+    header is a ParseError."""
+    rows = iter_rows(path)
+    first = next(rows, None)
+    if first is None:
+        raise FormatError("empty file", Location(str(path), 1))
+    header = [h.strip() for h in first[1]]
+
+    def records() -> Iterator[tuple[int, dict[str, str]]]:
+        for line, cells in rows:
+            if len(cells) > len(header):
+                raise ParseError(f"{len(cells)} cells but the header has {len(header)}",
+                                 Location(str(path), line))
+            yield line, {h: (cells[i].strip() if i < len(cells) else "")
+                         for i, h in enumerate(header)}
+
+    return header, records()
+
+
+def parse_number(text: str, path: Path, line: int, field: str) -> float | None:
+    """A decimal number; None for an empty cell (no observation). Thousands separators are
+    not accepted: the statistics write plain numbers, and guessing would corrupt values."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ParseError(f"not a number: {text!r}", Location(str(path), line, field=field)) \
+            from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ParseError(f"not a finite number: {text!r}", Location(str(path), line, field=field))
+    return value
+
+
+def require_columns(header: list[str], required: tuple[str, ...], path: Path,
+                    fmt: str) -> None:
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise FormatError(f"not a {fmt} file: missing column(s) {', '.join(missing)}",
+                          Location(str(path), 1))

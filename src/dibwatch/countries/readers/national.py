@@ -1,0 +1,62 @@
+"""National import statistics of Armenia, Kazakhstan, Kyrgyzstan and Uzbekistan, as yearly
+tables in the Comext column layout (``REPORTER,PARTNER,PRODUCT,FLOW,STAT_PROCEDURE,PERIOD,
+VALUE_IN_EUR`` with ``PERIOD`` "Y2019", ``STAT_PROCEDURE`` "NORMAL").
+
+These tables were converted to EUR by whoever compiled them (mary-lev/eu-export-sanctions,
+``data/national_data_converted/``); dibwatch takes the EUR values as given. Imports are CIF,
+as national customs record them. Partner names are national spellings and include groups
+("World", "Commonwealth of Independent States", "European Union - 27 countries (from 2020)"),
+which become special codes, never countries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from dibwatch.countries.model import SKIPPED, FlowRow, as_flow
+from dibwatch.countries.periods import parse_plain_period
+from dibwatch.countries.readers._csv import iter_records, parse_number, require_columns
+from dibwatch.countries.readers.comext import COLUMNS, country, parse_flow, parse_product
+from dibwatch.errors import Location, ParseError
+from dibwatch.lists.report import LoadReport
+
+FORMAT = "national_yearly"
+SOURCE = "national_stats"
+PARSER_VERSION = "1"
+PROCEDURES = frozenset({"normal", "total"})
+
+
+def sniff(header: list[str], first: dict[str, str] | None) -> bool:
+    return all(c in header for c in COLUMNS) and first is not None and \
+        first.get("PERIOD", "").startswith("Y")
+
+
+def read(path: Path, report: LoadReport) -> Iterator[FlowRow]:
+    header, records = iter_records(path)
+    require_columns(header, COLUMNS, path, "national yearly table")
+    for line, rec in records:
+        for col, cell in rec.items():
+            if col not in COLUMNS and cell:
+                report.leftover(col, cell, line=line)
+        if rec["STAT_PROCEDURE"].casefold() not in PROCEDURES:
+            raise ParseError(f"statistical procedure {rec['STAT_PROCEDURE']!r} (expected "
+                             "NORMAL)", Location(str(path), line, field="STAT_PROCEDURE"))
+        try:
+            year, month = parse_plain_period(rec["PERIOD"])
+        except ValueError as exc:
+            raise ParseError(f"{exc}: {rec['PERIOD']!r}",
+                             Location(str(path), line, field="PERIOD")) from None
+        flow, lang = parse_flow(rec["FLOW"], path, line)
+        hs_code = parse_product(rec["PRODUCT"], path, line)
+        value = parse_number(rec["VALUE_IN_EUR"], path, line, "VALUE_IN_EUR")
+        reporter = country(rec["REPORTER"], lang, path, line, "REPORTER", report)
+        partner = country(rec["PARTNER"], lang, path, line, "PARTNER", report)
+        if value is None:
+            report.counts["empty cells"] += 1
+            continue
+        if reporter is None or partner is None:
+            report.counts[SKIPPED] += 1
+            continue
+        yield FlowRow(line, reporter, partner, as_flow(flow), year, month, value, "EUR",
+                      hs_code, "CIF" if flow == "import" else "FOB")
