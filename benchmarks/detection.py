@@ -9,6 +9,10 @@ and prints:
 - recall@5%: the share of facilitators (those present in the trade) in the top 5%;
 - per-scheme recall@5% of the facilitators running each scheme.
 
+The worlds: default parameters; a smaller facilitator share; noisier names (two levels);
+a contract-holder-heavy scheme mix; and a world with 8% facilitators, more than the top 5%
+can hold, judged against the best possible recall there.
+
 Resolved firms are mapped to true firms by majority vote over their members' spellings
 (``firm_members`` -> ``party_mentions.name`` -> ``ground_truth.parquet``). The ground truth
 is read here only, never by the pipeline. Bars (issue 5): precision@1% >= 0.9 and
@@ -116,24 +120,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shipments", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=20240224)
     args = parser.parse_args(argv)
+    n = args.shipments
     worlds = {
-        "default": WorldParams(shipments=args.shipments, seed=args.seed),
-        "fewer_facilitators": WorldParams(shipments=args.shipments, seed=args.seed + 1,
-                                          facilitator_share=0.03),
-        "noisy_names": WorldParams(shipments=args.shipments, seed=args.seed + 2,
-                                   name_noise=0.5),
+        "default": WorldParams(shipments=n, seed=args.seed),
+        "fewer_facilitators": WorldParams(shipments=n, seed=args.seed + 1,
+                                          facilitator_share=0.02),
+        "noisy_names": WorldParams(shipments=n, seed=args.seed + 2, name_noise=0.5),
+        "noisier_names": WorldParams(shipments=n, seed=args.seed + 3, name_noise=0.7,
+                                     facilitator_share=0.03),
+        "contract_holders": WorldParams(shipments=n, seed=args.seed + 4, primary_scheme_shares={
+            "contract_holder": 0.4, "brand_reexport": 0.3, "transshipment": 0.3}),
+        "more_facilitators": WorldParams(shipments=n, seed=args.seed + 5,
+                                         facilitator_share=0.08),
     }
-    console = Console()
+    console = Console(width=160)
     table = Table(title=f"detection ({args.shipments:,} shipment lines per world)")
     for col in ("world", "firms", "facilitators", "precision@1%", "recall@5%",
                 "best possible recall@5%", "recall@10%", "per-scheme recall@5%", "seconds"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     ok = True
     with tempfile.TemporaryDirectory(prefix="dibwatch-detection-") as tmp:
         for name, params in worlds.items():
             fig = measure(name, params, Path(tmp))
-            ok &= fig.precision_at_1 >= 0.9 and fig.recall_at_5 >= 0.9
-            schemes = ", ".join(f"{s} {a}/{b}" for s, (a, b) in fig.scheme_recall.items())
+            # A world with more facilitators than top-5% slots cannot reach the bar; it is
+            # shown to watch the ranking there, judged against the best possible recall.
+            bar = min(0.9, fig.best_recall_at_5)
+            ok &= fig.precision_at_1 >= 0.9 and fig.recall_at_5 >= bar
+            schemes = "\n".join(f"{s} {a}/{b}" for s, (a, b) in fig.scheme_recall.items())
             table.add_row(fig.world, f"{fig.firms:,}", f"{fig.facilitators:,}",
                           f"{fig.precision_at_1:.3f}", f"{fig.recall_at_5:.3f}",
                           f"{fig.best_recall_at_5:.3f}", f"{fig.recall_at_10:.3f}", schemes,

@@ -29,6 +29,7 @@ FIRMS: dict[int, tuple[str, str, str | None]] = {
     11: ("Nuvora Trade Ltd", "HK", "unit 5 kowloon"),
     12: ("Pelmix Trading Ltd", "AE", "office 7 dubai"),
     13: ("Qentro Supply LLP", "KZ", "abay 12 almaty"),
+    14: ("Tolmar Components OsOO", "KG", "chui 40 bishkek"),
 }
 
 
@@ -67,6 +68,9 @@ LINES = [
       for n, exp, v, c in ((16, 11, 100, "HK"), (17, 12, 120, "AE"), (18, 13, 140, "KZ"))],
     line(19, "2023-08-02", 9, 10, value=1000, origin="AT", dispatch="AT", trading="AT",
          tier="2", hs6="854232", brand="sigma"),
+    # German goods from Kyrgyzstan in 2023 (a year of a wide EU-Kyrgyzstan mirror gap).
+    line(20, "2023-08-02", 14, 2, value=800, origin="DE", dispatch="KG", trading="KG",
+         tier="2", hs6="854232", brand="tau"),
 ]
 
 LISTED_ENTITY = "synth-test-1"
@@ -81,7 +85,8 @@ def tiny_config() -> RiskConfig:
         if "min_lines" in params:
             params["min_lines"] = 1
     indicators["price_anomaly"]["min_group"] = 5
-    data = base.to_json() | {"indicators": indicators}
+    # No evidence prior: the expected scores are the rules' own.
+    data = base.to_json() | {"indicators": indicators, "evidence_prior": 0}
     return config_from_mapping(data, "test")
 
 

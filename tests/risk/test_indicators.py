@@ -10,7 +10,11 @@ from collections.abc import Iterator
 import networkx as nx  # type: ignore[import-untyped]
 import pytest
 
+from dibwatch.countries import load_stats, mirror_gaps
 from dibwatch.risk import INDICATORS, load_config, run_indicators
+from dibwatch.risk.config import config_from_mapping
+from dibwatch.risk.indicators import LineIndicator
+from dibwatch.testing import shared_file
 from dibwatch.workspace import Workspace
 from tests.risk.helpers import FIRMS, LINES, LISTED_ENTITY, tiny_config, tiny_workspace
 
@@ -25,6 +29,7 @@ EXPECTED: dict[tuple[str, int], tuple[float, float, frozenset[int | str]]] = {
     ("chpl_exposure", 11): (100, 1.0, frozenset({16})),
     ("chpl_exposure", 12): (120, 1.0, frozenset({17})),
     ("chpl_exposure", 13): (140, 1.0, frozenset({18})),
+    ("chpl_exposure", 14): (800, 1.0, frozenset({20})),
     ("listed_party", 5): (0.95, 1.0, frozenset({LISTED_ENTITY})),  # firm 2's 0.5 is too weak
     ("listed_counterparty", 3): (200, (200 / 1100) / 0.3, frozenset({3})),
     ("listed_counterparty", 4): (200, 1.0, frozenset({3})),       # as contract holder
@@ -32,9 +37,11 @@ EXPECTED: dict[tuple[str, int], tuple[float, float, frozenset[int | str]]] = {
     ("new_entrant", 11): (100, 1.0, frozenset({16})),
     ("new_entrant", 12): (120, 1.0, frozenset({17})),
     ("new_entrant", 13): (140, 1.0, frozenset({18})),
+    ("new_entrant", 14): (800, 1.0, frozenset({20})),
     ("ramp_up", 9): (RAMP_RATIO, math.log(RAMP_RATIO) / math.log(30), frozenset({15, 19})),
     ("many_new_suppliers", 10): (3, 0.5, frozenset({16, 17, 18})),  # firm 9 is not new
     ("hub_routing", 1): (1000, 1.0, frozenset({1})),              # US chips via HK; line 4
+    ("hub_routing", 14): (800, 1.0, frozenset({20})),
     ("chain_mismatch", 1): (300, (300 / 1300) / 0.3, frozenset({4})),  # is no CHPL good
     ("coalition_brand_third_country", 1): (1000, 1.0, frozenset({1})),  # DE exporter is not
     ("forwarder_consignee", 3): (400, 1.0, frozenset({12})),      # to a KZ logistics firm
@@ -99,7 +106,8 @@ def _flags(ws: Workspace, run_id: int) -> dict[tuple[str, int], tuple[float, flo
     return out
 
 
-@pytest.mark.parametrize("indicator", [i.name for i in INDICATORS])
+# Mirror gaps need country statistics: tested below on the real files.
+@pytest.mark.parametrize("indicator", [i.name for i in INDICATORS if i.name != "mirror_gap"])
 def test_each_indicator_flags_exactly_the_expected_firms(
         tiny: tuple[Workspace, int], indicator: str) -> None:
     ws, run_id = tiny
@@ -132,3 +140,38 @@ def test_a_second_run_keeps_the_first(tiny: tuple[Workspace, int]) -> None:
     second = run_indicators(ws, tiny_config())
     assert second.run_id == run_id + 1
     assert _flags(ws, second.run_id) == _flags(ws, run_id)
+
+
+def test_mirror_gap_on_the_real_country_statistics() -> None:
+    """With the real Eurostat and Kyrgyz statistics loaded, the German goods shipped from
+    Kyrgyzstan in 2023 (line 20) are flagged; the Austrian goods shipped from Austria and the
+    American goods from Hong Kong are not."""
+    trade = "trade/eurostat_eu_exports_to_russia_and_neighbours"
+    files = [shared_file(f"{trade}/{name}") for name in (
+        "kyrgyz_export_eurostat.csv", "national_kyrgyz_import_yearly.csv")]
+    ws = tiny_workspace()
+    for path in files:
+        load_stats(ws, path)
+    gap = {(g.partner, g.year): g.gap_share for g in mirror_gaps(ws.engine)}
+    assert gap[("KG", 2023)] >= tiny_config().params("mirror_gap")["min_gap_share"]
+    run = run_indicators(ws, tiny_config())
+    got = {k: v for k, v in _flags(ws, run.run_id).items() if k[0] == "mirror_gap"}
+    assert got == {("mirror_gap", 14): (800, 1.0, frozenset({20}))}
+    ws.close()
+
+
+def test_the_evidence_prior_discounts_flags_resting_on_few_lines() -> None:
+    """With the bundled prior of 2, a line flag resting on n lines keeps n / (n + 2) of the
+    score it has without one; flags that are not line counts (listed party, ramp-up, ...)
+    keep theirs."""
+    line_indicators = {i.name for i in INDICATORS if issubclass(i, LineIndicator)}
+    config = config_from_mapping(tiny_config().to_json() | {"evidence_prior": 2}, "test")
+    ws = tiny_workspace()
+    run = run_indicators(ws, config)
+    got = _flags(ws, run.run_id)
+    assert set(got) == set(ALL_EXPECTED)
+    for key, (_, score, evidence) in ALL_EXPECTED.items():
+        n = len(evidence)
+        want = score * n / (n + 2) if key[0] in line_indicators else score
+        assert got[key][1] == pytest.approx(want), key
+    ws.close()

@@ -24,6 +24,9 @@ class RiskConfig:
     coalition: tuple[str, ...]
     indicators: dict[str, dict[str, Any]]
     source: str = "<mapping>"
+    # Pseudo-lines of doubt added to every line flag: a flag resting on n lines keeps
+    # n / (n + evidence_prior) of its score, so two lines never weigh like twenty.
+    evidence_prior: float = 2.0
 
     def params(self, indicator: str) -> dict[str, Any]:
         try:
@@ -38,7 +41,8 @@ class RiskConfig:
     def to_json(self) -> dict[str, Any]:
         return {"invasion": self.invasion.isoformat(),
                 "hubs": {k: v.isoformat() for k, v in self.hubs.items()},
-                "coalition": list(self.coalition), "indicators": self.indicators}
+                "coalition": list(self.coalition), "evidence_prior": self.evidence_prior,
+                "indicators": self.indicators}
 
 
 def _where(source: str, field: str | None) -> str:
@@ -65,7 +69,12 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "<mapping>") -> R
         if not isinstance(weight, int | float) or not 0.0 <= weight <= 1.0:
             raise ConfigError(_where(source, f"indicators.{name}.weight")
                               + f"weight must be a number in [0, 1], got {weight!r}")
+    prior = data.get("evidence_prior", 2.0)
+    if not isinstance(prior, int | float) or prior < 0:
+        raise ConfigError(_where(source, "evidence_prior")
+                          + f"evidence_prior must be a number >= 0, got {prior!r}")
     return RiskConfig(
+        evidence_prior=float(prior),
         invasion=_date(data["invasion"], source, "invasion"),
         hubs={str(c).upper(): _date(d, source, f"hubs.{c}") for c, d in data["hubs"].items()},
         coalition=tuple(str(c).upper() for c in data["coalition"]),

@@ -7,6 +7,7 @@ LINES_TABLE = "_risk_lines"
 HITS_TABLE = "_risk_hits"
 HUBS_TABLE = "_risk_hubs"
 FORWARDERS_TABLE = "_risk_forwarders"
+MIRROR_TABLE = "_risk_mirror"
 
 # One row per firm × role × shipment line, with everything a line rule looks at. The robust
 # z-score of the log unit value is computed within HS-6 × brand (median and MAD; 1.4826 makes
@@ -67,6 +68,14 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
             AND l.dispatch_country IS DISTINCT FROM l.origin_country
             AND EXISTS (SELECT 1 FROM {HUBS_TABLE} h
                         WHERE h.country = l.dispatch_country AND l.day >= h.since)""",
+        ("destination", "tiers")),
+    # EU-made CHPL goods shipped from a neighbour in a year of a large mirror gap between
+    # the EU's exports to it and its imports from the EU (prepared by the indicator).
+    "mirror_gap": (
+        f"""l.destination_country = ? AND list_contains(?, l.chpl_tier)
+            AND EXISTS (SELECT 1 FROM {MIRROR_TABLE} g
+                        WHERE g.country = l.dispatch_country AND g.year = year(l.day)
+                          AND list_contains(g.origins, l.origin_country))""",
         ("destination", "tiers")),
     # CHPL goods consigned to a freight forwarder or logistics firm (a name in the forwarder
     # terms table), bound for the destination or a hub: the BIS red flag of a forwarder as
@@ -133,8 +142,10 @@ WHERE run_id = ?
 # A flag for every firm with at least min_lines hits: value = hit value, score = share of the
 # firm's trade (distinct lines in the same roles) over the share that counts in full, or the
 # hit lines over the line count that counts in full, whichever is higher (so a large firm's
-# other trade does not dilute many suspect lines away). Parameters ($1…$8): run_id, last
-# flag_no, indicator, version, full_share, roles, min_lines, full_lines.
+# other trade does not dilute many suspect lines away), times lines / (lines + prior) so that
+# a flag resting on a line or two (often a stray spelling resolved into a firm of its own)
+# is not taken for a pattern. Parameters ($1…$9): run_id, last flag_no, indicator, version,
+# full_share, roles, min_lines, full_lines, evidence prior.
 INSERT_LINE_FLAGS = f"""
 INSERT INTO risk_flags (run_id, flag_no, firm_id, indicator, version, score, value, detail)
 WITH hits AS (
@@ -152,7 +163,7 @@ WITH hits AS (
     WHERE h.lines >= $7
 )
 SELECT $1, $2 + row_number() OVER (ORDER BY firm_id), firm_id, $3,
-       $4, least(1.0, greatest(share / $5, lines / $8)), value_usd,
+       $4, least(1.0, greatest(share / $5, lines / $8)) * lines / (lines + $9), value_usd,
        json_object('lines', lines, 'value_usd', value_usd, 'total_usd', total_usd,
                    'share', share)
 FROM shares
@@ -166,7 +177,12 @@ WHERE f.run_id = ? AND f.indicator = ?
 """
 
 DROP_TEMP = [f"DROP TABLE IF EXISTS {HITS_TABLE}", f"DROP TABLE IF EXISTS {LINES_TABLE}",
-             f"DROP TABLE IF EXISTS {FORWARDERS_TABLE}"]
+             f"DROP TABLE IF EXISTS {FORWARDERS_TABLE}", f"DROP TABLE IF EXISTS {MIRROR_TABLE}"]
+
+CREATE_MIRROR = f"""
+CREATE OR REPLACE TEMP TABLE {MIRROR_TABLE} (
+    country VARCHAR, year INTEGER, gap_share DOUBLE, origins VARCHAR[])
+"""
 
 # Firms any of whose spellings matches the forwarder-terms pattern. Parameters: pattern.
 CREATE_FORWARDERS = f"""

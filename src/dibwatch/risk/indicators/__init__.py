@@ -14,6 +14,7 @@ from dibwatch.risk.indicators.hub_routing import HubRouting
 from dibwatch.risk.indicators.listed_counterparty import ListedCounterparty
 from dibwatch.risk.indicators.listed_party import ListedParty
 from dibwatch.risk.indicators.many_new_suppliers import ManyNewSuppliers
+from dibwatch.risk.indicators.mirror_gap import MirrorGap
 from dibwatch.risk.indicators.network_proximity import NetworkProximity
 from dibwatch.risk.indicators.new_entrant import NewEntrant
 from dibwatch.risk.indicators.price_anomaly import PriceAnomaly
@@ -23,7 +24,7 @@ from dibwatch.risk.indicators.shared_address import SharedAddress
 INDICATORS: tuple[type[Indicator], ...] = (
     ChplExposure, ListedParty, ListedCounterparty, NetworkProximity, NewEntrant, RampUp,
     ManyNewSuppliers, HubRouting, ChainMismatch, CoalitionBrandThirdCountry,
-    ForwarderConsignee, PriceAnomaly, HsMismatch, ContractHolderMismatch, SharedAddress,
+    ForwarderConsignee, MirrorGap, PriceAnomaly, HsMismatch, ContractHolderMismatch, SharedAddress,
 )
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "ListedCounterparty",
     "ListedParty",
     "ManyNewSuppliers",
+    "MirrorGap",
     "NetworkProximity",
     "NewEntrant",
     "PriceAnomaly",

@@ -74,7 +74,8 @@ class LineIndicator(Indicator):
     """A rule over single shipment lines (``store.RULES[name]``): a firm is flagged when at
     least ``min_lines`` of its lines in ``roles`` meet it; the score is the share of its trade
     value in those roles that meets it over ``full_share``, or the number of lines that meet
-    it over ``full_lines`` when set, whichever is higher (capped at 1)."""
+    it over ``full_lines`` when set, whichever is higher (capped at 1), times
+    ``n / (n + evidence_prior)`` for a flag resting on n lines."""
 
     def prepare(self, ctx: RunContext) -> None:
         """Build any table the rule reads (none by default)."""
@@ -89,7 +90,8 @@ class LineIndicator(Indicator):
         ctx.engine.execute(store.INSERT_LINE_FLAGS, [
             ctx.run_id, ctx.last_flag(), self.name, self.version,
             float(params["full_share"]), roles, int(params.get("min_lines", 1)),
-            float(params.get("full_lines", NO_LINE_COUNT))])
+            float(params.get("full_lines", NO_LINE_COUNT)),
+            float(params.get("evidence_prior", ctx.config.evidence_prior))])
         ctx.engine.execute(store.INSERT_LINE_EVIDENCE, [ctx.run_id, self.name])
         return ctx.flag_count(self.name)
 
