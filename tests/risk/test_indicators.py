@@ -11,7 +11,7 @@ import networkx as nx  # type: ignore[import-untyped]
 import pytest
 
 from dibwatch.countries import load_stats, mirror_gaps
-from dibwatch.risk import INDICATORS, load_config, run_indicators
+from dibwatch.risk import INDICATORS, Decisions, load_config, run_indicators
 from dibwatch.risk.config import config_from_mapping
 from dibwatch.risk.indicators import LineIndicator
 from dibwatch.testing import shared_file
@@ -174,4 +174,33 @@ def test_the_evidence_prior_discounts_flags_resting_on_few_lines() -> None:
         n = len(evidence)
         want = score * n / (n + 2) if key[0] in line_indicators else score
         assert got[key][1] == pytest.approx(want), key
+    ws.close()
+
+
+def test_analyst_decisions_change_what_counts_as_listed() -> None:
+    """A confirmed pair is a list match of score 1 (firm 2's 0.5 match is otherwise too
+    weak); a dismissed pair is ignored while the entry keeps the content hash it was
+    dismissed with, and counts again once a new snapshot changes the entry."""
+    ws = tiny_workspace()
+    insert = ("INSERT INTO entities VALUES (?, ?, 'test-1', 'Company', 'EKHOVO ZAVOD', ?, "
+              "'{}')")
+    ws.engine.execute(insert, [1, LISTED_ENTITY, "hash-1"])
+    decisions = Decisions(confirmed=[(2, "synth-test-2")],
+                          dismissed=[(5, LISTED_ENTITY, "hash-1")])
+
+    def listed(run_id: int) -> dict[int, tuple[float, frozenset[int | str]]]:
+        return {firm: (value, evidence) for (indicator, firm), (value, _, evidence)
+                in _flags(ws, run_id).items() if indicator == "listed_party"}
+
+    first = run_indicators(ws, tiny_config(), decisions=decisions)
+    assert listed(first.run_id) == {2: (1.0, frozenset({"synth-test-2"}))}
+    # Firms 3 and 4 dealt only with firm 5; firms 1, 9 and 14 shipped to firm 2 after the
+    # invasion.
+    assert {firm for indicator, firm in _flags(ws, first.run_id)
+            if indicator == "listed_counterparty"} == {1, 9, 14}
+
+    ws.engine.execute(insert, [2, LISTED_ENTITY, "hash-2"])  # the entry was amended
+    second = run_indicators(ws, tiny_config(), decisions=decisions)
+    assert listed(second.run_id) == {2: (1.0, frozenset({"synth-test-2"})),
+                                     5: (0.95, frozenset({LISTED_ENTITY}))}
     ws.close()

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from dibwatch.cli import countries, demo, graph, lists, rank, screen, trade
+from dibwatch.cli import countries, demo, graph, lists, rank, screen, serve, trade
 from dibwatch.cli._common import console, err_console
 from dibwatch.errors import DibwatchError
 
@@ -22,9 +22,11 @@ app.add_typer(lists.app, name="lists")
 app.add_typer(trade.app, name="trade")
 app.add_typer(graph.app, name="graph")
 app.add_typer(countries.app, name="countries")
+app.add_typer(serve.users, name="users")
 app.command("demo")(demo.demo)
 app.command("screen")(screen.screen)
 app.command("rank")(rank.rank)
+app.command("serve")(serve.serve)
 
 
 def main() -> None:

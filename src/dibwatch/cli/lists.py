@@ -12,6 +12,7 @@ from rich.table import Table
 
 from dibwatch.cli import render
 from dibwatch.cli._common import WorkspaceOpt, console, open_workspace
+from dibwatch.cli.serve import monitored
 from dibwatch.lists import export as export_mod
 from dibwatch.lists import store
 from dibwatch.lists.fetch import fetch_source
@@ -43,7 +44,7 @@ def load(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Load list files into new snapshots (a file already loaded is skipped)."""
-    with open_workspace(workspace) as ws:
+    with open_workspace(workspace) as ws, monitored(ws):
         for path in paths:
             result = _load_with_progress(ws, path, source, fmt)
             render.load_result(result, store.load_leftovers(ws.engine,

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from dibwatch.cli._common import WorkspaceOpt, console, open_workspace, stage_progress
+from dibwatch.cli.serve import analyst_decisions, monitored
 from dibwatch.risk import load_config, rank_firms, ranked_firms, write_ranking
 
 
@@ -24,9 +25,10 @@ def rank(
     """Score every resolved firm with the red-flag indicators and rank them; each flag's
     contribution to the score is stored with the rows behind it."""
     settings = load_config(config)
-    with open_workspace(workspace) as ws:
+    with open_workspace(workspace) as ws, monitored(ws):
         with stage_progress() as report:
-            result = rank_firms(ws, settings, progress=report)
+            result = rank_firms(ws, settings, decisions=analyst_decisions(ws),
+                                progress=report)
         rows = ranked_firms(ws, result.run_id, limit)
         if output is not None:
             write_ranking(ws, output, result.run_id)

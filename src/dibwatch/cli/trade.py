@@ -12,6 +12,7 @@ from rich.table import Table
 
 from dibwatch.cli import firms as firms_cli
 from dibwatch.cli._common import WorkspaceOpt, console, open_workspace
+from dibwatch.cli.serve import monitored
 from dibwatch.trade import store
 from dibwatch.trade.loader import TradeLoadResult, load_shipments
 
@@ -61,7 +62,7 @@ def load(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Load a shipment file (a file already loaded is skipped)."""
-    with open_workspace(workspace) as ws:
+    with open_workspace(workspace) as ws, monitored(ws):
         with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"),
                       TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
                       console=console, transient=True) as progress:

@@ -4,10 +4,10 @@ ranking built from them, every flag pointing at the rows behind it."""
 from __future__ import annotations
 
 from dibwatch.risk.config import RiskConfig, config_from_mapping, load_config
-from dibwatch.risk.engine import RiskRun, run_indicators
+from dibwatch.risk.engine import Decisions, RiskRun, run_indicators
 from dibwatch.risk.indicators import INDICATORS, Indicator
 from dibwatch.risk.rank import COLUMNS, RankResult, rank_firms, ranked_firms, write_ranking
 
-__all__ = ["COLUMNS", "INDICATORS", "Indicator", "RankResult", "RiskConfig", "RiskRun",
+__all__ = ["COLUMNS", "INDICATORS", "Decisions", "Indicator", "RankResult", "RiskConfig", "RiskRun",
            "config_from_mapping", "load_config", "rank_firms", "ranked_firms",
            "run_indicators", "write_ranking"]

@@ -18,6 +18,26 @@ Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
+class Decisions:
+    """Analysts' verdicts on firm × list-entity matches (from the web app's case log):
+    confirmed pairs count as list matches of score 1; a dismissed pair is ignored while the
+    list entry's content hash is still the one it was dismissed with."""
+
+    confirmed: Sequence[tuple[int, str]] = ()
+    dismissed: Sequence[tuple[int, str, str]] = ()
+
+    def confirmed_table(self) -> pa.Table:
+        return pa.table({"firm_id": pa.array([f for f, _ in self.confirmed], pa.int32()),
+                         "entity_id": pa.array([e for _, e in self.confirmed], pa.string())})
+
+    def dismissed_table(self) -> pa.Table:
+        return pa.table({
+            "firm_id": pa.array([f for f, _, _ in self.dismissed], pa.int32()),
+            "entity_id": pa.array([e for _, e, _ in self.dismissed], pa.string()),
+            "content_hash": pa.array([h for _, _, h in self.dismissed], pa.string())})
+
+
+@dataclass(frozen=True)
 class RiskRun:
     run_id: int
     flag_counts: dict[str, int]
@@ -29,19 +49,25 @@ class RiskRun:
 
 def run_indicators(ws: Workspace, config: RiskConfig | None = None, *,
                    indicators: Sequence[type[Indicator]] = INDICATORS,
+                   decisions: Decisions | None = None,
                    progress: Progress | None = None) -> RiskRun:
     """Score every resolved firm with ``indicators`` (default: all, in order) under
-    ``config`` (default: the bundled ``risk.yml``); returns the new run's id and counts."""
+    ``config`` (default: the bundled ``risk.yml``), with the analysts' ``decisions`` on list
+    matches; returns the new run's id and counts."""
     config = config or load_config()
+    decisions = decisions or Decisions()
     engine = ws.engine
     hubs = pa.table({"country": pa.array(list(config.hubs), pa.string()),
                      "since": pa.array(list(config.hubs.values()), pa.date32())})
     counts: dict[str, int] = {}
-    with engine.transaction(), engine.registered(store.HUBS_TABLE, hubs):
+    with engine.transaction(), engine.registered(store.HUBS_TABLE, hubs), \
+            engine.registered(store.CONFIRMED_TABLE, decisions.confirmed_table()), \
+            engine.registered(store.DISMISSED_TABLE, decisions.dismissed_table()):
         run_id = int(engine.scalar(store.NEXT_RUN))
         engine.execute(store.INSERT_RUN, [
             run_id, json.dumps(config.to_json()),
             json.dumps({i.name: i.version for i in indicators})])
+        engine.execute(store.CREATE_SCREENING)
         min_group = int(config.indicators.get("price_anomaly", {}).get("min_group", 10))
         engine.execute(store.CREATE_LINES, [min_group])
         ctx = RunContext(ws, run_id, config)

@@ -19,7 +19,7 @@ import pyarrow as pa
 from dibwatch.errors import ConfigError, NotFoundError
 from dibwatch.risk import store
 from dibwatch.risk.config import RiskConfig, load_config
-from dibwatch.risk.engine import RiskRun, run_indicators
+from dibwatch.risk.engine import Decisions, RiskRun, run_indicators
 from dibwatch.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
@@ -39,10 +39,12 @@ class RankResult:
 
 
 def rank_firms(ws: Workspace, config: RiskConfig | None = None, *,
+               decisions: Decisions | None = None,
                progress: Progress | None = None) -> RankResult:
-    """Run every indicator, then score and rank every firm; stored in ``firm_scores``."""
+    """Run every indicator (with the analysts' ``decisions`` on list matches, if any), then
+    score and rank every firm; stored in ``firm_scores``."""
     config = config or load_config()
-    run = run_indicators(ws, config, progress=progress)
+    run = run_indicators(ws, config, decisions=decisions, progress=progress)
     weights = pa.table({"indicator": pa.array(list(config.indicators), pa.string()),
                         "weight": pa.array([config.weight(i) for i in config.indicators],
                                            pa.float64())})

@@ -6,6 +6,29 @@ from __future__ import annotations
 LINES_TABLE = "_risk_lines"
 HITS_TABLE = "_risk_hits"
 HUBS_TABLE = "_risk_hubs"
+SCREENING_TABLE = "_risk_screening"
+CONFIRMED_TABLE = "_risk_confirmed"
+DISMISSED_TABLE = "_risk_dismissed"
+
+# The list matches a run scores with: the screening stage's, less the pairs an analyst
+# dismissed while the list entry still reads as it did then (same content hash in its newest
+# snapshot), plus the pairs an analyst confirmed (score 1). Analysts' decisions come from the
+# web app's case log (``dibwatch.web.confirmed_links`` / ``dismissed_links``).
+CREATE_SCREENING = f"""
+CREATE OR REPLACE TEMP TABLE {SCREENING_TABLE} AS
+WITH current_hash AS (
+    SELECT entity_id, arg_max(content_hash, snapshot_id) AS content_hash
+    FROM entities GROUP BY entity_id
+)
+SELECT fs.firm_id, fs.entity_id, fs.score, fs.matched_name
+FROM firm_screening fs
+WHERE NOT EXISTS (SELECT 1 FROM {DISMISSED_TABLE} d JOIN current_hash h USING (entity_id)
+                  WHERE d.firm_id = fs.firm_id AND d.entity_id = fs.entity_id
+                    AND d.content_hash = h.content_hash)
+UNION ALL
+SELECT c.firm_id, c.entity_id, 1.0, 'confirmed by an analyst'
+FROM {CONFIRMED_TABLE} c WHERE c.firm_id IN (SELECT firm_id FROM firms)
+"""
 FORWARDERS_TABLE = "_risk_forwarders"
 MIRROR_TABLE = "_risk_mirror"
 
@@ -53,7 +76,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     # it is no sign of evasion.
     "listed_counterparty": (
         f"""l.day >= CAST(? AS DATE)
-            AND EXISTS (SELECT 1 FROM {LINES_TABLE} o JOIN firm_screening fs USING (firm_id)
+            AND EXISTS (SELECT 1 FROM {LINES_TABLE} o JOIN {SCREENING_TABLE} fs USING (firm_id)
                         WHERE o.load_id = l.load_id AND o.line_no = l.line_no
                           AND o.firm_id <> l.firm_id AND fs.score >= ?)""",
         ("since", "min_score")),
@@ -177,6 +200,7 @@ WHERE f.run_id = ? AND f.indicator = ?
 """
 
 DROP_TEMP = [f"DROP TABLE IF EXISTS {HITS_TABLE}", f"DROP TABLE IF EXISTS {LINES_TABLE}",
+             f"DROP TABLE IF EXISTS {SCREENING_TABLE}",
              f"DROP TABLE IF EXISTS {FORWARDERS_TABLE}", f"DROP TABLE IF EXISTS {MIRROR_TABLE}"]
 
 CREATE_MIRROR = f"""
@@ -309,22 +333,22 @@ JOIN {LINES_TABLE} b ON b.load_id = a.load_id AND b.line_no = a.line_no
 WHERE f.run_id = $1 AND f.indicator = $2
 """
 # Firms listed strongly enough to seed the proximity walk. Parameters: min_score.
-STRONGLY_LISTED = "SELECT DISTINCT firm_id FROM firm_screening WHERE score >= ?"
+STRONGLY_LISTED = f"SELECT DISTINCT firm_id FROM {SCREENING_TABLE} WHERE score >= ?"
 
 # Listed party: the firm itself matches list entities at or above min_score. Parameters:
 # run_id, last flag_no, indicator, version, min_score.
-INSERT_LISTED_FLAGS = """
+INSERT_LISTED_FLAGS = f"""
 INSERT INTO risk_flags (run_id, flag_no, firm_id, indicator, version, score, value, detail)
 SELECT $1, $2 + row_number() OVER (ORDER BY firm_id), firm_id, $3,
        $4, 1.0, max(score),
        json_object('entities', list(entity_id ORDER BY entity_id),
                    'matched_names', list(matched_name ORDER BY entity_id))
-FROM firm_screening WHERE score >= $5 GROUP BY firm_id
+FROM {SCREENING_TABLE} WHERE score >= $5 GROUP BY firm_id
 """
-INSERT_LISTED_EVIDENCE = """
+INSERT_LISTED_EVIDENCE = f"""
 INSERT INTO risk_evidence (run_id, flag_no, load_id, line_no, entity_id)
 SELECT DISTINCT f.run_id, f.flag_no, NULL, NULL, fs.entity_id
-FROM risk_flags f JOIN firm_screening fs USING (firm_id)
+FROM risk_flags f JOIN {SCREENING_TABLE} fs USING (firm_id)
 WHERE f.run_id = ? AND f.indicator = ? AND fs.score >= ?
 """
 

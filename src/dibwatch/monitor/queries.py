@@ -1,0 +1,51 @@
+"""All workspace SQL of the monitor. Parameters are bound, never formatted in."""
+
+from __future__ import annotations
+
+# Trade partners of each firm: other firms on the same shipment lines.
+PARTNERS = """
+SELECT DISTINCT a.firm_id, b.firm_id AS partner_id
+FROM (SELECT m.firm_id, sp.load_id, sp.line_no FROM shipment_parties sp
+      JOIN firm_members m USING (mention_id)) a
+JOIN (SELECT m.firm_id, sp.load_id, sp.line_no FROM shipment_parties sp
+      JOIN firm_members m USING (mention_id)) b
+  ON a.load_id = b.load_id AND a.line_no = b.line_no AND a.firm_id <> b.firm_id
+WHERE list_contains(?, a.firm_id)
+"""
+
+FIRM_CAPTIONS = "SELECT firm_id, caption FROM firms"
+
+# The current content hash of list entities, from the snapshot the index holds.
+CONTENT_HASHES = """
+SELECT e.entity_id, e.content_hash, e.caption, s.source
+FROM entities e JOIN snapshots s USING (snapshot_id)
+WHERE list_contains(?, e.snapshot_id)
+"""
+
+# Every party mention as a stable key (resolution renumbers firms, not what was written),
+# with its firm and normalised address.
+MENTIONS = """
+SELECT m.firm_id,
+       concat_ws('|', coalesce(p.norm_name, ''), coalesce(p.address_norm, ''),
+                 coalesce(p.country_code, ''), coalesce(p.id_norm, '')) AS mention_key,
+       p.address_norm
+FROM firm_members m JOIN party_mentions p USING (mention_id)
+"""
+
+# The two newest finished risk runs.
+LAST_RISK_RUNS = """
+SELECT run_id FROM risk_runs WHERE finished_at IS NOT NULL ORDER BY run_id DESC LIMIT 2
+"""
+
+# Firms whose score went from under the threshold to at or over it between two runs.
+# Parameters: previous run, new run, threshold.
+SCORE_CROSSINGS = """
+SELECT n.firm_id, f.caption, coalesce(o.score, 0.0) AS old_score, n.score AS new_score
+FROM firm_scores n JOIN firms f USING (firm_id)
+LEFT JOIN firm_scores o ON o.firm_id = n.firm_id AND o.run_id = $1
+WHERE n.run_id = $2 AND n.score >= $3 AND coalesce(o.score, 0.0) < $3
+ORDER BY n.firm_id
+"""
+
+# Firms scored at or over the threshold in a run. Parameters: run, threshold.
+HIGH_SCORES = "SELECT firm_id FROM firm_scores WHERE run_id = ? AND score >= ?"

@@ -1,0 +1,32 @@
+"""What every request handler reaches through ``request.app.state.ctx``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from dibwatch.web.jobs import JobRunner
+from dibwatch.web.proof import ProofRecorder
+from dibwatch.web.service import WorkspaceService
+from dibwatch.web.settings import WebSettings
+from dibwatch.web.state import AppState
+
+
+@dataclass
+class AppContext:
+    state: AppState
+    service: WorkspaceService
+    settings: WebSettings
+    jobs: JobRunner
+    proof: ProofRecorder
+
+
+def get_ctx(request: Request) -> AppContext:
+    ctx = request.app.state.ctx
+    assert isinstance(ctx, AppContext)
+    return ctx
+
+
+Ctx = Annotated[AppContext, Depends(get_ctx)]

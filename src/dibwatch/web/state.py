@@ -1,0 +1,208 @@
+"""App state: users, sessions, API tokens, cases, decisions, audit log, alerts, watched parties
+and jobs, in one SQLite file in WAL mode beside the workspace.
+
+Why SQLite and not the DuckDB workspace: a DuckDB file admits one writing process and its
+connection is not meant to be shared by concurrent request threads; the web app takes many
+small concurrent writes (a login, a decision, an alert). SQLite in WAL mode lets readers run
+while one writer commits, serialises writers with a busy timeout, and every request opens its
+own short-lived connection, so no connection crosses threads. The workspace stays the
+analytical store, opened once by the app behind a lock.
+
+The audit log is append-only twice over: no code path here updates or deletes it, and
+triggers make SQLite itself refuse an UPDATE or DELETE of an audit row.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dibwatch.errors import WorkspaceError
+
+STATE_SUFFIX = ".state.sqlite"
+BUSY_TIMEOUT_MS = 10_000
+
+# Ordered migrations, as for the workspace: never edit a released one, append.
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, """
+CREATE TABLE users (
+    user_id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE sessions (
+    session_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (user_id),
+    csrf_token TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE TABLE api_tokens (
+    token_id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    user_id INTEGER NOT NULL REFERENCES users (user_id),
+    label TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE cases (
+    firm_id INTEGER PRIMARY KEY,
+    firm_caption TEXT NOT NULL,
+    status TEXT NOT NULL,
+    assignee TEXT,
+    opened_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+);
+CREATE TABLE case_notes (
+    note_id INTEGER PRIMARY KEY,
+    firm_id INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    at TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+-- One row per decision on a firm x list entity pair; the newest row is the one in force.
+CREATE TABLE decisions (
+    decision_id INTEGER PRIMARY KEY,
+    firm_id INTEGER NOT NULL,
+    entity_id TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('confirm', 'dismiss')),
+    content_hash TEXT NOT NULL,
+    snapshot_id INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    algorithm TEXT NOT NULL,
+    score REAL,
+    note TEXT,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL
+);
+CREATE INDEX decisions_pair ON decisions (firm_id, entity_id, decision_id);
+CREATE TABLE audit_log (
+    audit_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    object_type TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    snapshots TEXT NOT NULL,
+    algorithm TEXT
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TABLE alerts (
+    alert_id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL UNIQUE,
+    firm_id INTEGER,
+    entity_id TEXT,
+    title TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'new',
+    delivered_at TEXT,
+    delivery_attempts INTEGER NOT NULL DEFAULT 0,
+    delivery_error TEXT
+);
+CREATE TABLE watched_parties (
+    watch_id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    country TEXT,
+    identifier TEXT,
+    schema TEXT,
+    added_by TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1
+);
+-- The monitor's memory between checks: which subject matched which list entity, which
+-- party mentions were known, and small named values (the last risk run compared).
+CREATE TABLE monitor_matches (
+    subject TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (subject, entity_id)
+);
+CREATE TABLE monitor_mentions (mention_key TEXT PRIMARY KEY);
+CREATE TABLE monitor_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE jobs (
+    job_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    total INTEGER NOT NULL DEFAULT 0,
+    input_name TEXT NOT NULL,
+    result_path TEXT,
+    run_id INTEGER,
+    error TEXT,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    finished_at TEXT
+);
+"""),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def now() -> str:
+    """UTC, ISO 8601 to the second: sortable as text, readable in the audit log."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def state_path_for(workspace: Path) -> Path:
+    """The default state file of a workspace: ``<workspace>.state.sqlite`` beside it."""
+    return workspace.with_name(workspace.name + STATE_SUFFIX)
+
+
+class AppState:
+    """The app-state database at ``path``, created and migrated on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as con:
+            con.execute("PRAGMA journal_mode=WAL")
+            version = int(con.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise WorkspaceError(f"app state {self.path} has schema version {version}; "
+                                     f"this dibwatch knows {SCHEMA_VERSION}. Upgrade dibwatch.")
+            for number, script in MIGRATIONS:
+                if number > version:
+                    # executescript commits first; the version bump follows the script.
+                    con.executescript(script)
+                    con.execute(f"PRAGMA user_version = {int(number)}")
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one unit of work: commits on success, rolls back on error."""
+        con = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
+                              isolation_level=None, check_same_thread=True)
+        con.row_factory = sqlite3.Row
+        try:
+            con.execute("PRAGMA foreign_keys = ON")
+            con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE: the write lock is taken up front, so two
+        writers queue instead of failing half-way)."""
+        with self.connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
