@@ -29,6 +29,8 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ("weight above one", {"indicators": {"x": {"weight": 1.5}}}, "indicators.x.weight"),
     ("weight not a number", {"indicators": {"x": {"weight": "high"}}}, "weight must be"),
     ("bad hub date", {"hubs": {"KZ": "24.02.2022"}}, "hubs.KZ"),
+    ("Norway read as false", {"coalition": ["US", False]}, "quote NO"),
+    ("negative evidence prior", {"evidence_prior": -1}, "evidence_prior"),
 ]
 
 
@@ -60,3 +62,7 @@ def test_not_a_mapping(tmp_path: Path) -> None:
     path.write_text("- a list\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="must be a mapping"):
         load_config(path)
+
+
+def test_the_bundled_coalition_has_norway() -> None:
+    assert "NO" in load_config().coalition

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from dibwatch.cli import countries, demo, graph, lists, rank, screen, serve, trade
+from dibwatch.cli import countries, demo, graph, lists, rank, report, screen, serve, trade
 from dibwatch.cli._common import console, err_console
 from dibwatch.errors import DibwatchError
 
@@ -26,6 +26,7 @@ app.add_typer(serve.users, name="users")
 app.command("demo")(demo.demo)
 app.command("screen")(screen.screen)
 app.command("rank")(rank.rank)
+app.command("report")(report.report)
 app.command("serve")(serve.serve)
 
 

@@ -69,6 +69,11 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "<mapping>") -> R
         if not isinstance(weight, int | float) or not 0.0 <= weight <= 1.0:
             raise ConfigError(_where(source, f"indicators.{name}.weight")
                               + f"weight must be a number in [0, 1], got {weight!r}")
+    for key in ("hubs", "coalition"):
+        bad = [c for c in data[key] if not isinstance(c, str)]
+        if bad:
+            raise ConfigError(_where(source, key) + f"country codes must be text, got "
+                              f"{bad!r} (quote NO, ON, YES: YAML reads them as booleans)")
     prior = data.get("evidence_prior", 2.0)
     if not isinstance(prior, int | float) or prior < 0:
         raise ConfigError(_where(source, "evidence_prior")

@@ -1,0 +1,126 @@
+"""One firm's case file: score breakdown, flags with the rows behind them, counterparties,
+network picture, list matches, timeline, and the names and ids the firm used."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from dibwatch.engine import Engine
+from dibwatch.report import charts, queries
+from dibwatch.report.network import NetworkPictures
+from dibwatch.risk.indicators import INDICATORS
+
+# Indicator docstrings quote parameter names as ``name`` (reStructuredText); shown as 'name'.
+DESCRIPTIONS: dict[str, str] = {ind.name: re.sub(r"``(.+?)``", r"'\1'", ind.describe())
+                                for ind in INDICATORS}
+COUNTERPARTY_LIMIT = 50
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def evidence_anchor(flag_no: int, load_id: int | None = None, line_no: int | None = None,
+                    entity_id: str | None = None) -> str:
+    """The stable id of one evidence row: ``ev-<flag>-<load>-<line>`` for a shipment line,
+    ``ev-<flag>-e-<entity id, unsafe characters as _>`` for a list entity."""
+    if entity_id is not None:
+        return f"ev-{flag_no}-e-{_UNSAFE.sub('_', entity_id)}"
+    return f"ev-{flag_no}-{load_id}-{line_no}"
+
+
+@dataclass(frozen=True)
+class DossierContext:
+    firm_id: int
+    caption: str
+    page: dict[str, Any]
+
+
+def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: NetworkPictures,
+                  dossier_ids: Mapping[int, int], evidence_cap: int,
+                  months: Sequence[date] = (), invasion: date | None = None
+                  ) -> DossierContext:
+    """The template context of one dossier. ``dossier_ids`` maps the firms that have a dossier
+    to their rank (counterparties link to them); the timeline covers ``months`` (months
+    without trade drawn as zero) and marks ``invasion``."""
+    firm = queries.rows(engine, queries.FIRM, [run_id, firm_id])[0]
+    contributions = {str(k): float(v) for k, v in
+                     (queries.as_json(firm["contributions"]) or {}).items()}
+    flags = queries.rows(engine, queries.FLAGS, [run_id, firm_id])
+    lines = queries.rows(engine, queries.EVIDENCE_LINES, [run_id, firm_id, evidence_cap])
+    entities = queries.rows(engine, queries.EVIDENCE_ENTITIES, [run_id, firm_id])
+    by_flag: dict[int, list[dict[str, Any]]] = {}
+    for r in lines:
+        r["anchor"] = evidence_anchor(r["flag_no"], r["load_id"], r["line_no"])
+        by_flag.setdefault(r["flag_no"], []).append(r)
+    entity_rows: dict[int, list[dict[str, Any]]] = {}
+    for r in entities:
+        r["anchor"] = evidence_anchor(r["flag_no"], entity_id=r["entity_id"])
+        entity_rows.setdefault(r["flag_no"], []).append(r)
+    for f in flags:
+        f["description"] = DESCRIPTIONS.get(f["indicator"], "")
+        f["detail"] = queries.as_json(f["detail"]) or {}
+        f["lines"] = by_flag.get(f["flag_no"], [])
+        f["entities"] = entity_rows.get(f["flag_no"], [])
+        f["shown"] = len(f["lines"]) + len(f["entities"])
+        f["more"] = int(f["evidence_count"]) - f["shown"]
+        f["contribution"] = contributions.get(f["indicator"], 0.0)
+    order = sorted(contributions, key=lambda k: -contributions[k])
+    # The printed case file lists each evidence line once, with every flag it supports: the
+    # same lines often back several flags, and WeasyPrint pays for every table row.
+    distinct: dict[tuple[int, int], dict[str, Any]] = {}
+    for f in flags:
+        for r in f["lines"]:
+            row = distinct.setdefault((r["load_id"], r["line_no"]), {**r, "flags": []})
+            row["flags"].append(f["indicator"])
+    evidence_lines = sorted(distinct.values(),
+                            key=lambda r: (r["day"], r["load_id"], r["line_no"]))
+    screening = queries.rows(engine, queries.SCREENING, [firm_id])
+    for s in screening:
+        s["explanation"] = queries.as_json(s["explanation"]) or {}
+    timeline = queries.rows(engine, queries.TIMELINE, [firm_id])
+    by_role: dict[str, dict[date, float]] = {}
+    for r in timeline:
+        by_role.setdefault(r["role"], {})[r["month"]] = float(r["value_usd"])
+    series: dict[str, list[tuple[date | datetime | str, float]]] = {
+        role: [(m, values.get(m, 0.0)) for m in (months or sorted(values))]
+        for role, values in by_role.items()}
+    picture = pictures.picture(firm_id)
+    page = {
+        "firm": firm,
+        "contributions": [(k, contributions[k]) for k in order],
+        "score_chart": charts.bar_chart(
+            order, [contributions[k] for k in order],
+            title="Score breakdown: each flag's contribution", value_label="share of score")
+        if order else "",
+        "flags": flags,
+        "evidence_lines": evidence_lines,
+        "counterparties": queries.rows(engine, queries.COUNTERPARTIES,
+                                       [firm_id, COUNTERPARTY_LIMIT]),
+        "counterparty_limit": COUNTERPARTY_LIMIT,
+        "dossier_ids": dossier_ids,
+        "screening": screening,
+        "timeline_chart": charts.line_chart(
+            series, title="Monthly value by role (USD)", y_label="USD", event=invasion,
+            event_label=f"invasion {invasion}") if series else "",
+        "members": queries.rows(engine, queries.MEMBERS, [firm_id]),
+        "network": picture,
+        "network_firms": [pictures.graph.firm(f) for f in picture.firm_ids],
+        "evidence_cap": evidence_cap,
+    }
+    return DossierContext(firm_id, str(firm["caption"]), page)
+
+
+def write_evidence_csv(engine: Engine, run_id: int, firm_id: int, path: Path) -> int:
+    """Every evidence shipment line of the firm's flags, uncapped; returns the row count."""
+    data = queries.rows(engine, queries.EVIDENCE_ALL, [run_id, firm_id])
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        cols = list(data[0]) if data else ["indicator", "flag_no", "load_id", "line_no"]
+        writer.writerow(cols)
+        for r in data:
+            writer.writerow(["" if r[c] is None else r[c] for c in cols])
+    return len(data)

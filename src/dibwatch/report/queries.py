@@ -1,0 +1,222 @@
+"""All SQL of the report. Parameters are bound, never formatted in.
+
+Every function returns plain Python rows (dicts keyed by column name), so the page builders
+never see the engine. "CHPL value" always means the value of lines classified into a Common
+High Priority List tier and bound for the destination of the run's ``chpl_exposure`` rule.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from dibwatch.engine import Engine
+
+Row = dict[str, Any]
+
+
+def rows(engine: Engine, sql: str, params: list[Any] | None = None) -> list[Row]:
+    """The result of ``sql`` as a list of dicts."""
+    result: list[Row] = engine.query_arrow(sql, params).to_pylist()
+    return result
+
+
+def as_json(raw: Any) -> Any:
+    """A JSON column as Python, whichever way the engine returns it."""
+    return json.loads(raw) if isinstance(raw, str) else raw
+
+
+RUN = """
+SELECT run_id, started_at, finished_at, config, flag_count, firm_count
+FROM risk_runs WHERE run_id = ? AND finished_at IS NOT NULL
+"""
+LATEST_RUN = "SELECT max(run_id) FROM risk_runs WHERE finished_at IS NOT NULL"
+
+# ---------------------------------------------------------------------------------------------
+# Overview. Parameters of every CHPL query: destination country first.
+
+_CHPL_LINES = """
+SELECT s.load_id, s.line_no, s."date" AS day, coalesce(s.value_usd, 0) AS value_usd,
+       c.chpl_tier AS tier, s.exporter_country, s.dispatch_country, c.brand_canonical AS brand
+FROM shipments s JOIN shipment_classes c USING (load_id, line_no)
+WHERE c.chpl_tier IS NOT NULL AND s.destination_country = $1
+"""
+
+# CHPL value by month and tier.
+CHPL_MONTHLY = f"""
+WITH l AS ({_CHPL_LINES})
+SELECT CAST(date_trunc('month', day) AS DATE) AS month, tier, sum(value_usd) AS value_usd,
+       count(*) AS lines
+FROM l GROUP BY ALL ORDER BY month, tier
+"""
+
+# The months the data covers (first to last shipment month, destination or not), so a
+# monthly average counts months without any CHPL trade as zero.
+MONTH_SPAN = """
+SELECT CAST(date_trunc('month', min("date")) AS DATE), CAST(date_trunc('month', max("date"))
+       AS DATE)
+FROM shipments
+"""
+
+# CHPL value before / since the invasion by one dimension. ``dimension`` is one of the
+# columns of ``_CHPL_LINES`` picked from the fixed table below, never user text.
+# Parameters: destination, invasion day.
+BY_DIMENSION = {
+    dim: f"""
+WITH l AS ({_CHPL_LINES})
+SELECT coalesce(CAST({dim} AS VARCHAR), '?') AS key,
+       sum(value_usd) FILTER (WHERE day < CAST($2 AS DATE)) AS before_usd,
+       sum(value_usd) FILTER (WHERE day >= CAST($2 AS DATE)) AS since_usd,
+       count(*) AS lines
+FROM l GROUP BY ALL ORDER BY coalesce(since_usd, 0) DESC, key
+"""
+    for dim in ("tier", "exporter_country", "dispatch_country", "brand")
+}
+
+# Firms by CHPL value in one role. Parameters: destination, role, limit.
+TOP_FIRMS = f"""
+WITH l AS ({_CHPL_LINES}), f AS (
+    SELECT DISTINCT m.firm_id, l.load_id, l.line_no, l.value_usd
+    FROM l JOIN shipment_parties sp USING (load_id, line_no)
+    JOIN firm_members m USING (mention_id)
+    WHERE sp.role = $2
+)
+SELECT f.firm_id, firms.caption, firms.country, sum(f.value_usd) AS value_usd,
+       count(*) AS lines
+FROM f JOIN firms USING (firm_id)
+GROUP BY ALL ORDER BY value_usd DESC, f.firm_id LIMIT $3
+"""
+
+# ---------------------------------------------------------------------------------------------
+# Dossier. Parameters: run_id, firm_id unless said otherwise.
+
+FIRM = """
+SELECT f.firm_id, f.caption, f.country, f.ids, f.roles, f.member_count, f.mention_count,
+       f.first_seen, f.last_seen, s.rank, s.score, s.contributions
+FROM firms f JOIN firm_scores s USING (firm_id)
+WHERE s.run_id = $1 AND f.firm_id = $2
+"""
+
+FLAGS = """
+SELECT f.flag_no, f.indicator, f.version, f.score, f.value, f.detail,
+       (SELECT count(*) FROM risk_evidence e
+        WHERE e.run_id = f.run_id AND e.flag_no = f.flag_no) AS evidence_count
+FROM risk_flags f WHERE f.run_id = $1 AND f.firm_id = $2
+ORDER BY f.score DESC, f.indicator
+"""
+
+# The shipment lines behind the firm's flags, the first ``$3`` of each flag by date, with the
+# parties as written on the declaration. Parameters: run_id, firm_id, cap per flag.
+EVIDENCE_LINES = """
+WITH ev AS (
+    SELECT e.flag_no, e.load_id, e.line_no,
+           row_number() OVER (PARTITION BY e.flag_no ORDER BY s."date", e.load_id, e.line_no)
+               AS n
+    FROM risk_evidence e
+    JOIN risk_flags f USING (run_id, flag_no)
+    JOIN shipments s ON s.load_id = e.load_id AND s.line_no = e.line_no
+    WHERE e.run_id = $1 AND f.firm_id = $2 AND e.load_id IS NOT NULL
+)
+SELECT ev.flag_no, ev.load_id, ev.line_no, s."date" AS day, s.declaration_id, s.hs_code,
+       c.chpl_tier AS tier, s.description, coalesce(c.brand_canonical, s.brand) AS brand,
+       s.model, s.quantity, s.unit, s.value_usd, s.exporter_name, s.exporter_country,
+       s.importer_name, s.importer_country, s.contract_holder_name, s.origin_country,
+       s.dispatch_country, s.trading_country, s.destination_country
+FROM ev JOIN shipments s USING (load_id, line_no)
+LEFT JOIN shipment_classes c USING (load_id, line_no)
+WHERE ev.n <= $3
+ORDER BY ev.flag_no, ev.n
+"""
+
+# Every shipment line behind the firm's flags (for the evidence CSV, uncapped).
+EVIDENCE_ALL = """
+SELECT f.indicator, e.flag_no, e.load_id, e.line_no, s."date" AS day, s.declaration_id,
+       s.hs_code, c.chpl_tier AS tier, s.description, coalesce(c.brand_canonical, s.brand)
+       AS brand, s.quantity, s.unit, s.value_usd, s.exporter_name, s.exporter_country,
+       s.importer_name, s.importer_country, s.contract_holder_name, s.origin_country,
+       s.dispatch_country, s.trading_country, s.destination_country
+FROM risk_evidence e JOIN risk_flags f USING (run_id, flag_no)
+JOIN shipments s ON s.load_id = e.load_id AND s.line_no = e.line_no
+LEFT JOIN shipment_classes c ON c.load_id = e.load_id AND c.line_no = e.line_no
+WHERE e.run_id = $1 AND f.firm_id = $2
+ORDER BY e.flag_no, s."date", e.load_id, e.line_no
+"""
+
+# The list entities behind the firm's flags (listed_party).
+EVIDENCE_ENTITIES = """
+SELECT e.flag_no, e.entity_id, me.caption, me.source, me.programs, fs.score,
+       fs.matched_name
+FROM risk_evidence e
+JOIN risk_flags f USING (run_id, flag_no)
+LEFT JOIN match_entities me ON me.entity_id = e.entity_id
+LEFT JOIN firm_screening fs ON fs.entity_id = e.entity_id AND fs.firm_id = f.firm_id
+WHERE e.run_id = $1 AND f.firm_id = $2 AND e.entity_id IS NOT NULL
+ORDER BY e.flag_no, e.entity_id
+"""
+
+# Who the firm traded with: the other firms on its lines, by the roles both played; each line
+# counted once per pair of roles. Parameters: firm_id, limit.
+COUNTERPARTIES = """
+WITH mine AS (
+    SELECT DISTINCT sp.load_id, sp.line_no, sp.role
+    FROM shipment_parties sp JOIN firm_members m USING (mention_id) WHERE m.firm_id = $1
+), pairs AS (
+    SELECT DISTINCT om.firm_id, mine.role AS own_role, osp.role AS their_role,
+           mine.load_id, mine.line_no
+    FROM mine JOIN shipment_parties osp USING (load_id, line_no)
+    JOIN firm_members om ON om.mention_id = osp.mention_id
+    WHERE om.firm_id <> $1
+)
+SELECT p.firm_id, f.caption, f.country, p.own_role, p.their_role, count(*) AS lines,
+       sum(coalesce(s.value_usd, 0)) AS value_usd, min(s."date") AS first_day,
+       max(s."date") AS last_day
+FROM pairs p JOIN firms f USING (firm_id)
+JOIN shipments s ON s.load_id = p.load_id AND s.line_no = p.line_no
+GROUP BY ALL ORDER BY value_usd DESC, p.firm_id, own_role, their_role
+LIMIT $2
+"""
+
+# The firm's list matches with the matcher's explanation. Parameters: firm_id.
+SCREENING = """
+SELECT fs.entity_id, fs.score, fs.matched_name, fs.explanation, me.caption, me.source,
+       me.programs, me.countries
+FROM firm_screening fs LEFT JOIN match_entities me USING (entity_id)
+WHERE fs.firm_id = $1 ORDER BY fs.score DESC, fs.entity_id
+"""
+
+# Monthly value of the firm's lines by the role it played. Parameters: firm_id.
+TIMELINE = """
+WITH mine AS (
+    SELECT DISTINCT sp.load_id, sp.line_no, sp.role
+    FROM shipment_parties sp JOIN firm_members m USING (mention_id) WHERE m.firm_id = $1
+)
+SELECT mine.role, CAST(date_trunc('month', s."date") AS DATE) AS month,
+       sum(coalesce(s.value_usd, 0)) AS value_usd, count(*) AS lines
+FROM mine JOIN shipments s USING (load_id, line_no)
+GROUP BY ALL ORDER BY mine.role, month
+"""
+
+# The names, ids, addresses and countries the firm used. Parameters: firm_id.
+MEMBERS = """
+SELECT p.name, p.country, p.id_value, p.address, list_sort(p.roles) AS roles,
+       p.shipment_count, p.first_seen, p.last_seen, m.match_probability
+FROM firm_members m JOIN party_mentions p USING (mention_id)
+WHERE m.firm_id = $1
+ORDER BY p.shipment_count DESC, p.name, p.mention_id
+"""
+
+
+def latest_run(engine: Engine) -> int | None:
+    value = engine.scalar(LATEST_RUN)
+    return None if value is None else int(value)
+
+
+def run(engine: Engine, run_id: int) -> Row | None:
+    found = rows(engine, RUN, [run_id])
+    return found[0] if found else None
+
+
+def month_span(engine: Engine) -> tuple[date, date] | None:
+    first, last = engine.query(MONTH_SPAN)[0]
+    return None if first is None else (first, last)
