@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from dibwatch.cli import app
@@ -13,17 +15,44 @@ from dibwatch.cli import app
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner(env={"COLUMNS": "200"})  # rich tables fold in narrow terminals
 
-COMMANDS = [["lists", "load"], ["lists", "status"], ["lists", "diff"], ["lists", "export"],
-            ["lists", "show"], ["lists", "fetch"], ["lists", "sources"], ["demo"], ["screen"],
-            ["rank"]]
+
+
+def _leaves(command: Any, path: list[str]) -> list[list[str]]:
+    # Typer ships its own copy of click, so groups are told by their sub-commands.
+    if hasattr(command, "commands"):
+        return [leaf for name, sub in sorted(command.commands.items())
+                for leaf in _leaves(sub, [*path, name])]
+    return [path]
+
+
+# Every command the app has, found by walking it, so a new one cannot go unchecked.
+COMMANDS = _leaves(typer.main.get_command(app), [])
+# Commands that touch no workspace.
+NO_WORKSPACE = {("lists", "sources")}
+
+
+def test_the_command_walk_finds_every_group() -> None:
+    groups = {cmd[0] for cmd in COMMANDS}
+    assert {"lists", "trade", "graph", "countries", "users", "demo", "screen", "rank", "report",
+            "serve"} <= groups
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=" ".join)
 def test_every_command_has_help_and_a_workspace_option(cmd: list[str]) -> None:
     result = runner.invoke(app, [*cmd, "--help"])
     assert result.exit_code == 0, result.output
-    if cmd != ["lists", "sources"]:
+    command = typer.main.get_command(app)
+    for name in cmd:
+        command = command.commands[name]  # type: ignore[attr-defined]
+    assert command.help and len(command.help) > 30, cmd
+    if tuple(cmd) not in NO_WORKSPACE:
         assert "--workspace" in result.output
+
+
+def test_the_readme_shows_every_command_group() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for group in sorted({cmd[0] for cmd in COMMANDS}):
+        assert f"dibwatch {group}" in readme, group
 
 
 def test_readme_opens_with_the_two_commands() -> None:
@@ -39,14 +68,21 @@ def test_readme_opens_with_the_two_commands() -> None:
 
 def test_demo_loads_and_diffs(tmp_path: Path) -> None:
     db = tmp_path / "demo.duckdb"
-    result = runner.invoke(app, ["demo", "--workspace", str(db), "--shipments", "3000"])
+    result = runner.invoke(app, ["demo", "--workspace", str(db), "--shipments", "3000",
+                                 "--dossiers", "2"])
     assert result.exit_code == 0, result.output
     assert "+3 added" in result.output and "-2 removed" in result.output
     assert "~2 changed" in result.output
     assert "distinct mentions resolved into" in result.output
     assert "CHPL goods" in result.output and "firms exporting the most" in result.output
-    again = runner.invoke(app, ["demo", "--workspace", str(db), "--shipments", "3000"])
+    assert "top-ranked firms" in result.output and "(2 dossiers, 2 PDFs)" in result.output
+    report = tmp_path / "demo-report"
+    assert (report / "index.html").exists() and len(list(report.glob("firms/*.pdf"))) == 2
+    again = runner.invoke(app, ["demo", "--workspace", str(db), "--shipments", "3000",
+                                "--dossiers", "1", "--no-pdf"])
     assert again.exit_code == 0 and "unchanged" in again.output
+    assert "(1 dossiers, 0 PDFs)" in again.output
+    assert not list(report.glob("firms/*.pdf"))  # the folder holds this run's report only
 
     status = runner.invoke(app, ["lists", "status", "--workspace", str(db)])
     assert status.exit_code == 0 and "demo_list" in status.output

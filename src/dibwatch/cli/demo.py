@@ -9,9 +9,10 @@ import typer
 from rich.table import Table
 
 from dibwatch.cli import render
-from dibwatch.cli._common import console, open_workspace, stage_progress
+from dibwatch.cli._common import console, err_console, open_workspace, stage_progress
 from dibwatch.demo import run_demo
 from dibwatch.lists import store
+from dibwatch.risk import ranked_firms
 
 
 def demo(
@@ -20,14 +21,22 @@ def demo(
         "dibwatch-demo.duckdb"),
     shipments: Annotated[int, typer.Option(help="Shipments in the synthetic world.")] = 20_000,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic world.")] = 20240224,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Report folder (default: beside the workspace).")] = None,
+    dossiers: Annotated[int, typer.Option(help="Dossiers in the report.")] = 20,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="PDF of each dossier.")] = True,
 ) -> None:
-    """Load the bundled fictional export-control list (two versions) and a generated
-    fictional trade world, classify the goods, resolve the traders into firms, screen them,
-    and show what changed on the list and who ships CHPL goods to Russia."""
+    """The main job on fictional data: load the bundled export-control list (two versions)
+    and a generated trade world, classify the goods, resolve the traders into firms, screen,
+    score and rank them, and write the report; show what changed on the list, who ships CHPL
+    goods to Russia, the top-ranked firms and where the report is."""
     world_dir = workspace.with_name(workspace.stem + "-world")
+    report_dir = out or workspace.with_name(workspace.stem + "-report")
     with open_workspace(workspace) as ws:
         with stage_progress() as report:
-            result = run_demo(ws, world_dir, shipments=shipments, seed=seed, progress=report)
+            result = run_demo(ws, world_dir, shipments=shipments, seed=seed,
+                              report_dir=report_dir, dossiers=dossiers, pdf=pdf,
+                              progress=report)
         for load in result.list_loads:
             render.load_result(load, store.load_leftovers(ws.engine, load.snapshot.snapshot_id))
         render.snapshots(store.list_snapshots(ws.engine))
@@ -53,6 +62,24 @@ def demo(
         for _, caption, country, members, value in result.top_firms:
             top.add_row(caption, country or "", str(members), f"{value or 0:,.0f}")
         console.print(top)
+        if result.ranking is not None:
+            ranked = Table(title=f"top-ranked firms (risk run {result.ranking.run_id}, "
+                                 f"{result.ranking.run.flag_count:,} flags)")
+            for col in ("rank", "firm", "country", "score", "flags"):
+                ranked.add_column(col, overflow="fold")
+            for row in ranked_firms(ws, result.ranking.run_id, 10):
+                flags = row["flags"].split("|")
+                shown = ", ".join(flags[:3]) + (f" (+{len(flags) - 3})" if len(flags) > 3
+                                                else "")
+                ranked.add_row(str(row["rank"]), row["caption"], row["country"] or "",
+                               f"{row['score']:.3f}", shown)
+            console.print(ranked)
+    if result.report is not None:
+        for warning in result.report.warnings:
+            err_console.print(f"[yellow]warning:[/] {warning}")
+        pdfs = sum(1 for d in result.report.dossiers if d.pdf is not None)
+        console.print(f"\nreport: [bold]{result.report.index.resolve()}[/] "
+                      f"({len(result.report.dossiers)} dossiers, {pdfs} PDFs)")
     console.print(f"\nworkspace: [bold]{workspace}[/] — try [bold]dibwatch trade firms "
                   f"--screened -w {workspace}[/] or [bold]dibwatch lists show "
                   f"demo_list-demo-0003 -w {workspace}[/]")

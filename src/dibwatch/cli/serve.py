@@ -120,7 +120,7 @@ def users_add(
 
 @users.command("list")
 def users_list(workspace: WorkspaceOpt = None, state: StateOpt = None) -> None:
-    """List users and their roles."""
+    """List the users of the workspace's app state, with their roles."""
     table = Table("user", "role")
     for user in list_users(_state(workspace, state)):
         table.add_row(user.name, user.role.name)

@@ -2,8 +2,9 @@
 
 :func:`run_demo` loads two versions of a bundled fictional export-control list, generates a
 synthetic trade world (fictional firms only), loads its fictional sanctions list and its
-shipments (every line classified against the CHPL), resolves the trade parties into firms and
-screens them. The CLI (`dibwatch demo`) prints what it found.
+shipments (every line classified against the CHPL), resolves the trade parties into firms,
+screens them, scores and ranks them with the red-flag indicators and writes the report
+(overview, dossiers, PDFs). The CLI (`dibwatch demo`) prints what it found.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from dibwatch.lists.loader import LoadResult, load_list
+from dibwatch.report import ReportResult, write_report
 from dibwatch.resolve import ResolutionResult, resolve_parties
+from dibwatch.risk import RankResult, rank_firms
 from dibwatch.synth import WorldFiles, WorldParams, generate_world
 from dibwatch.trade import TradeLoadResult, load_shipments
 from dibwatch.workspace import Workspace
@@ -59,12 +62,17 @@ class DemoResult:
     resolution: ResolutionResult
     tiers: list[tuple[Any, ...]]
     top_firms: list[tuple[Any, ...]]
+    ranking: RankResult | None = None
+    report: ReportResult | None = None
 
 
 def run_demo(ws: Workspace, world_dir: Path, *, shipments: int = 20_000, seed: int = 20240224,
+             report_dir: Path | None = None, dossiers: int = 20, pdf: bool = True,
              progress: Progress | None = None) -> DemoResult:
-    """Run the demo pipeline into ``ws``; the world files go to ``world_dir``. Re-running with
-    the same parameters reuses what is already loaded (loads are idempotent)."""
+    """Run the demo pipeline into ``ws``; the world files go to ``world_dir``. With
+    ``report_dir``, also rank the firms and write the report there (``dossiers`` dossiers,
+    with PDFs if ``pdf``). Re-running with the same parameters reuses what is already loaded
+    (loads are idempotent)."""
     loads = [load_list(ws, path, source="demo_list", fmt="csl_csv")
              for path in demo_list_files()]
     world = generate_world(world_dir, WorldParams(shipments=shipments, seed=seed),
@@ -78,4 +86,9 @@ def run_demo(ws: Workspace, world_dir: Path, *, shipments: int = 20_000, seed: i
     load_id = trade.load.load_id
     tiers = ws.engine.query(TIER_SQL, [load_id])
     top = ws.engine.query(TOP_FIRMS_SQL, [load_id, 10])
-    return DemoResult(loads, world, trade, resolution, tiers, top)
+    result = DemoResult(loads, world, trade, resolution, tiers, top)
+    if report_dir is not None:
+        result.ranking = rank_firms(ws, progress=progress)
+        result.report = write_report(ws, report_dir, run_id=result.ranking.run_id,
+                                     dossiers=dossiers, pdf=pdf, progress=progress)
+    return result

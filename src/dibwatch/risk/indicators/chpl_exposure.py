@@ -7,7 +7,7 @@ from dibwatch.risk.indicators.base import LineIndicator
 
 class ChplExposure(LineIndicator):
     """CHPL exposure: the firm's Common High Priority List goods (tiers in ``tiers``) shipped to
-    the destination, by value and as a share of its trade."""
+    the destination since ``since`` (the invasion), by value and as a share of its trade."""
 
     name = "chpl_exposure"
-    version = "1"
+    version = "2"

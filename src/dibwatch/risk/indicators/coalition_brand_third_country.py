@@ -7,7 +7,7 @@ from dibwatch.risk.indicators.base import LineIndicator
 
 class CoalitionBrandThirdCountry(LineIndicator):
     """Coalition brand via a third country: a brand made in a coalition country, exported to the
-    destination by a firm outside the coalition."""
+    destination since ``since`` (the invasion) by a firm outside the coalition."""
 
     name = "coalition_brand_third_country"
-    version = "1"
+    version = "2"

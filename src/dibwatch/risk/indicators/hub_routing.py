@@ -6,8 +6,9 @@ from dibwatch.risk.indicators.base import LineIndicator
 
 
 class HubRouting(LineIndicator):
-    """Transshipment hub routing: goods to the destination dispatched from a hub country (date-aware
-    list ``hubs`` in the configuration) that is not their country of origin."""
+    """Transshipment hub routing: CHPL goods (tiers in ``tiers``) to the destination dispatched
+    from a hub country (date-aware list ``hubs`` in the configuration) that is not their
+    country of origin."""
 
     name = "hub_routing"
-    version = "1"
+    version = "2"

@@ -6,8 +6,9 @@ from dibwatch.risk.indicators.base import LineIndicator
 
 
 class ListedCounterparty(LineIndicator):
-    """Listed counterparty (one hop): the firm trades on lines where another party is a firm
-    matched to a sanctions or export-control list entity at or above ``min_score``."""
+    """Listed counterparty (one hop): since ``since`` (the invasion), the firm trades on lines
+    where another party is a firm matched to a sanctions or export-control list entity at or
+    above ``min_score`` (or confirmed by an analyst)."""
 
     name = "listed_counterparty"
-    version = "1"
+    version = "2"

@@ -6,8 +6,8 @@ from dibwatch.risk.indicators.base import LineIndicator
 
 
 class NewEntrant(LineIndicator):
-    """New entrant: first seen in trade after the invasion day and moving CHPL tier 1-2 goods; the
-    flagged lines are those tier 1-2 lines."""
+    """New entrant: first seen in trade after the invasion day and moving CHPL goods (tiers in
+    ``tiers``, 1-2 by default) to the destination; the flagged lines are those lines."""
 
     name = "new_entrant"
-    version = "1"
+    version = "2"
