@@ -13,7 +13,16 @@ from fastapi.staticfiles import StaticFiles
 
 from dibwatch import __version__
 from dibwatch.web import errors, pages
-from dibwatch.web.api import cases, firms, lists, match, monitoring, screening, session
+from dibwatch.web.api import (
+    cases,
+    countries,
+    firms,
+    lists,
+    match,
+    monitoring,
+    screening,
+    session,
+)
 from dibwatch.web.context import AppContext
 from dibwatch.web.jobs import JobRunner
 from dibwatch.web.limits import BodyLimit
@@ -23,7 +32,7 @@ from dibwatch.web.settings import WebSettings
 from dibwatch.web.state import AppState, state_path_for
 
 API_ROUTERS = (session.router, match.router, screening.router, firms.router, lists.router,
-               cases.router, monitoring.router)
+               cases.router, monitoring.router, countries.router)
 
 
 def create_app(workspace_path: Path, state_path: Path | None = None, *,

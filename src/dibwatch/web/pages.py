@@ -23,6 +23,7 @@ from dibwatch import monitor
 from dibwatch.errors import DibwatchError
 from dibwatch.lists import store as list_store
 from dibwatch.match.batch import make_query
+from dibwatch.report import countries_page as countries_page_data
 from dibwatch.web import audit, cases, queries
 from dibwatch.web.api.cases import record_decision
 from dibwatch.web.api.firms import firm as firm_data
@@ -248,6 +249,15 @@ def lists_load(ctx: Ctx, principal: Analyst, file: Annotated[UploadFile, File()]
         result = load_and_check(ctx, path, principal.user.name, source or None,
                                 format or None)
     return back(f"/ui/alerts?loaded={result['snapshot']['snapshot_id']}")
+
+
+@router.get("/ui/countries", response_class=HTMLResponse)
+def countries_page(request: Request, ctx: Ctx, session: PageSession) -> HTMLResponse:
+    # The report's country page, drawn the same way (static SVG charts and their tables).
+    with ctx.service.locked() as ws:
+        page = (countries_page_data.build_countries_page(ws.engine)
+                if countries_page_data.available(ws.engine) else None)
+    return render(request, "countries.html", session, page=page)
 
 
 @router.get("/ui/alerts", response_class=HTMLResponse)
