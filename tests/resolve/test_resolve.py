@@ -12,7 +12,7 @@ import pytest
 from dibwatch.lists.loader import load_list
 from dibwatch.resolve import list_firms, resolve_parties
 from dibwatch.workspace import Workspace
-from tests.resolve.helpers import exporter, importer, workspace_with
+from tests.resolve.helpers import add_lines, exporter, importer, workspace_with
 
 LANQIAO = [
     exporter("Shenzhen Lanqiao Electronics Co., Ltd", "CN", None,
@@ -134,3 +134,23 @@ def test_firms_are_screened_against_loaded_lists(tmp_path: Path) -> None:
     assert ws.engine.scalar("SELECT origin FROM screening_runs") == "party resolution"
     (listed,) = list_firms(ws, country="RU", screened_only=True)
     assert listed.best_entity == "us_csl-demo-0001" and listed.best_score == 1.0
+
+
+def test_firm_ids_carry_over_when_resolution_runs_again() -> None:
+    """Cases and decisions refer to firms by id: after new shipments a rerun keeps every firm
+    that is still there under its old id, and numbers new firms above the old ones, whatever
+    order the clustering found them in."""
+    ws = workspace_with(_lines(*ZVEZDATEKH, *DISTINCT))
+    resolve_parties(ws)
+    before = _firm_of(ws)
+    # The newcomers sort first by name, so a fresh numbering would give them the low ids.
+    add_lines(ws, _lines(exporter("Aardvark Components Ltd", "HK", None, "1 Omega Road"),
+                         *LANQIAO, importer("OOO Zvezdatekh", "RU", "INN 7704730655")),
+              load_id=2)
+    resolve_parties(ws)
+    after = _firm_of(ws)
+    assert {name: after[name] for name in before} == before
+    old_max = max(before.values())
+    new_firms = {after[n] for n in after if n not in before}
+    assert new_firms and min(new_firms) > old_max
+    assert len(new_firms) == 2  # Aardvark, and Lanqiao's three spellings as one firm

@@ -2,7 +2,8 @@
 
 Each stage commits on its own (mentions, then firms, then screening with the run record,
 written last); a rerun starts from the shipments again and replaces everything, so a crash
-between stages is repaired by running again.
+between stages is repaired by running again. Firm ids carry over from the previous run
+(``stable_ids``), so cases and decisions keep pointing at the same firms.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dibwatch.resolve.clusters import write_firms
 from dibwatch.resolve.mentions import extract_mentions, write_mentions
 from dibwatch.resolve.screening import screen_firms
 from dibwatch.resolve.splink_model import link
+from dibwatch.resolve.stable_ids import carry_over_ids, previous_firm_keys
 from dibwatch.workspace import Workspace
 
 # progress(stage, done, total): stages are "mentions", "linking", "firms", "screening".
@@ -69,6 +71,7 @@ def resolve_parties(ws: Workspace, *, threshold: float = 0.9,
 
     report("mentions", 0, 1)
     shipments = int(eng.scalar(store.SHIPMENT_COUNT))
+    previous = previous_firm_keys(eng)
     mentions = extract_mentions(eng)
     write_mentions(eng, mentions)
     report("mentions", 1, 1)
@@ -79,7 +82,7 @@ def resolve_parties(ws: Workspace, *, threshold: float = 0.9,
     finally:
         eng.execute(store.DROP_INPUT)
     report("linking", 1, 1)
-    firm_count = write_firms(eng, linkage.clusters)
+    firm_count = write_firms(eng, carry_over_ids(eng, linkage.clusters, previous))
     multi = int(eng.scalar("SELECT count(*) FROM firms WHERE member_count > 1"))
     report("firms", 1, 1)
     screening = screen_firms(ws, threshold=screen_threshold,

@@ -86,6 +86,26 @@ INPUT_COUNT = f"SELECT count(*) FROM {INPUT_TABLE}"
 # Firms from the cluster assignment (registered as _resolve_clusters: mention_id, firm_id,
 # match_probability). The caption is the firm's most used name, its country the most used
 # country; ties go to the alphabetically first so that reruns agree.
+# The mentions (as written) of every current firm, before a rerun rewrites the mentions.
+PREVIOUS_FIRM_KEYS = """
+SELECT m.firm_id, p.name, p.address, p.country, p.id_value
+FROM firm_members m JOIN party_mentions p USING (mention_id)
+"""
+
+# New cluster x old firm: how many mentions (as written) they share, largest first.
+CLUSTER_OVERLAP = """
+WITH new_keys AS (
+    SELECT c.firm_id AS new_id, p.name, p.address, p.country, p.id_value
+    FROM _resolve_clusters c JOIN party_mentions p USING (mention_id)
+)
+SELECT n.new_id, o.firm_id AS old_id, count(*) AS shared
+FROM new_keys n JOIN _resolve_previous o
+  ON n.name IS NOT DISTINCT FROM o.name AND n.address IS NOT DISTINCT FROM o.address
+ AND n.country IS NOT DISTINCT FROM o.country AND n.id_value IS NOT DISTINCT FROM o.id_value
+GROUP BY ALL
+ORDER BY shared DESC, old_id, new_id
+"""
+
 INSERT_MEMBERS = """
 INSERT INTO firm_members (firm_id, mention_id, match_probability)
 SELECT firm_id, mention_id, match_probability FROM _resolve_clusters ORDER BY firm_id, mention_id
