@@ -6,7 +6,9 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
+from dibwatch.countries.model import SKIPPED, FlowRow, as_flow
 from dibwatch.errors import EncodingError, FormatError, Location, ParseError
+from dibwatch.lists.report import LoadReport
 
 
 def read_header(path: Path) -> tuple[list[str], dict[str, str] | None]:
@@ -77,3 +79,18 @@ def require_columns(header: list[str], required: tuple[str, ...], path: Path,
     if missing:
         raise FormatError(f"not a {fmt} file: missing column(s) {', '.join(missing)}",
                           Location(str(path), 1))
+
+
+def flow_row(report: LoadReport, line: int, reporter: str | None, partner: str | None,
+             flow: str, year: int, month: int | None, value: float | None, currency: str,
+             hs_code: str) -> FlowRow | None:
+    """The row, or None (counted in ``report``) when its value cell is empty or a country is
+    unknown. Customs value exports FOB and imports CIF at the reporter's border."""
+    if value is None:
+        report.counts["empty cells"] += 1
+        return None
+    if reporter is None or partner is None:
+        report.counts[SKIPPED] += 1
+        return None
+    return FlowRow(line, reporter, partner, as_flow(flow), year, month, value, currency,
+                   hs_code, "CIF" if flow == "import" else "FOB")

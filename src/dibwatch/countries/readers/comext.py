@@ -14,9 +14,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from dibwatch.countries.codes import code_from_name
-from dibwatch.countries.model import SKIPPED, TOTAL, FlowRow, as_flow
+from dibwatch.countries.model import SKIPPED, TOTAL, FlowRow
 from dibwatch.countries.periods import parse_comext_period
-from dibwatch.countries.readers._csv import iter_records, parse_number, require_columns
+from dibwatch.countries.readers._csv import (
+    flow_row,
+    iter_records,
+    parse_number,
+    require_columns,
+)
 from dibwatch.countries.tables import read_table
 from dibwatch.errors import Location, ParseError
 from dibwatch.lists.report import LoadReport
@@ -70,6 +75,17 @@ def country(text: str, lang: str, path: Path, line: int, field: str,
     return code
 
 
+def comext_row(rec: dict[str, str], path: Path, line: int, year: int, month: int | None,
+               report: LoadReport) -> FlowRow | None:
+    """One row of the Comext column layout (also the national tables'), in EUR."""
+    flow, lang = parse_flow(rec["FLOW"], path, line)
+    hs_code = parse_product(rec["PRODUCT"], path, line)
+    value = parse_number(rec["VALUE_IN_EUR"], path, line, "VALUE_IN_EUR")
+    reporter = country(rec["REPORTER"], lang, path, line, "REPORTER", report)
+    partner = country(rec["PARTNER"], lang, path, line, "PARTNER", report)
+    return flow_row(report, line, reporter, partner, flow, year, month, value, "EUR", hs_code)
+
+
 def read(path: Path, report: LoadReport) -> Iterator[FlowRow]:
     header, records = iter_records(path)
     require_columns(header, COLUMNS, path, "Eurostat Comext relational")
@@ -88,17 +104,6 @@ def read(path: Path, report: LoadReport) -> Iterator[FlowRow]:
         except ValueError as exc:
             raise ParseError(f"{exc}: {rec['PERIOD']!r}",
                              Location(str(path), line, field="PERIOD")) from None
-        flow, lang = parse_flow(rec["FLOW"], path, line)
-        hs_code = parse_product(rec["PRODUCT"], path, line)
-        value = parse_number(rec["VALUE_IN_EUR"], path, line, "VALUE_IN_EUR")
-        reporter = country(rec["REPORTER"], lang, path, line, "REPORTER", report)
-        partner = country(rec["PARTNER"], lang, path, line, "PARTNER", report)
-        if value is None:
-            report.counts["empty cells"] += 1
-            continue
-        if reporter is None or partner is None:
-            report.counts[SKIPPED] += 1
-            continue
-        # Comext values exports FOB and imports CIF at the EU border.
-        yield FlowRow(line, reporter, partner, as_flow(flow), year, month, value, "EUR",
-                      hs_code, "FOB" if flow == "export" else "CIF")
+        row = comext_row(rec, path, line, year, month, report)
+        if row is not None:
+            yield row

@@ -23,9 +23,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from dibwatch.countries.codes import code_from_alpha3
-from dibwatch.countries.model import SKIPPED, TOTAL, FlowRow, as_flow
+from dibwatch.countries.model import SKIPPED, TOTAL, FlowRow
 from dibwatch.countries.periods import parse_plain_period
-from dibwatch.countries.readers._csv import iter_records, parse_number, require_columns
+from dibwatch.countries.readers._csv import (
+    flow_row,
+    iter_records,
+    parse_number,
+    require_columns,
+)
 from dibwatch.countries.tables import read_table
 from dibwatch.errors import Location, ParseError
 from dibwatch.lists.report import LoadReport
@@ -116,11 +121,7 @@ def read(path: Path, report: LoadReport) -> Iterator[FlowRow]:
         value = parse_number(rec["primaryValue"], path, line, "primaryValue")
         reporter = _country(rec["reporterISO"], path, line, "reporterISO", report)
         partner = _country(rec["partnerISO"], path, line, "partnerISO", report)
-        if value is None:
-            report.counts["empty cells"] += 1
-            continue
-        if reporter is None or partner is None:
-            report.counts[SKIPPED] += 1
-            continue
-        yield FlowRow(line, reporter, partner, as_flow(flow), year, month, value, "USD",
-                      hs_code, "CIF" if flow == "import" else "FOB")
+        row = flow_row(report, line, reporter, partner, flow, year, month, value, "USD",
+                       hs_code)
+        if row is not None:
+            yield row

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from dibwatch.countries.model import SKIPPED, FlowRow, as_flow
+from dibwatch.countries.model import FlowRow
 from dibwatch.countries.periods import parse_plain_period
-from dibwatch.countries.readers._csv import iter_records, parse_number, require_columns
-from dibwatch.countries.readers.comext import COLUMNS, country, parse_flow, parse_product
+from dibwatch.countries.readers._csv import iter_records, require_columns
+from dibwatch.countries.readers.comext import COLUMNS, comext_row
 from dibwatch.errors import Location, ParseError
 from dibwatch.lists.report import LoadReport
 
@@ -47,16 +47,6 @@ def read(path: Path, report: LoadReport) -> Iterator[FlowRow]:
         except ValueError as exc:
             raise ParseError(f"{exc}: {rec['PERIOD']!r}",
                              Location(str(path), line, field="PERIOD")) from None
-        flow, lang = parse_flow(rec["FLOW"], path, line)
-        hs_code = parse_product(rec["PRODUCT"], path, line)
-        value = parse_number(rec["VALUE_IN_EUR"], path, line, "VALUE_IN_EUR")
-        reporter = country(rec["REPORTER"], lang, path, line, "REPORTER", report)
-        partner = country(rec["PARTNER"], lang, path, line, "PARTNER", report)
-        if value is None:
-            report.counts["empty cells"] += 1
-            continue
-        if reporter is None or partner is None:
-            report.counts[SKIPPED] += 1
-            continue
-        yield FlowRow(line, reporter, partner, as_flow(flow), year, month, value, "EUR",
-                      hs_code, "CIF" if flow == "import" else "FOB")
+        row = comext_row(rec, path, line, year, month, report)
+        if row is not None:
+            yield row
