@@ -36,8 +36,7 @@ def pdf_writer() -> tuple[PdfWriter | None, str | None]:
 
 
 def render_pdf(html: str, base_url: Path, target: Path) -> int:
-    """Worker entry point: one PDF in a pool process (WeasyPrint already loaded by the parent
-    when forked). Returns the page count."""
+    """Worker entry point: one PDF in a pool process. Returns the page count."""
     writer, warning = pdf_writer()
     if writer is None:
         raise RuntimeError(warning)
@@ -45,15 +44,21 @@ def render_pdf(html: str, base_url: Path, target: Path) -> int:
 
 
 class PdfPool:
-    """Renders PDFs in ``workers`` forked processes while the caller goes on building pages
-    (WeasyPrint layout is CPU-bound and single-threaded); ``workers <= 1`` renders inline."""
+    """Renders PDFs in ``workers`` processes while the caller goes on building pages
+    (WeasyPrint layout is CPU-bound and single-threaded); ``workers <= 1`` renders inline.
+
+    The workers start from a fork server (or are spawned), never forked from the caller: a
+    child forked from a process holding DuckDB connections and threads aborted when its
+    garbage collector finalised the inherited connections."""
 
     def __init__(self, writer: PdfWriter, workers: int) -> None:
         self.writer = writer
         self.pool: Executor | None = None
-        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(
-                "fork"))
+        if workers > 1:
+            methods = multiprocessing.get_all_start_methods()
+            method = "forkserver" if "forkserver" in methods else "spawn"
+            self.pool = ProcessPoolExecutor(workers,
+                                            mp_context=multiprocessing.get_context(method))
         self.jobs: list[tuple[Path, Future[int] | int]] = []
 
     def submit(self, html: str, base_url: Path, target: Path) -> None:
