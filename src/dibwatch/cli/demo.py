@@ -10,7 +10,6 @@ from rich.table import Table
 
 from dibwatch.cli import render
 from dibwatch.cli._common import console, err_console, open_workspace, stage_progress
-from dibwatch.demo import run_demo
 from dibwatch.lists import store
 from dibwatch.risk import ranked_firms
 
@@ -30,6 +29,10 @@ def demo(
     and a generated trade world, classify the goods, resolve the traders into firms, screen,
     score and rank them, and write the report; show what changed on the list, who ships CHPL
     goods to Russia, the top-ranked firms and where the report is."""
+    # Imported here: the pipeline (Splink, matplotlib) takes a second to load, which other
+    # commands should not pay.
+    from dibwatch.demo import run_demo
+
     world_dir = workspace.with_name(workspace.stem + "-world")
     report_dir = out or workspace.with_name(workspace.stem + "-report")
     with open_workspace(workspace) as ws:

@@ -14,7 +14,6 @@ from dibwatch.cli._common import (
     open_workspace,
     stage_progress,
 )
-from dibwatch.report import write_report
 
 
 def report(
@@ -31,6 +30,8 @@ def report(
     """Write the report of a risk run: an overview (CHPL flows against the pre-invasion
     baseline, top traders, hubs, brands, the ranked firms) and a dossier per top-ranked firm
     with every flag's evidence rows, its network and its list matches, plus PDFs."""
+    from dibwatch.report import write_report  # matplotlib: loaded only when reporting
+
     with open_workspace(workspace, read_only=True) as ws, stage_progress() as progress:
         result = write_report(ws, out, run_id=run_id, dossiers=dossiers, pdf=pdf,
                               progress=progress)

@@ -8,20 +8,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from dibwatch import monitor
 from dibwatch.cli._common import WorkspaceOpt, console
 from dibwatch.errors import ConfigError
-from dibwatch.monitor import Alert, MonitorSettings
 from dibwatch.risk import Decisions
 from dibwatch.web.cases import confirmed_links, dismissed_links
 from dibwatch.web.state import AppState, state_path_for
 from dibwatch.web.users import add_user, create_token, get_user, list_users, role_of
 from dibwatch.workspace import Workspace, resolve_path
+
+if TYPE_CHECKING:
+    from dibwatch.monitor import Alert
 
 StateOpt = Annotated[Path | None, typer.Option(
     "--state", envvar="DIBWATCH_STATE",
@@ -49,6 +50,10 @@ def monitored(ws: Workspace) -> Iterator[list[Alert]]:
     if not state_file.exists():
         yield raised
         return
+    # Imported here: re-screening loads the matcher, which a plain CLI workspace never needs.
+    from dibwatch import monitor
+    from dibwatch.monitor import MonitorSettings
+
     state = AppState(state_file)
     monitor.prepare(ws, state, workers=None)
     yield raised
@@ -87,6 +92,7 @@ def serve(
     # `monitored` and should not pay for FastAPI.
     import uvicorn
 
+    from dibwatch.monitor import MonitorSettings
     from dibwatch.web.app import create_app
     from dibwatch.web.settings import WebSettings
 
