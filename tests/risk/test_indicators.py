@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Iterator
+from pathlib import Path
 
 import networkx as nx  # type: ignore[import-untyped]
 import pytest
@@ -204,3 +205,11 @@ def test_analyst_decisions_change_what_counts_as_listed() -> None:
     assert listed(second.run_id) == {2: (1.0, frozenset({"synth-test-2"})),
                                      5: (0.95, frozenset({LISTED_ENTITY}))}
     ws.close()
+
+
+def test_the_readme_counts_the_indicators() -> None:
+    words = {15: "Fifteen", 16: "Sixteen", 17: "Seventeen", 18: "Eighteen"}
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"{words[len(INDICATORS)]} red-flag indicators" in readme
+    for indicator in INDICATORS:
+        assert indicator.name in load_config().indicators, indicator.name
