@@ -2,7 +2,7 @@
 copy of a workspace), this process sends a bounded number of requests from a few concurrent
 clients and prints requests/s, p50 / p99 latency and errors. Bar: no errors, p99 < 100 ms.
 
-    python benchmarks/api_load.py --workspace /tmp/h/demo.duckdb --requests 2000 --clients 4
+    python benchmarks/api_load.py [--workspace WS] --requests 2000 --clients 4
 """
 
 from __future__ import annotations
@@ -38,14 +38,23 @@ def free_port() -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workspace", type=Path, required=True,
-                        help="a workspace with lists loaded (copied, never opened itself)")
+    parser.add_argument("--workspace", type=Path, default=None,
+                        help="a workspace with lists loaded (copied, never opened itself); "
+                             "default: the demo world (5,000 shipments) built here")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="dibwatch-load-") as tmp:
         ws = Path(tmp) / "ws.duckdb"
-        shutil.copy(args.workspace, ws)
+        if args.workspace is None:
+            from dibwatch.demo import run_demo
+            from dibwatch.workspace import Workspace
+
+            print("building the demo workspace (5,000 shipments)...", flush=True)
+            with Workspace(ws) as demo:
+                run_demo(demo, Path(tmp) / "world", shipments=5_000)
+        else:
+            shutil.copy(args.workspace, ws)
         state = AppState(state_path_for(ws))
         add_user(state, "bench", "benchmark-password", Role.viewer)
         from datetime import timedelta
