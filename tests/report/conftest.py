@@ -16,10 +16,12 @@ from dibwatch.workspace import Workspace
 from tests.report.browser import artifacts_folder, launch_browser
 
 DOSSIERS = 8
-# A firm name with Han and Cyrillic script and HTML metacharacters: it must render in the PDF
-# and be escaped in the HTML. The demo world has Han and Cyrillic names of its own; this one
-# is constructed so the test does not depend on which firms rank on top.
-HOSTILE_NAME = '深圳市测试电子有限公司 ООО «Тест» <b>&"x"'
+# A firm name with Han and Cyrillic script, HTML metacharacters and a matplotlib mathtext
+# pair ($^$ raised in savefig and took the report down): it must render in the PDF, be
+# escaped in the HTML and drawn as plain text in the charts. The demo world has Han and
+# Cyrillic names of its own; this one is constructed so the test does not depend on which
+# firms rank on top.
+HOSTILE_NAME = '深圳市测试电子有限公司 ООО «Тест» <b>&"x" $^$'
 HOSTILE_RANK = 2
 
 

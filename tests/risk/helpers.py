@@ -34,7 +34,7 @@ FIRMS: dict[int, tuple[str, str, str | None]] = {
 
 
 def line(no: int, day: str, exp: int, imp: int, *, ch: int | None = None, value: float = 100.0,
-         qty: float = 1.0, origin: str = "CN", dispatch: str = "CN", trading: str = "CN",
+         qty: float = 1.0, origin: str | None = "CN", dispatch: str = "CN", trading: str = "CN",
          dest: str = "RU", tier: str | None = None, hs6: str = "847130", brand: str = "zeta",
          coalition: bool = False, misdeclared: bool = False) -> dict[str, Any]:
     return dict(no=no, day=date.fromisoformat(day), exp=exp, imp=imp, ch=ch, value=value,
@@ -68,6 +68,9 @@ LINES = [
       for n, exp, v, c in ((16, 11, 100, "HK"), (17, 12, 120, "AE"), (18, 13, 140, "KZ"))],
     line(19, "2023-08-02", 9, 10, value=1000, origin="AT", dispatch="AT", trading="AT",
          tier="2", hs6="854232", brand="sigma"),
+    # A tier 2 good from a Kazakh supplier with no declared origin: no sign of hub routing.
+    line(21, "2023-08-02", 13, 10, value=50, origin=None, dispatch="KZ", trading="KZ",
+         tier="2", hs6="854233", brand="omicron"),
     # German goods from Kyrgyzstan in 2023 (a year of a wide EU-Kyrgyzstan mirror gap).
     line(20, "2023-08-02", 14, 2, value=800, origin="DE", dispatch="KG", trading="KG",
          tier="2", hs6="854232", brand="tau"),

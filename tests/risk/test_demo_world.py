@@ -190,6 +190,21 @@ def test_random_flags_recompute_from_their_evidence(
                     assert new, "every evidence line comes from a new supplier"
                     suppliers.update(new)
                 assert value == len(suppliers) >= CONFIG.params(indicator)["min_suppliers"]
+                # Each is small: at most max_share of the importer's CHPL intake since.
+                p = CONFIG.params(indicator)
+                intake = dict(ws.engine.query(
+                    """SELECT e.firm_id, sum(s.value_usd)
+                       FROM shipment_parties sp JOIN firm_members m USING (mention_id)
+                       JOIN shipments s USING (load_id, line_no)
+                       JOIN shipment_classes c USING (load_id, line_no)
+                       JOIN (SELECT sp2.load_id, sp2.line_no, m2.firm_id
+                             FROM shipment_parties sp2 JOIN firm_members m2 USING (mention_id)
+                             WHERE sp2.role = 'exporter') e USING (load_id, line_no)
+                       WHERE sp.role = 'importer' AND m.firm_id = ?
+                         AND s."date" >= ? AND list_contains(?, c.chpl_tier)
+                       GROUP BY e.firm_id""", [firm_id, CONFIG.invasion, p["tiers"]]))
+                total = sum(intake.values())
+                assert all(intake[f] / total <= p["max_share"] for f in suppliers)
             elif indicator == "network_proximity":
                 toward = detail(raw)["toward"]
                 assert detail(raw)["hops"] >= 2

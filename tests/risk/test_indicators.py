@@ -12,7 +12,14 @@ import networkx as nx  # type: ignore[import-untyped]
 import pytest
 
 from dibwatch.countries import load_stats, mirror_gaps
-from dibwatch.risk import INDICATORS, Decisions, load_config, run_indicators
+from dibwatch.risk import (
+    INDICATORS,
+    Decisions,
+    load_config,
+    rank_firms,
+    ranked_firms,
+    run_indicators,
+)
 from dibwatch.risk.config import config_from_mapping
 from dibwatch.risk.indicators import LineIndicator
 from dibwatch.testing import shared_file
@@ -29,7 +36,7 @@ EXPECTED: dict[tuple[str, int], tuple[float, float, frozenset[int | str]]] = {
     ("chpl_exposure", 9): (151_000, 1.0, frozenset({15, 19})),    # line 14 predates the war
     ("chpl_exposure", 11): (100, 1.0, frozenset({16})),
     ("chpl_exposure", 12): (120, 1.0, frozenset({17})),
-    ("chpl_exposure", 13): (140, 1.0, frozenset({18})),
+    ("chpl_exposure", 13): (190, 1.0, frozenset({18, 21})),
     ("chpl_exposure", 14): (800, 1.0, frozenset({20})),
     ("listed_party", 5): (0.95, 1.0, frozenset({LISTED_ENTITY})),  # firm 2's 0.5 is too weak
     ("listed_counterparty", 3): (200, (200 / 1100) / 0.3, frozenset({3})),
@@ -37,12 +44,12 @@ EXPECTED: dict[tuple[str, int], tuple[float, float, frozenset[int | str]]] = {
     ("new_entrant", 1): (1000, 1.0, frozenset({1})),              # first seen 2023, tier 1
     ("new_entrant", 11): (100, 1.0, frozenset({16})),
     ("new_entrant", 12): (120, 1.0, frozenset({17})),
-    ("new_entrant", 13): (140, 1.0, frozenset({18})),
+    ("new_entrant", 13): (190, 1.0, frozenset({18, 21})),
     ("new_entrant", 14): (800, 1.0, frozenset({20})),
     ("ramp_up", 9): (RAMP_RATIO, math.log(RAMP_RATIO) / math.log(30), frozenset({15, 19})),
-    ("many_new_suppliers", 10): (3, 0.5, frozenset({16, 17, 18})),  # firm 9 is not new
+    ("many_new_suppliers", 10): (3, 0.5, frozenset({16, 17, 18, 21})),  # firm 9 is not new
     ("hub_routing", 1): (1000, 1.0, frozenset({1})),              # US chips via HK; line 4
-    ("hub_routing", 14): (800, 1.0, frozenset({20})),
+    ("hub_routing", 14): (800, 1.0, frozenset({20})),  # firm 13's line 21 has no origin
     ("chain_mismatch", 1): (300, (300 / 1300) / 0.3, frozenset({4})),  # is no CHPL good
     ("coalition_brand_third_country", 1): (1000, 1.0, frozenset({1})),  # DE exporter is not
     ("forwarder_consignee", 3): (400, 1.0, frozenset({12})),      # to a KZ logistics firm
@@ -213,3 +220,22 @@ def test_the_readme_counts_the_indicators() -> None:
     assert f"{words[len(INDICATORS)]} red-flag indicators" in readme
     for indicator in INDICATORS:
         assert indicator.name in load_config().indicators, indicator.name
+
+
+def test_the_ranked_table_shows_the_matches_the_run_scored_with() -> None:
+    """A dismissed match leaves the ranked table's list matches, a confirmed one joins it."""
+    ws = tiny_workspace()
+    ws.engine.execute("INSERT INTO entities VALUES (1, ?, 'test-1', 'Company', 'EKHOVO ZAVOD', "
+                      "'hash-1', '{}')", [LISTED_ENTITY])
+    plain = rank_firms(ws, tiny_config())
+    result = rank_firms(ws, tiny_config(), decisions=Decisions(
+        confirmed=[(2, "synth-test-2")], dismissed=[(5, LISTED_ENTITY, "hash-1")]))
+
+    def matches(run_id: int) -> dict[int, str]:
+        return {row["firm_id"]: row["listed_matches"] for row in ranked_firms(ws, run_id)
+                if row["firm_id"] in (2, 5)}
+
+    assert matches(plain.run_id) == {2: "synth-test-2 BORVIK (0.50)",
+                                     5: f"{LISTED_ENTITY} EKHOVO ZAVOD (0.95)"}
+    assert matches(result.run_id) == {2: "synth-test-2 confirmed by an analyst (1.00)", 5: ""}
+    ws.close()

@@ -192,6 +192,15 @@ CASES: list[tuple[str, str, str, str | None, dict[str, Any], int, str]] = [
     ("audit log cannot be deleted", "DELETE", "/audit", "adam", {}, 405, ""),
     ("page out of range", "GET", "/firms", "vera", {"params": {"limit": 100000}}, 422,
      "limit"),
+    # Offsets past any integer column the engines hold were 500s.
+    ("offset past the engines", "GET", "/firms", "vera",
+     {"params": {"offset": 10**20}}, 422, "offset"),
+    ("alerts offset past the engines", "GET", "/alerts", "vera",
+     {"params": {"offset": 10**20}}, 422, "offset"),
+    ("shipments offset past the engines", "GET", "/shipments", "vera",
+     {"params": {"offset": 10**20}}, 422, "offset"),
+    ("list upload named ..", "POST", "/lists/load", "anna",
+     {"files": {"file": ("..", b"not a list", "text/csv")}}, 415, "unrecognised list format"),
 ]
 
 
@@ -329,3 +338,21 @@ def test_concurrent_writes_all_land(server: Server) -> None:
         sorted(f"note {i}" for i in range(16))
     after = server.client.get("/audit", headers=server.auth("vera")).json()["total"]
     assert after == total_before + 16
+
+
+def test_search_text_is_literal(server: Server) -> None:
+    """``_`` and ``%`` in a search are characters, not wildcards."""
+    h = server.auth("vera")
+    every = server.client.get("/firms", params={"limit": 1}, headers=h).json()["total"]
+    assert every > 0
+    for text in ("_", "%", "%_%"):
+        got = server.client.get("/firms", params={"q": text}, headers=h).json()["total"]
+        assert got < every, text
+
+
+def test_dashboard_filters_refuse_bad_numbers(server: Server) -> None:
+    _browser_login(server, "vera")
+    for params in ({"min_score": "abc"}, {"min_score": "7"}, {"page": 10**20}):
+        r = server.client.get("/ui/firms", params=params)
+        assert r.status_code == 422, (params, r.text)
+    assert server.client.get("/ui/audit", params={"page": 10**20}).status_code == 422

@@ -48,6 +48,9 @@ EVENT_COLOR = "#c0504d"
 # Typed loosely: matplotlib types rc keys as a Literal union, checked at run time anyway.
 STYLE: Any = {
     "svg.fonttype": "none",
+    # Firm names are untrusted text: "$...$" in one must stay text, not become mathtext
+    # (which mis-draws it, or raises and takes the whole report down).
+    "text.parse_math": False,
     "font.family": FONT_FAMILY,
     "font.size": 9,
     "axes.spines.top": False,
@@ -79,7 +82,7 @@ def render_svg(fig: Figure, *, salt: str, title: str = "") -> str:
     with an accessible ``<title>``. ``salt`` makes the element ids stable and distinct
     between the figures of one page."""
     buf = io.StringIO()
-    settings: Any = {"svg.hashsalt": salt, "svg.fonttype": "none"}
+    settings: Any = {"svg.hashsalt": salt, "svg.fonttype": "none", "text.parse_math": False}
     with matplotlib.rc_context(settings):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = _HEADER.sub("", buf.getvalue(), count=1)

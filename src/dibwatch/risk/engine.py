@@ -68,6 +68,7 @@ def run_indicators(ws: Workspace, config: RiskConfig | None = None, *,
             run_id, json.dumps(config.to_json()),
             json.dumps({i.name: i.version for i in indicators})])
         engine.execute(store.CREATE_SCREENING)
+        engine.execute(store.KEEP_MATCHES, [run_id])
         min_group = int(config.indicators.get("price_anomaly", {}).get("min_group", 10))
         engine.execute(store.CREATE_LINES, [min_group])
         ctx = RunContext(ws, run_id, config)

@@ -14,6 +14,11 @@ DISMISSED_TABLE = "_risk_dismissed"
 # dismissed while the list entry still reads as it did then (same content hash in its newest
 # snapshot), plus the pairs an analyst confirmed (score 1). Analysts' decisions come from the
 # web app's case log (``dibwatch.web.confirmed_links`` / ``dismissed_links``).
+KEEP_MATCHES = f"""
+INSERT INTO risk_matches (run_id, firm_id, entity_id, score, matched_name)
+SELECT ?, firm_id, entity_id, score, matched_name FROM {SCREENING_TABLE}
+"""
+
 CREATE_SCREENING = f"""
 CREATE OR REPLACE TEMP TABLE {SCREENING_TABLE} AS
 WITH current_hash AS (
@@ -25,6 +30,8 @@ FROM firm_screening fs
 WHERE NOT EXISTS (SELECT 1 FROM {DISMISSED_TABLE} d JOIN current_hash h USING (entity_id)
                   WHERE d.firm_id = fs.firm_id AND d.entity_id = fs.entity_id
                     AND d.content_hash = h.content_hash)
+  AND NOT EXISTS (SELECT 1 FROM {CONFIRMED_TABLE} c
+                  WHERE c.firm_id = fs.firm_id AND c.entity_id = fs.entity_id)
 UNION ALL
 SELECT c.firm_id, c.entity_id, 1.0, 'confirmed by an analyst'
 FROM {CONFIRMED_TABLE} c WHERE c.firm_id IN (SELECT firm_id FROM firms)
@@ -85,10 +92,11 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
            AND l.destination_country = ?""",
         ("invasion", "tiers", "destination")),
     # Routing through a hub: dispatched from a hub country that is not where the goods were
-    # made, on or after the day that hub counts, bound for the destination.
+    # made, on or after the day that hub counts, bound for the destination. A line without a
+    # declared origin shows no routing.
     "hub_routing": (
         f"""l.destination_country = ? AND list_contains(?, l.chpl_tier)
-            AND l.dispatch_country IS DISTINCT FROM l.origin_country
+            AND l.origin_country IS NOT NULL AND l.dispatch_country <> l.origin_country
             AND EXISTS (SELECT 1 FROM {HUBS_TABLE} h
                         WHERE h.country = l.dispatch_country AND l.day >= h.since)""",
         ("destination", "tiers")),
@@ -414,7 +422,7 @@ WITH names AS (
            string_agg(entity_id || ' ' || coalesce(matched_name, '') || ' ('
                       || printf('%.2f', score) || ')', '|' ORDER BY score DESC, entity_id)
                AS listed_matches
-    FROM firm_screening GROUP BY firm_id
+    FROM risk_matches WHERE run_id = $1 GROUP BY firm_id
 ), flags AS (
     SELECT firm_id, string_agg(indicator, '|' ORDER BY score DESC, indicator) AS flags
     FROM risk_flags WHERE run_id = $1 GROUP BY firm_id

@@ -5,9 +5,22 @@ it streams and cut off with 413 when it passes the limit."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# Pagination past this is refused with 422: the engines' integer columns stop well short of
+# what a query string can spell.
+MAX_OFFSET = 10**9
+MAX_PAGE_NUMBER = 10**7
+
+
+def upload_name(filename: str | None) -> str:
+    """A file name safe to create in a fresh temporary folder: the last part of what the
+    client sent (its suffix tells the list parsers the format), never ``.``/``..``/empty."""
+    name = Path((filename or "").replace("\\", "/")).name.replace("\x00", "")
+    return name if name not in ("", ".", "..") else "upload"
 
 
 class BodyTooLarge(HTTPException):

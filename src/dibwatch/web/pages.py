@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -32,6 +32,7 @@ from dibwatch.web.api.lists import load_and_check
 from dibwatch.web.auth import SESSION_COOKIE, Analyst, Principal
 from dibwatch.web.charts import bar_chart
 from dibwatch.web.context import Ctx
+from dibwatch.web.limits import MAX_PAGE_NUMBER, upload_name
 from dibwatch.web.users import (
     Session,
     authenticate,
@@ -136,9 +137,15 @@ def overview(request: Request, ctx: Ctx, session: PageSession) -> HTMLResponse:
 @router.get("/ui/firms", response_class=HTMLResponse)
 def firms_page(request: Request, ctx: Ctx, session: PageSession, q: str = "",
                country: str = "", flag: str = "", min_score: str = "", listed: bool = False,
-               sort: str = "rank", page: int = 1) -> HTMLResponse:
+               sort: str = "rank", page: int = Query(1, ge=1, le=MAX_PAGE_NUMBER)
+               ) -> HTMLResponse:
     principal = Principal(session.user, "session", session.csrf_token)
-    score = float(min_score) if min_score.strip() else None
+    try:  # a form field: empty means no filter
+        score = float(min_score) if min_score.strip() else None
+    except ValueError:
+        raise HTTPException(422, f"min_score must be a number, got {min_score!r}") from None
+    if score is not None and not 0 <= score <= 1:
+        raise HTTPException(422, f"min_score must be within [0, 1], got {score}")
     result = firms_data(principal, ctx, q=q or None, country=country or None,
                         flag=flag or None, min_score=score, listed=listed,
                         sort=sort if sort in queries.FIRM_SORTS else "rank",  # type: ignore[arg-type]
@@ -242,7 +249,7 @@ def lists_page(request: Request, ctx: Ctx, session: PageSession, source: str = "
 def lists_load(ctx: Ctx, principal: Analyst, file: Annotated[UploadFile, File()],
                source: Annotated[str, Form(max_length=100)] = "",
                format: Annotated[str, Form(max_length=50)] = "") -> Response:
-    name = Path(file.filename or "upload").name
+    name = upload_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="dibwatch-list-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(file.file.read())
@@ -269,7 +276,8 @@ def alerts_page(request: Request, ctx: Ctx, session: PageSession, kind: str = ""
 
 
 @router.get("/ui/audit", response_class=HTMLResponse)
-def audit_page(request: Request, ctx: Ctx, session: PageSession, page: int = 1
+def audit_page(request: Request, ctx: Ctx, session: PageSession,
+               page: int = Query(1, ge=1, le=MAX_PAGE_NUMBER)
                ) -> HTMLResponse:
     total, rows = audit.entries(ctx.state, limit=PAGE_SIZE,
                                 offset=(max(page, 1) - 1) * PAGE_SIZE)

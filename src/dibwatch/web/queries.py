@@ -15,13 +15,22 @@ FIRM_SORTS = {"rank": "rank", "score": "score", "chpl_value_usd": "chpl_value_us
 # $4 country, $5 indicator, $6 minimum score, $7 only firms with list matches.
 _FIRM_FILTER = f"""
 FROM ({RANKED_FIRMS}) r
-WHERE ($3 IS NULL OR r.caption ILIKE '%' || $3 || '%' OR r.member_names ILIKE '%' || $3 || '%'
-       OR r.identifiers ILIKE '%' || $3 || '%')
+WHERE ($3 IS NULL OR r.caption ILIKE '%' || $3 || '%' ESCAPE '\\'
+       OR r.member_names ILIKE '%' || $3 || '%' ESCAPE '\\'
+       OR r.identifiers ILIKE '%' || $3 || '%' ESCAPE '\\')
   AND ($4 IS NULL OR r.country = $4)
   AND ($5 IS NULL OR list_contains(string_split(r.flags, '|'), $5))
   AND ($6 IS NULL OR r.score >= $6)
   AND (NOT $7 OR r.listed_matches <> '')
 """
+
+
+def like_text(text: str | None) -> str | None:
+    """``text`` to bind into ``ILIKE '%' || ? || '%' ESCAPE '\\'``: matched literally, so a
+    user's ``_`` or ``%`` is not a wildcard."""
+    if text is None:
+        return None
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def firms_page(sort: str, descending: bool) -> str:
@@ -120,8 +129,9 @@ WHERE ($1 IS NULL OR EXISTS (SELECT 1 FROM shipment_parties sp JOIN firm_members
                             s.dispatch_country, s.destination_country))
   AND ($5 IS NULL OR s."date" >= CAST($5 AS DATE))
   AND ($6 IS NULL OR s."date" <= CAST($6 AS DATE))
-  AND ($7 IS NULL OR s.description ILIKE '%' || $7 || '%'
-       OR s.exporter_name ILIKE '%' || $7 || '%' OR s.importer_name ILIKE '%' || $7 || '%')
+  AND ($7 IS NULL OR s.description ILIKE '%' || $7 || '%' ESCAPE '\\'
+       OR s.exporter_name ILIKE '%' || $7 || '%' ESCAPE '\\'
+       OR s.importer_name ILIKE '%' || $7 || '%' ESCAPE '\\')
 """
 SHIPMENTS_PAGE = (
     "SELECT s.load_id, s.line_no, s.\"date\", s.declaration_id, s.hs_code, c.chpl_tier, "

@@ -433,4 +433,17 @@ MIGRATIONS.append((7, "country trade flows", [
         WHERE rn = 1""",
 ]))
 
+MIGRATIONS.append((8, "risk run list matches", [
+    # The list matches a risk run scored with: the screening stage's, less the pairs analysts
+    # dismissed, plus those they confirmed (dibwatch.risk.Decisions), so that a run's ranked
+    # table shows the matches its scores rest on.
+    """CREATE TABLE risk_matches (
+        run_id INTEGER NOT NULL,
+        firm_id INTEGER NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        score DOUBLE NOT NULL,
+        matched_name VARCHAR
+    )""",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]

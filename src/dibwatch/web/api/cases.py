@@ -12,6 +12,7 @@ from dibwatch.match.algorithm import DibwatchV1
 from dibwatch.web import audit, cases, queries
 from dibwatch.web.auth import Analyst, Viewer
 from dibwatch.web.context import AppContext, Ctx
+from dibwatch.web.limits import MAX_OFFSET
 
 router = APIRouter(tags=["Cases and audit"])
 ALGORITHM = f"{DibwatchV1.name}/{DibwatchV1.version}"
@@ -58,7 +59,7 @@ def record_decision(ctx: AppContext, actor: str, firm_id: int, entity_id: str, v
 
 @router.get("/cases", summary="Cases, newest activity first")
 def list_cases(principal: Viewer, ctx: Ctx, status: str | None = None, assignee: str | None = None,
-               limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)
+               limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_OFFSET)
                ) -> dict[str, Any]:
     total, rows = cases.list_cases(ctx.state, status=status, assignee=assignee, limit=limit,
                                    offset=offset)
@@ -111,7 +112,7 @@ def add_note(principal: Analyst, ctx: Ctx, firm_id: int, body: NoteIn) -> dict[s
 @router.get("/audit", summary="The audit log, newest first (read-only)")
 def audit_log(principal: Viewer, ctx: Ctx,
               object_type: str | None = None, object_id: str | None = None,
-              limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)
+              limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_OFFSET)
               ) -> dict[str, Any]:
     total, rows = audit.entries(ctx.state, object_type=object_type, object_id=object_id,
                                 limit=limit, offset=offset)

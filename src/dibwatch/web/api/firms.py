@@ -14,6 +14,7 @@ from dibwatch.risk.rank import COLUMNS
 from dibwatch.web import cases, queries
 from dibwatch.web.auth import Viewer
 from dibwatch.web.context import AppContext, Ctx
+from dibwatch.web.limits import MAX_OFFSET
 from dibwatch.web.service import WorkspaceService
 
 router = APIRouter(tags=["Firms and shipments"])
@@ -42,12 +43,12 @@ def firms(principal: Viewer, ctx: Ctx,
           sort: Literal["rank", "score", "chpl_value_usd", "caption", "country",
                         "firm_id"] = "rank",
           order: Literal["asc", "desc"] | None = None,
-          limit: int = Query(50, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)
+          limit: int = Query(50, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0, le=MAX_OFFSET)
           ) -> dict[str, Any]:
     run = latest_run(ctx.service)
     descending = order == "desc" if order else sort in ("score", "chpl_value_usd")
-    params: list[Any] = [run, None, q or None, country.upper() if country else None,
-                         flag or None, min_score, listed]
+    params: list[Any] = [run, None, queries.like_text(q or None),
+                         country.upper() if country else None, flag or None, min_score, listed]
     total = int(ctx.service.scalar(queries.FIRMS_COUNT, params))
     rows = ctx.service.query(queries.firms_page(sort, descending), [*params, limit, offset])
     return {"run_id": run, "total": total, "limit": limit, "offset": offset,
@@ -166,11 +167,11 @@ def shipments(principal: Viewer, ctx: Ctx, firm_id: int | None = None,
                                           description="in any country field"),
               date_from: date | None = None, date_to: date | None = None,
               q: str | None = Query(None, max_length=200),
-              limit: int = Query(50, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0)
+              limit: int = Query(50, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0, le=MAX_OFFSET)
               ) -> dict[str, Any]:
     params: list[Any] = [firm_id, hs, chpl_tier, country.upper() if country else None,
                          date_from.isoformat() if date_from else None,
-                         date_to.isoformat() if date_to else None, q or None]
+                         date_to.isoformat() if date_to else None, queries.like_text(q or None)]
     total = int(ctx.service.scalar(queries.SHIPMENTS_COUNT, params))
     rows = ctx.service.query(queries.SHIPMENTS_PAGE, [*params, limit, offset])
     return {"total": total, "limit": limit, "offset": offset,

@@ -15,6 +15,7 @@ from dibwatch.lists.loader import load_list
 from dibwatch.web import audit
 from dibwatch.web.auth import Analyst, Viewer
 from dibwatch.web.context import AppContext, Ctx
+from dibwatch.web.limits import upload_name
 
 router = APIRouter(tags=["Lists"])
 MAX_DIFF_ROWS = 1000
@@ -104,7 +105,7 @@ def load_and_check(ctx: AppContext, path: Path, actor: str, source: str | None,
 def load(principal: Analyst, ctx: Ctx,
          file: Annotated[UploadFile, File()], source: str | None = Form(None, max_length=100),
          format: str | None = Form(None, max_length=50)) -> dict[str, Any]:
-    name = Path(file.filename or "upload").name
+    name = upload_name(file.filename)
     with tempfile.TemporaryDirectory(prefix="dibwatch-list-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(file.file.read())

@@ -13,6 +13,7 @@ from dibwatch.monitor.alerts import set_status
 from dibwatch.web import audit
 from dibwatch.web.auth import Analyst, Viewer
 from dibwatch.web.context import Ctx
+from dibwatch.web.limits import MAX_OFFSET
 
 router = APIRouter(tags=["Monitoring"])
 
@@ -31,7 +32,8 @@ class AlertStatus(BaseModel):
 @router.get("/alerts", summary="Alerts, newest first")
 def alerts(principal: Viewer, ctx: Ctx,
            status: str | None = None, kind: str | None = None, firm_id: int | None = None,
-           limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> dict[str, Any]:
+           limit: int = Query(100, ge=1, le=1000),
+           offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> dict[str, Any]:
     total, rows = monitor.list_alerts(ctx.state, status=status, kind=kind, firm_id=firm_id,
                                       limit=limit, offset=offset)
     return {"total": total, "kinds": monitor.ALERT_KINDS,
