@@ -1,6 +1,7 @@
 """Trade pipeline at scale: generate a synthetic world, load it (streamed, every line
-classified), resolve the parties into firms and screen them — at 100k and 1M shipments (10M
-with --sizes 10000000 if the machine allows). Each size runs in a fresh process; prints wall
+classified), resolve the parties into firms and screen them, score and rank them, and write
+the report (overview and 50 dossiers, HTML) — at 100k and 1M shipments (10M with --sizes
+10000000 if the machine allows). Each size runs in a fresh process; prints wall
 time per step, peak RSS, and the 1M/100k cost ratio.
 Usage: python benchmarks/trade_scale.py [--sizes 100000 1000000]
 """
@@ -20,7 +21,9 @@ CHILD = """
 import json, resource, sys, time
 from pathlib import Path
 from dibwatch.lists.loader import load_list
+from dibwatch.report import write_report
 from dibwatch.resolve import resolve_parties
+from dibwatch.risk import rank_firms
 from dibwatch.synth import WorldParams, generate_world
 from dibwatch.trade import load_shipments
 from dibwatch.workspace import Workspace
@@ -35,6 +38,10 @@ t = time.perf_counter(); r = load_shipments(ws, files.shipments)
 steps["load + classify"] = time.perf_counter() - t
 t = time.perf_counter(); res = resolve_parties(ws)
 steps["resolve + screen"] = time.perf_counter() - t
+t = time.perf_counter(); ranked = rank_firms(ws)
+steps["risk + rank"] = time.perf_counter() - t
+t = time.perf_counter(); write_report(ws, out / "report", dossiers=50, pdf=False)
+steps["report (50 dossiers)"] = time.perf_counter() - t
 ws.close()
 print(json.dumps({"steps": steps, "rows": r.load.row_count, "mentions": res.mention_count,
                   "firms": res.firm_count, "matched": res.matched_firms,
