@@ -22,6 +22,7 @@ from dibwatch.risk import (
 )
 from dibwatch.risk.config import config_from_mapping
 from dibwatch.risk.indicators import LineIndicator
+from dibwatch.risk.indicators.base import detail
 from dibwatch.testing import shared_file
 from dibwatch.workspace import Workspace
 from tests.risk.helpers import FIRMS, LINES, LISTED_ENTITY, tiny_config, tiny_workspace
@@ -239,3 +240,10 @@ def test_the_ranked_table_shows_the_matches_the_run_scored_with() -> None:
                                      5: f"{LISTED_ENTITY} EKHOVO ZAVOD (0.95)"}
     assert matches(result.run_id) == {2: "synth-test-2 confirmed by an analyst (1.00)", 5: ""}
     ws.close()
+
+
+def test_line_flags_break_their_value_down_by_tier(tiny: tuple[Workspace, int]) -> None:
+    ws, run_id = tiny
+    raw = ws.engine.scalar("SELECT detail FROM risk_flags WHERE run_id = ? AND firm_id = 9 "
+                           "AND indicator = 'chpl_exposure'", [run_id])
+    assert detail(raw)["by_tier"] == {"1": 150_000, "2": 1000}  # lines 15 and 19

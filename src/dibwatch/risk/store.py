@@ -152,7 +152,7 @@ def create_hits(rule: str) -> str:
     then the rule's own."""
     return f"""
 CREATE OR REPLACE TEMP TABLE {HITS_TABLE} AS
-SELECT DISTINCT l.firm_id, l.load_id, l.line_no, l.value_usd
+SELECT DISTINCT l.firm_id, l.load_id, l.line_no, l.value_usd, l.chpl_tier
 FROM {LINES_TABLE} l WHERE list_contains(?, l.role) AND ({rule})
 """
 
@@ -176,7 +176,8 @@ WHERE run_id = ?
 # other trade does not dilute many suspect lines away), times lines / (lines + prior) so that
 # a flag resting on a line or two (often a stray spelling resolved into a firm of its own)
 # is not taken for a pattern. Parameters ($1…$9): run_id, last flag_no, indicator, version,
-# full_share, roles, min_lines, full_lines, evidence prior.
+# full_share, roles, min_lines, full_lines, evidence prior. The detail breaks the hit value
+# down by CHPL tier.
 INSERT_LINE_FLAGS = f"""
 INSERT INTO risk_flags (run_id, flag_no, firm_id, indicator, version, score, value, detail)
 WITH hits AS (
@@ -192,12 +193,17 @@ WITH hits AS (
            CASE WHEN t.total_usd > 0 THEN h.value_usd / t.total_usd ELSE 1.0 END AS share
     FROM hits h JOIN totals t USING (firm_id)
     WHERE h.lines >= $7
+), tiers AS (
+    SELECT firm_id, json_group_object(tier, value_usd) AS by_tier
+    FROM (SELECT firm_id, coalesce(chpl_tier, 'not CHPL') AS tier, sum(value_usd) AS value_usd
+          FROM {HITS_TABLE} GROUP BY ALL ORDER BY tier)
+    GROUP BY firm_id
 )
 SELECT $1, $2 + row_number() OVER (ORDER BY firm_id), firm_id, $3,
        $4, least(1.0, greatest(share / $5, lines / $8)) * lines / (lines + $9), value_usd,
        json_object('lines', lines, 'value_usd', value_usd, 'total_usd', total_usd,
-                   'share', share)
-FROM shares
+                   'share', share, 'by_tier', by_tier)
+FROM shares JOIN tiers USING (firm_id)
 """
 
 INSERT_LINE_EVIDENCE = f"""
