@@ -5,13 +5,35 @@
   if (!box || typeof cytoscape === "undefined") { return; }
   var colours = { shipment: "#1f5fbf", contract: "#8a4fbf", address: "#c77d00",
                   id: "#2a8a6a", ownership: "#b3261e" };
+  // Hops from the centre firm over the (undirected) edges: breadth-first.
+  function hopsFrom(elements, center) {
+    var next = {}, hops = {}, queue = [center];
+    elements.edges.forEach(function (e) {
+      (next[e.data.source] = next[e.data.source] || []).push(e.data.target);
+      (next[e.data.target] = next[e.data.target] || []).push(e.data.source);
+    });
+    hops[center] = 0;
+    while (queue.length) {
+      var at = queue.shift();
+      (next[at] || []).forEach(function (n) {
+        if (hops[n] === undefined) { hops[n] = hops[at] + 1; queue.push(n); }
+      });
+    }
+    return hops;
+  }
   fetch(box.dataset.url, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (graph) {
+      var rings = hopsFrom(graph.elements, graph.data.center);
       var cy = cytoscape({
         container: box,
         elements: graph.elements,
-        layout: { name: "cose", animate: false, randomize: false, idealEdgeLength: 90 },
+        // Rings by hops from the firm (it in the middle, its counterparties around it, theirs
+        // outside): deterministic, and labels do not pile up in the centre as with cose.
+        layout: { name: "concentric", animate: false, minNodeSpacing: 28, padding: 20,
+                  levelWidth: function () { return 1; },
+                  concentric: function (n) { return rings[n.id()] === undefined ? 0
+                                                    : 10 - rings[n.id()]; } },
         style: [
           { selector: "node", style: {
               "label": "data(label)", "font-size": 9, "text-wrap": "ellipsis",
