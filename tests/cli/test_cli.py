@@ -111,3 +111,27 @@ def test_errors_are_one_clear_line(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "error:" in proc.stderr and "junk.txt" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_much_smaller_snapshot_of_a_detected_source_warns(tmp_path: Path) -> None:
+    """Another list in a known layout lands on that layout's source and becomes its current
+    snapshot: when it is much smaller than the snapshot before, the user is told."""
+    import csv
+
+    from dibwatch.demo import demo_list_files
+
+    full = demo_list_files()[0]
+    with full.open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    small = tmp_path / "other_list.csv"
+    with small.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, quoting=csv.QUOTE_ALL).writerows(rows[:3])  # header + 2 entries
+    ws = str(tmp_path / "ws.duckdb")
+    first = runner.invoke(app, ["lists", "load", str(full), "--workspace", ws])
+    assert first.exit_code == 0 and "warning: snapshot" not in first.output
+    second = runner.invoke(app, ["lists", "load", str(small), "--workspace", ws])
+    assert second.exit_code == 0, second.output
+    assert "warning: snapshot 2 of us_csl has 2 entities, snapshot 1 had" in second.output
+    named = runner.invoke(app, ["lists", "load", str(small), "--source", "other",
+                                "--workspace", ws])
+    assert named.exit_code == 0 and "warning: snapshot" not in named.output

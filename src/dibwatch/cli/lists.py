@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from dibwatch.cli import render
-from dibwatch.cli._common import WorkspaceOpt, console, open_workspace
+from dibwatch.cli._common import WorkspaceOpt, console, err_console, open_workspace
 from dibwatch.cli.serve import monitored
 from dibwatch.lists import export as export_mod
 from dibwatch.lists import store
@@ -49,6 +49,26 @@ def load(
             result = _load_with_progress(ws, path, source, fmt)
             render.load_result(result, store.load_leftovers(ws.engine,
                                                             result.snapshot.snapshot_id))
+            if result.created and source is None:
+                _warn_if_shrunk(ws, result.snapshot)
+
+
+# A new snapshot of a source with under this share of the previous one's entities is more
+# likely another list in the same format than the same list a few months on.
+SHRINK_WARNING = 0.5
+
+
+def _warn_if_shrunk(ws: Workspace, new: store.SnapshotInfo) -> None:
+    """Warn when the source was detected and the new snapshot is much smaller than the one
+    before: it now stands for the source, so every screen would see the smaller list."""
+    earlier = [s for s in store.list_snapshots(ws.engine, new.source)
+               if s.snapshot_id < new.snapshot_id]
+    if earlier and new.entity_count < SHRINK_WARNING * earlier[-1].entity_count:
+        err_console.print(
+            f"[yellow]warning:[/] snapshot {new.snapshot_id} of {new.source} has "
+            f"{new.entity_count:,} entities, snapshot {earlier[-1].snapshot_id} had "
+            f"{earlier[-1].entity_count:,}; it is now the current {new.source}. If this is "
+            f"another list in the same format, load it with --source NAME.")
 
 
 @app.command("status")
