@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from dibwatch.countries.model import SKIPPED, FlowRow, as_flow
@@ -79,6 +79,33 @@ def require_columns(header: list[str], required: tuple[str, ...], path: Path,
     if missing:
         raise FormatError(f"not a {fmt} file: missing column(s) {', '.join(missing)}",
                           Location(str(path), 1))
+
+
+def parse_period(parse: Callable[[str], tuple[int, int | None]], rec: dict[str, str],
+                 field: str, path: Path, line: int) -> tuple[int, int | None]:
+    """(year, month or None) from ``rec[field]`` with ``parse``; a ParseError naming the file,
+    line and field when it is no period."""
+    try:
+        return parse(rec[field])
+    except ValueError as exc:
+        raise ParseError(f"{exc}: {rec[field]!r}", Location(str(path), line, field=field)
+                         ) from None
+
+
+def records_with_leftovers(path: Path, columns: tuple[str, ...], layout: str,
+                           report: LoadReport, known: Iterable[str] = ()
+                           ) -> Iterator[tuple[int, dict[str, str]]]:
+    """The file's records, once its header has the required ``columns``; a non-empty cell in
+    a column neither required nor ``known`` (read or deliberately ignored) is reported as a
+    leftover."""
+    header, records = iter_records(path)
+    require_columns(header, columns, path, layout)
+    consumed = set(columns) | set(known)
+    for line, rec in records:
+        for col, cell in rec.items():
+            if col not in consumed and cell:
+                report.leftover(col, cell, line=line)
+        yield line, rec
 
 
 def flow_row(report: LoadReport, line: int, reporter: str | None, partner: str | None,

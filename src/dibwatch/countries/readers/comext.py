@@ -18,9 +18,9 @@ from dibwatch.countries.model import SKIPPED, TOTAL, FlowRow
 from dibwatch.countries.periods import parse_comext_period
 from dibwatch.countries.readers._csv import (
     flow_row,
-    iter_records,
     parse_number,
-    require_columns,
+    parse_period,
+    records_with_leftovers,
 )
 from dibwatch.countries.tables import read_table
 from dibwatch.errors import Location, ParseError
@@ -87,23 +87,15 @@ def comext_row(rec: dict[str, str], path: Path, line: int, year: int, month: int
 
 
 def read(path: Path, report: LoadReport) -> Iterator[FlowRow]:
-    header, records = iter_records(path)
-    require_columns(header, COLUMNS, path, "Eurostat Comext relational")
-    for line, rec in records:
-        for col, cell in rec.items():
-            if col not in COLUMNS and cell:
-                report.leftover(col, cell, line=line)
+    for line, rec in records_with_leftovers(path, COLUMNS, "Eurostat Comext relational",
+                                            report):
         if rec["STAT_PROCEDURE"].casefold() not in TOTAL_PROCEDURES:
             report.warn(f"statistical procedure {rec['STAT_PROCEDURE']!r} is a part of the "
                         "total; row skipped", line=line, field_name="STAT_PROCEDURE",
                         value=rec["STAT_PROCEDURE"])
             report.counts[SKIPPED] += 1
             continue
-        try:
-            year, month = parse_comext_period(rec["PERIOD"])
-        except ValueError as exc:
-            raise ParseError(f"{exc}: {rec['PERIOD']!r}",
-                             Location(str(path), line, field="PERIOD")) from None
+        year, month = parse_period(parse_comext_period, rec, "PERIOD", path, line)
         row = comext_row(rec, path, line, year, month, report)
         if row is not None:
             yield row

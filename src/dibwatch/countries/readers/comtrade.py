@@ -27,9 +27,9 @@ from dibwatch.countries.model import SKIPPED, TOTAL, FlowRow
 from dibwatch.countries.periods import parse_plain_period
 from dibwatch.countries.readers._csv import (
     flow_row,
-    iter_records,
     parse_number,
-    require_columns,
+    parse_period,
+    records_with_leftovers,
 )
 from dibwatch.countries.tables import read_table
 from dibwatch.errors import Location, ParseError
@@ -83,13 +83,8 @@ def _hs_code(text: str, path: Path, line: int) -> str:
 
 
 def read(path: Path, report: LoadReport) -> Iterator[FlowRow]:
-    header, records = iter_records(path)
-    require_columns(header, REQUIRED, path, "UN Comtrade")
-    known = set(REQUIRED) | set(CHECKED) | set(NOT_STORED)
-    for line, rec in records:
-        for col, cell in rec.items():
-            if col not in known and cell:
-                report.leftover(col, cell, line=line)
+    for line, rec in records_with_leftovers(path, REQUIRED, "UN Comtrade", report,
+                                            known=(*CHECKED, *NOT_STORED)):
         if rec.get("typeCode", "C") not in ("C", ""):
             report.warn("services (typeCode S) are not goods trade; row skipped", line=line,
                         field_name="typeCode", value=rec["typeCode"])
@@ -105,11 +100,7 @@ def read(path: Path, report: LoadReport) -> Iterator[FlowRow]:
             report.counts[f"flow {rec['flowCode']} rows"] += 1
             report.counts[SKIPPED] += 1
             continue
-        try:
-            year, month = parse_plain_period(rec["period"])
-        except ValueError as exc:
-            raise ParseError(f"{exc}: {rec['period']!r}",
-                             Location(str(path), line, field="period")) from None
+        year, month = parse_period(parse_plain_period, rec, "period", path, line)
         if rec.get("refYear") and rec["refYear"] != str(year):
             raise ParseError(f"refYear {rec['refYear']!r} contradicts period {rec['period']!r}",
                              Location(str(path), line, field="refYear"))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dibwatch.countries.model import FlowRow
 from dibwatch.countries.periods import parse_plain_period
-from dibwatch.countries.readers._csv import iter_records, require_columns
+from dibwatch.countries.readers._csv import parse_period, records_with_leftovers
 from dibwatch.countries.readers.comext import COLUMNS, comext_row
 from dibwatch.errors import Location, ParseError
 from dibwatch.lists.report import LoadReport
@@ -33,20 +33,11 @@ def sniff(header: list[str], first: dict[str, str] | None) -> bool:
 
 
 def read(path: Path, report: LoadReport) -> Iterator[FlowRow]:
-    header, records = iter_records(path)
-    require_columns(header, COLUMNS, path, "national yearly table")
-    for line, rec in records:
-        for col, cell in rec.items():
-            if col not in COLUMNS and cell:
-                report.leftover(col, cell, line=line)
+    for line, rec in records_with_leftovers(path, COLUMNS, "national yearly table", report):
         if rec["STAT_PROCEDURE"].casefold() not in PROCEDURES:
             raise ParseError(f"statistical procedure {rec['STAT_PROCEDURE']!r} (expected "
                              "NORMAL)", Location(str(path), line, field="STAT_PROCEDURE"))
-        try:
-            year, month = parse_plain_period(rec["PERIOD"])
-        except ValueError as exc:
-            raise ParseError(f"{exc}: {rec['PERIOD']!r}",
-                             Location(str(path), line, field="PERIOD")) from None
+        year, month = parse_period(parse_plain_period, rec, "PERIOD", path, line)
         row = comext_row(rec, path, line, year, month, report)
         if row is not None:
             yield row
