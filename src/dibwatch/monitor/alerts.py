@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from dibwatch.web.state import AppState, now
+from dibwatch.web.state import AppState, now, page_of
 
 # Kind -> what it means; the dashboard shows these as the alert legend.
 ALERT_KINDS: dict[str, str] = {
@@ -66,10 +66,7 @@ def list_alerts(state: AppState, *, status: str | None = None, kind: str | None 
     where = ("WHERE (? IS NULL OR status = ?) AND (? IS NULL OR kind = ?) "
              "AND (? IS NULL OR firm_id = ?)")
     params: list[Any] = [status, status, kind, kind, firm_id, firm_id]
-    with state.connect() as con:
-        total = int(con.execute(f"SELECT count(*) FROM alerts {where}", params).fetchone()[0])
-        rows = con.execute(f"SELECT * FROM alerts {where} ORDER BY alert_id DESC "
-                           "LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
+    total, rows = page_of(state, "alerts", where, params, "alert_id DESC", limit, offset)
     return total, [_alert(r) for r in rows]
 
 

@@ -8,7 +8,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from dibwatch.web.state import AppState, now
+from dibwatch.web.state import AppState, now, page_of
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,7 @@ def entries(state: AppState, *, object_type: str | None = None, object_id: str |
     """(total, page) newest first, optionally for one object."""
     where = "WHERE (? IS NULL OR object_type = ?) AND (? IS NULL OR object_id = ?)"
     params: list[Any] = [object_type, object_type, object_id, object_id]
-    with state.connect() as con:
-        total = int(con.execute(f"SELECT count(*) FROM audit_log {where}", params).fetchone()[0])
-        rows = con.execute(f"SELECT * FROM audit_log {where} ORDER BY audit_id DESC "
-                           "LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
+    total, rows = page_of(state, "audit_log", where, params, "audit_id DESC", limit, offset)
     return total, [AuditEntry(int(r["audit_id"]), r["at"], r["actor"], r["action"],
                               r["object_type"], r["object_id"], json.loads(r["detail"]),
                               json.loads(r["snapshots"]), r["algorithm"]) for r in rows]

@@ -15,7 +15,7 @@ from typing import Any
 
 from dibwatch.errors import ConfigError
 from dibwatch.web import audit
-from dibwatch.web.state import AppState, now
+from dibwatch.web.state import AppState, now, page_of
 
 STATUSES = ("open", "investigating", "escalated", "closed")
 VERDICTS = ("confirm", "dismiss")
@@ -143,10 +143,8 @@ def list_cases(state: AppState, *, status: str | None = None, assignee: str | No
                limit: int = 100, offset: int = 0) -> tuple[int, list[Case]]:
     where = "WHERE (? IS NULL OR status = ?) AND (? IS NULL OR assignee = ?)"
     params: list[Any] = [status, status, assignee, assignee]
-    with state.connect() as con:
-        total = int(con.execute(f"SELECT count(*) FROM cases {where}", params).fetchone()[0])
-        rows = con.execute(f"SELECT * FROM cases {where} ORDER BY updated_at DESC, firm_id "
-                           "LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
+    total, rows = page_of(state, "cases", where, params, "updated_at DESC, firm_id", limit,
+                          offset)
     return total, [_case(r) for r in rows]
 
 

@@ -15,10 +15,11 @@ triggers make SQLite itself refuse an UPDATE or DELETE of an audit row.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from dibwatch.errors import WorkspaceError
 
@@ -156,6 +157,17 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 def now() -> str:
     """UTC, ISO 8601 to the second: sortable as text, readable in the audit log."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def page_of(state: AppState, table: str, where: str, params: Sequence[Any], order: str,
+            limit: int, offset: int) -> tuple[int, list[sqlite3.Row]]:
+    """(total rows matching ``where``, one page of them in ``order``). ``table``, ``where`` and
+    ``order`` are the caller's constants; values go in ``params``, bound."""
+    with state.connect() as con:
+        total = int(con.execute(f"SELECT count(*) FROM {table} {where}", params).fetchone()[0])
+        rows = con.execute(f"SELECT * FROM {table} {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                           [*params, limit, offset]).fetchall()
+    return total, rows
 
 
 def state_path_for(workspace: Path) -> Path:
