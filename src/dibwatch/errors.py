@@ -13,6 +13,9 @@ field) so a user can find the offending byte::
      │    └── UnsafeInputError    XML entity tricks (XXE, billion laughs), zip bombs
      ├── WorkspaceError           the workspace file cannot be used
      │    ├── SchemaVersionError  workspace written by a newer dibwatch
+     │    ├── EngineVersionError  workspace written by a DuckDB this install cannot read
+     │    ├── WorkspaceBusyError  another process (often `dibwatch serve`) holds the file
+     │    ├── StageEmptyError     the stage a command reads from has not run yet
      │    └── NotFoundError       unknown snapshot, entity or source
      └── FetchError               download failed (offline, HTTP error, checksum)
 """
@@ -77,6 +80,22 @@ class UnsafeInputError(InputError):
 
 class WorkspaceError(DibwatchError):
     """The workspace cannot be opened or written."""
+
+
+class EngineVersionError(WorkspaceError):
+    """The workspace file was written by a database engine version this install cannot read."""
+
+
+class WorkspaceBusyError(WorkspaceError):
+    """Another process holds the workspace file (DuckDB admits one writing process)."""
+
+    def __init__(self, message: str, *, pid: int | None = None) -> None:
+        self.pid = pid
+        super().__init__(message)
+
+
+class StageEmptyError(WorkspaceError):
+    """A command's input stage has no data yet; the message names the command producing it."""
 
 
 class SchemaVersionError(WorkspaceError):

@@ -12,9 +12,14 @@ import duckdb
 import pyarrow as pa
 
 from dibwatch.engine.base import Engine, Params
-from dibwatch.errors import WorkspaceError
+from dibwatch.errors import EngineVersionError, WorkspaceBusyError, WorkspaceError
 
 _TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+_STORAGE_VERSION = re.compile(r"version number (?P<found>\d+), but we can only read versions "
+                              r"between (?P<low>\d+) and (?P<high>\d+)")
+# DuckDB writes the version of the library that created the file into its main header.
+_HEADER_LIBRARY = slice(0x34, 0x54)
 
 
 class DuckDBEngine(Engine):
@@ -28,7 +33,7 @@ class DuckDBEngine(Engine):
             self._con = duckdb.connect(self.path, read_only=read_only)
             self._read_only = read_only
         except duckdb.Error as exc:
-            raise WorkspaceError(f"cannot open workspace {self.path}: {exc}") from exc
+            raise open_error(self.path, exc) from exc
         self._in_tx = False
 
     def execute(self, sql: str, params: Params = None) -> None:
@@ -123,6 +128,41 @@ class DuckDBEngine(Engine):
 
     def close(self) -> None:
         self._con.close()
+
+
+def open_error(path: str, exc: Exception) -> WorkspaceError:
+    """The reason DuckDB gave for not opening ``path``, in words a user can act on."""
+    text = str(exc)
+    if held := _LOCK_HOLDER.search(text):
+        return WorkspaceBusyError(
+            f"workspace {path} is in use by another process (PID {held['pid']}, "
+            f"{held['program']}); DuckDB admits one process writing a file",
+            pid=int(held["pid"]))
+    if version := _STORAGE_VERSION.search(text):
+        writer = file_library_version(path) or "a newer DuckDB"
+        return EngineVersionError(
+            f"workspace {path} was written by DuckDB {writer} (storage version "
+            f"{version['found']}); this dibwatch runs DuckDB {duckdb.__version__}, which reads "
+            f"storage versions {version['low']}-{version['high']} only. Install that "
+            f"version here (pip install 'duckdb=={writer.lstrip('v')}'), or move the data: "
+            f"`dibwatch workspace export DIR` where DuckDB {writer} is installed, then "
+            f"`dibwatch workspace import DIR` here")
+    return WorkspaceError(f"cannot open workspace {path}: {text}")
+
+
+def file_library_version(path: str) -> str | None:
+    """The DuckDB version recorded in a database file's header (e.g. ``v2.0.1``)."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(_HEADER_LIBRARY.stop)[_HEADER_LIBRARY]
+    except OSError:
+        return None
+    text = raw.split(b"\0", 1)[0].decode("ascii", "replace")
+    return text if re.fullmatch(r"v\d+\.\d+\.\d+\S*", text) else None
+
+
+def engine_version() -> str:
+    return str(duckdb.__version__)
 
 
 def _quote(path: str) -> str:
