@@ -39,6 +39,20 @@ def shared_file(relpath: str) -> Path:
     return path
 
 
+def ci_provided(env_var: str, what: str) -> str:
+    """The value of ``env_var``, which CI (``.ci/run``) sets up; skip without it, except
+    under ``CI=true``, where it fails like a missing shared file."""
+    import pytest
+
+    value = os.environ.get(env_var)
+    if not value:
+        reason = f"${env_var} is not set: {what} (.ci/run provides it)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return value
+
+
 def run_parser(parser_cls: type[ListParser], path: Path,
                source: str) -> tuple[list[Entity], LoadReport, str | None]:
     """Run one list parser on ``path`` without a workspace: its entities, its load report and

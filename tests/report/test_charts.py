@@ -56,9 +56,9 @@ def test_untrusted_text_is_escaped() -> None:
     assert "<script>alert(1)</script>" in texts
 
 
-@pytest.mark.parametrize(("value", "text"), [(999.0, "999"), (1234.0, "1.2k"),
-                                             (2_500_000.0, "2.5m"), (3e9, "3.0bn"),
-                                             (-4500.0, "-4.5k")])
+@pytest.mark.parametrize(("value", "text"), [(999.0, "999"), (1234.0, "1.2 k"),
+                                             (2_500_000.0, "2.5 m"), (3e9, "3 bn"),
+                                             (1e7, "10 m"), (-4500.0, "-4.5 k")])
 def test_money(value: float, text: str) -> None:
     assert charts.money(value) == text
 
@@ -66,4 +66,29 @@ def test_money(value: float, text: str) -> None:
 def test_reference_line_is_labelled() -> None:
     svg = charts.line_chart({"x": [("2021-01", 1.0), ("2021-02", 3.0)]}, title="t",
                             reference=2_000_000.0, reference_label="baseline")
-    assert "baseline: 2.0m" in svg
+    assert "baseline: 2 m" in svg
+
+
+@pytest.mark.parametrize("kind", ["bar", "grouped", "line"])
+def test_amount_axes_read_in_words_with_their_currency(kind: str) -> None:
+    """Ticks like '10 m USD', never matplotlib's scientific '1e7' offset."""
+    values = [1.2e7, 3.4e7, 2.2e7]
+    if kind == "bar":
+        svg = charts.bar_chart(["a", "b", "c"], values, title="t", value_label="USD")
+    elif kind == "grouped":
+        svg = charts.grouped_bar_chart(["a", "b", "c"], {"x": values}, title="t",
+                                       value_label="USD per month")
+    else:
+        svg = charts.line_chart({"x": [("2021-01", values[0]), ("2021-02", values[1])]},
+                                title="t", y_label="USD")
+    texts = {"".join(t.itertext()).strip() for t in etree.fromstring(svg.encode()).iter(
+        f"{SVG}text")}
+    assert not any("1e7" in t or "e+" in t for t in texts), texts
+    assert any(t.endswith(" m USD") for t in texts), texts
+
+
+def test_score_axes_keep_plain_ticks() -> None:
+    svg = charts.bar_chart(["a", "b"], [0.25, 0.5], title="t", value_label="share of score")
+    texts = {"".join(t.itertext()).strip() for t in etree.fromstring(svg.encode()).iter(
+        f"{SVG}text")}
+    assert "USD" not in " ".join(texts) and any(t in ("0.5", "0.50") for t in texts), texts

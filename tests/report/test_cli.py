@@ -8,7 +8,7 @@ import typer
 from typer.testing import CliRunner
 
 from dibwatch.cli.report import report
-from dibwatch.errors import NotFoundError
+from dibwatch.errors import StageEmptyError
 from dibwatch.workspace import Workspace
 from tests.report.conftest import ReportWorld
 
@@ -37,4 +37,5 @@ def test_report_without_a_risk_run_fails_clearly(tmp_path: Path) -> None:
     Workspace(tmp_path / "empty.duckdb").close()
     result = CliRunner().invoke(app, ["--workspace", str(tmp_path / "empty.duckdb"),
                                       "--out", str(tmp_path / "site")])
-    assert isinstance(result.exception, NotFoundError)
+    assert isinstance(result.exception, StageEmptyError)
+    assert "run `dibwatch trade load FILE` first" in str(result.exception)

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from dibwatch.cli._common import WorkspaceOpt, console, open_workspace
+from dibwatch.cli._common import WorkspaceOpt, console, esc, open_workspace, stage_progress, storing
 from dibwatch.countries import (
     BASELINE,
     DEFAULT_CIF_FOB,
@@ -65,7 +64,7 @@ def _render_load(result: CountryLoadResult) -> None:
         for col in ("where", "issue", "value"):
             table.add_column(col, overflow="fold")
         for i in issues:
-            table.add_row(i["location"], i["message"], i["value"] or "")
+            table.add_row(esc(i["location"]), esc(i["message"]), esc(i["value"] or ""))
         console.print(table)
 
 
@@ -79,18 +78,16 @@ def load(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Load statistics files (a file already loaded is skipped)."""
-    with open_workspace(workspace) as ws:
+    with open_workspace(workspace, through_server="country statistics have no API route "
+                        "to load through") as ws:
         for path in paths:
             _render_load(_load_one(ws, path, fmt))
 
 
 def _load_one(ws: Workspace, path: Path, fmt: str | None) -> CountryLoadResult:
-    with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"),
-                  TextColumn("{task.completed:,} flows"), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
-        task = progress.add_task(f"loading {path.name}", total=None)
+    with stage_progress() as progress, storing(path):
         return load_stats(ws, path, fmt=fmt,
-                          progress=lambda n: progress.update(task, completed=n))
+                          progress=lambda n: progress(f"loading {path.name}", n, 0))
 
 
 @app.command("status")
@@ -103,7 +100,8 @@ def status(workspace: WorkspaceOpt = None) -> None:
     for col in ("id", "source", "format", "file", "sha256", "loaded", *right[1:]):
         table.add_column(col, overflow="fold", justify="right" if col in right else "left")
     for s in snapshots:
-        table.add_row(str(s.snapshot_id), s.source, s.format, Path(s.file).name, s.sha256[:12],
+        table.add_row(str(s.snapshot_id), esc(s.source), esc(s.format), esc(Path(s.file).name),
+                      s.sha256[:12],
                       f"{s.loaded_at:%Y-%m-%d %H:%M}", f"{s.row_count:,}",
                       f"{s.skipped_count:,}", f"{s.warning_count:,}", f"{s.leftover_count:,}")
     console.print(table)

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from dibwatch.cli import render
-from dibwatch.cli._common import console, err_console, open_workspace, stage_progress
+from dibwatch.cli._common import console, err_console, esc, open_workspace, stage_progress
 from dibwatch.lists import store
 from dibwatch.risk import ranked_firms
 
@@ -63,7 +63,7 @@ def demo(
         for col in ("firm", "country", "spellings", "tier 1-2 USD to RU"):
             top.add_column(col)
         for _, caption, country, members, value in result.top_firms:
-            top.add_row(caption, country or "", str(members), f"{value or 0:,.0f}")
+            top.add_row(esc(caption), esc(country or ""), str(members), f"{value or 0:,.0f}")
         console.print(top)
         if result.ranking is not None:
             ranked = Table(title=f"top-ranked firms (risk run {result.ranking.run_id}, "
@@ -74,12 +74,12 @@ def demo(
                 flags = row["flags"].split("|")
                 shown = ", ".join(flags[:3]) + (f" (+{len(flags) - 3})" if len(flags) > 3
                                                 else "")
-                ranked.add_row(str(row["rank"]), row["caption"], row["country"] or "",
+                ranked.add_row(str(row["rank"]), esc(row["caption"]), esc(row["country"] or ""),
                                f"{row['score']:.3f}", shown)
             console.print(ranked)
     if result.report is not None:
         for warning in result.report.warnings:
-            err_console.print(f"[yellow]warning:[/] {warning}")
+            err_console.print(f"[yellow]warning:[/] {esc(warning)}")
         pdfs = sum(1 for d in result.report.dossiers if d.pdf is not None)
         console.print(f"\nreport: [bold]{result.report.index.resolve()}[/] "
                       f"({len(result.report.dossiers)} dossiers, {pdfs} PDFs)")

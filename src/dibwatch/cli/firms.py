@@ -1,4 +1,4 @@
-"""``dibwatch trade firms``: the firms resolved from shipment parties."""
+"""``dibwatch trade resolve`` (parties -> firms, screened) and ``dibwatch trade firms``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,48 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from dibwatch.cli._common import WorkspaceOpt, console, open_workspace, stage_progress
+from dibwatch import pipeline
+from dibwatch.cli._common import WorkspaceOpt, console, esc, open_workspace, stage_progress
+from dibwatch.cli.serve import monitored
 from dibwatch.model.country import country_code
-from dibwatch.resolve import list_firms, resolve_parties
+from dibwatch.resolve import list_firms
+
+VIA_SERVER = "resolving has no API route"
+
+
+def resolve(
+    threshold: Annotated[float, typer.Option(help="Match probability to merge mentions.")]
+    = 0.9,
+    force: Annotated[bool, typer.Option(help="Run even if nothing changed.")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Resolve the shipment parties (exporters, importers, contract holders) into firms and
+    screen each firm against the loaded lists; each step runs only when its inputs changed
+    (new shipment loads; new list snapshots)."""
+    with (open_workspace(workspace, through_server=VIA_SERVER) as ws, monitored(ws),
+          stage_progress() as report):
+        resolved = pipeline.resolve(ws, threshold=threshold, force=force, progress=report)
+        screened = pipeline.screen(ws, force=force, progress=report)
+    r = resolved.result
+    if r is not None:
+        console.print(f"resolved {r.mention_count:,} distinct mentions on "
+                      f"{r.shipment_count:,} lines into {r.firm_count:,} firms "
+                      f"({r.multi_member_firms:,} with several spellings; linkage model "
+                      f"{_training(r.training)}) in {resolved.seconds:.1f}s")
+    else:
+        console.print(f"firms: {resolved.why}")
+    s = screened.result
+    if s is not None:
+        console.print(f"screened {s.screened:,} firms against the lists: "
+                      f"{s.matched_firms:,} match a list entity")
+    else:
+        console.print(f"screening: {screened.why}")
+
+
+def _training(mode: str) -> str:
+    return {"em": "trained on these shipments (EM)",
+            "em-partial": "partly trained on these shipments (EM, some levels from priors)",
+            "priors": "from prior settings (too few mentions to train)"}.get(mode, mode)
 
 
 def firms(
@@ -19,37 +58,28 @@ def firms(
         help="Only firms with at least this many distinct spellings.")] = None,
     screened: Annotated[bool, typer.Option(
         "--screened", help="Only firms matching a list entity.")] = False,
-    resolve: Annotated[bool, typer.Option(
-        "--resolve", help="Resolve the shipment parties first (replaces earlier firms).")]
-    = False,
-    threshold: Annotated[float, typer.Option(help="Match probability to merge (--resolve).")]
-    = 0.9,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """List firms with their spellings, identifiers, counts and best list match."""
-    with open_workspace(workspace, read_only=not resolve) as ws:
-        if resolve:
-            with stage_progress() as report:
-                result = resolve_parties(ws, threshold=threshold, progress=report)
-            console.print(f"{result.mention_count:,} distinct mentions on "
-                          f"{result.shipment_count:,} lines -> {result.firm_count:,} firms "
-                          f"({result.multi_member_firms:,} with several spellings; model "
-                          f"{result.training}); {result.matched_firms:,} of "
-                          f"{result.screened_firms:,} screened firms match a list")
+    with open_workspace(workspace, read_only=True) as ws:
+        pipeline.require_firms(ws)
         rows = list_firms(ws, limit, country=country_code(country) if country else None,
                           min_members=min_members, screened_only=screened)
     table = Table(title="firms")
     for col in ("firm", "caption", "country", "spellings", "ids", "roles", "lines",
                 "seen", "list match"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, overflow="fold",
+                         justify="right" if col in ("firm", "lines") else "left")
     for f in rows:
         seen = f"{f.first_seen} – {f.last_seen}" if f.first_seen else ""
         match = f"{f.best_entity} ({f.best_score:.2f})" if f.best_entity and f.best_score \
             else ""
-        table.add_row(str(f.firm_id), f.caption, f.country or "", "\n".join(f.names[:8])
-                      + (f"\n… {len(f.names) - 8} more" if len(f.names) > 8 else ""),
-                      ", ".join(f.ids), ", ".join(f.roles), f"{f.mention_count:,}", seen,
-                      match)
+        names = "\n".join(esc(n) for n in f.names[:8]) + (
+            f"\n… {len(f.names) - 8} more" if len(f.names) > 8 else "")
+        table.add_row(str(f.firm_id), esc(f.caption), esc(f.country), names,
+                      esc(", ".join(f.ids)), esc(", ".join(r.replace("_", " ")
+                                                          for r in f.roles)),
+                      f"{f.mention_count:,}", seen, esc(match))
     console.print(table)
     if not rows:
-        console.print("no firms: run `dibwatch trade firms --resolve` after loading shipments")
+        console.print("no firm matches these filters")

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from dibwatch.cli._common import WorkspaceOpt, console, open_workspace, stage_progress
+from dibwatch.cli._common import WorkspaceOpt, console, esc, open_workspace, stage_progress
 from dibwatch.graph import annotate, build_graph, paths_to_listed, to_cytoscape, to_graphml
 
 app = typer.Typer(help="Firm network: export it, find paths to listed firms.",
@@ -68,6 +68,6 @@ def paths(
         node = graph.firm(fid)
         link = "" if not hop else ", ".join(
             sorted(set(kinds[(min(fid, path[hop - 1]), max(fid, path[hop - 1]))])))
-        table.add_row(str(hop), str(fid), node.caption, node.country or "",
+        table.add_row(str(hop), str(fid), esc(node.caption), esc(node.country or ""),
                       "yes" if node.listed else "", link)
     console.print(table)

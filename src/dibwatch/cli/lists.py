@@ -7,50 +7,89 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from dibwatch.cli import render
-from dibwatch.cli._common import WorkspaceOpt, console, err_console, open_workspace
+from dibwatch.cli._common import (
+    WorkspaceOpt,
+    console,
+    err_console,
+    esc,
+    open_workspace,
+    server_holding,
+    stage_progress,
+    storing,
+)
 from dibwatch.cli.serve import monitored
+from dibwatch.errors import ConfigError
 from dibwatch.lists import export as export_mod
 from dibwatch.lists import store
 from dibwatch.lists.fetch import fetch_source
-from dibwatch.lists.loader import LoadResult, load_list
-from dibwatch.lists.parsers import all_parsers
+from dibwatch.lists.loader import LoadResult, load_list, unload_list
+from dibwatch.lists.parsers import all_parsers, list_inputs
 from dibwatch.lists.registry import SOURCES, get_source
-from dibwatch.workspace import Workspace
+from dibwatch.workspace import Workspace, resolve_path
 
 app = typer.Typer(help="Sanctions and export-control lists: load, fetch, status, diff, export.",
                   no_args_is_help=True)
 
 
+VIA_SERVER = ("load it through the server: POST the file to {url}/lists/load (e.g. curl -H "
+              "'Authorization: Bearer TOKEN' -F file=@FILE {url}/lists/load; `dibwatch users "
+              "token NAME` makes a token) or the dashboard's Lists page")
+
+
 def _load_with_progress(ws: Workspace, path: Path, source: str | None,
-                        fmt: str | None) -> LoadResult:
-    with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
-                  TextColumn("{task.completed:,} entities"), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
-        task = progress.add_task(f"loading {path.name}", total=None)
-        return load_list(ws, path, source=source, fmt=fmt,
-                         progress=lambda n: progress.update(task, completed=n))
+                        fmt: str | None, replace: bool = False) -> LoadResult:
+    with stage_progress() as progress, storing(path):
+        return load_list(ws, path, source=source, fmt=fmt, replace=replace,
+                         progress=lambda n: progress(f"loading {path.name}", n, 0))
+
+
+def _through_server(workspace: Path | None) -> str:
+    server = server_holding(workspace)
+    return VIA_SERVER.format(url=server.url if server else "URL")
 
 
 @app.command("load")
 def load(
-    paths: Annotated[list[Path], typer.Argument(help="List file(s) or folder(s) to load.")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="List file(s) or folder(s) to load; a folder of list files loads each.")],
     source: Annotated[str | None, typer.Option(help="Source name (default: detected).")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="Parser format (default: "
                                                              "detected from content).")] = None,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Replace the source's current snapshot (loaded by mistake); the "
+                          "change is recorded.")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Load list files into new snapshots (a file already loaded is skipped)."""
-    with open_workspace(workspace) as ws, monitored(ws):
-        for path in paths:
-            result = _load_with_progress(ws, path, source, fmt)
+    files = [f for p in paths for f in list_inputs(p, fmt)]
+    if replace and len(files) > 1:
+        raise ConfigError("--replace takes one list file")
+    with open_workspace(workspace, through_server=_through_server(workspace)) as ws, \
+            monitored(ws):
+        for path in files:
+            result = _load_with_progress(ws, path, source, fmt, replace)
             render.load_result(result, store.load_leftovers(ws.engine,
                                                             result.snapshot.snapshot_id))
-            if result.created and source is None:
+            if result.created and source is None and not replace:
                 _warn_if_shrunk(ws, result.snapshot)
+
+
+@app.command("unload")
+def unload(
+    snapshot_id: Annotated[int, typer.Argument(help="Snapshot id (see `dibwatch lists "
+                                                    "status`).")],
+    reason: Annotated[str, typer.Option(help="Why, for the record.")] = "",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Remove a snapshot loaded by mistake (the record of the removal stays); the source's
+    previous snapshot becomes current again."""
+    with open_workspace(workspace, through_server=_through_server(workspace)) as ws:
+        info = unload_list(ws, snapshot_id, reason=reason)
+    console.print(f"removed snapshot {info.snapshot_id} of {esc(info.source)} "
+                  f"({info.entity_count:,} entities from {esc(info.path)})")
 
 
 # A new snapshot of a source with under this share of the previous one's entities is more
@@ -134,14 +173,23 @@ def show(
 
 
 @app.command("sources")
-def sources() -> None:
-    """The source registry: official URL, format, licence and update cadence of each list."""
+def sources(workspace: WorkspaceOpt = None) -> None:
+    """The source registry: official URL, format, licence and update cadence of each list,
+    and the snapshot the workspace holds of it."""
+    loaded: dict[str, store.SnapshotInfo] = {}
+    if resolve_path(workspace).exists():
+        with open_workspace(workspace, read_only=True) as ws:
+            loaded = {s.source: s for s in store.latest_snapshots(ws.engine)}
     table = Table(title="list sources", show_lines=False)
-    for col in ("source", "title", "format", "licence", "cadence", "url / note"):
+    for col in ("source", "title", "format", "licence", "cadence", "url / note",
+                "in this workspace"):
         table.add_column(col, overflow="fold")
     for spec in SOURCES.values():
         where = "\n".join(d.url for d in spec.downloads) or spec.note
-        table.add_row(spec.name, spec.title, spec.format, spec.licence, spec.cadence, where)
+        have = loaded.get(spec.name)
+        table.add_row(spec.name, spec.title, spec.format, spec.licence, spec.cadence, where,
+                      f"snapshot {have.snapshot_id}, {have.loaded_at:%Y-%m-%d}" if have
+                      else "")
     console.print(table)
     console.print(f"parsers: {', '.join(sorted(all_parsers()))}")
 
@@ -159,7 +207,7 @@ def fetch(
     """Download lists from their official URLs (conditional requests, retries, checksums)."""
     specs = [get_source(n) for n in names] if names else [
         s for s in SOURCES.values() if s.fetchable]
-    with open_workspace(workspace) as ws:
+    with open_workspace(workspace, through_server=_through_server(workspace)) as ws:
         for spec in specs:
             folder = dest / spec.name
             results = fetch_source(ws.engine, spec, folder, force=force)

@@ -6,18 +6,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from dibwatch.cli._common import WorkspaceOpt, console, open_workspace
+from dibwatch.cli._common import (
+    WorkspaceOpt,
+    console,
+    esc,
+    open_workspace,
+    server_holding,
+    stage_progress,
+)
 from dibwatch.errors import ConfigError
 from dibwatch.match.batch import make_query, read_parties, result_rows, write_results
 from dibwatch.match.screen import Screener
-
-
-def _progress() -> Progress:
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, transient=True)
 
 
 def screen(
@@ -37,52 +38,69 @@ def screen(
 ) -> None:
     """Screen a name, or a file of parties, against all loaded lists, with explained scores.
 
-    Every run is recorded in the workspace (proof of screening)."""
+    Every run is recorded in the workspace (proof of screening). While `dibwatch serve` holds
+    the workspace, the screening goes through the server, which records it."""
     if (name is None) == (input_ is None):
         raise ConfigError("give either a NAME or --input FILE")
     if input_ is not None and output is None:
         raise ConfigError("--input needs --output (.csv or .parquet)")
-    with open_workspace(workspace) as ws:
-        with _progress() as progress:
-            task = progress.add_task("indexing lists", total=None)
-            screener = Screener(ws, progress=lambda d, t: progress.update(task, completed=d,
-                                                                          total=t))
-        if input_ is not None:
-            assert output is not None
-            rows = read_parties(input_)
-            with _progress() as progress:
-                task = progress.add_task("screening", total=len(rows))
-                run = screener.screen([r.query for r in rows], top=top, threshold=threshold,
-                                      origin=str(input_),
-                                      progress=lambda d, t: progress.update(task, completed=d))
-            records = result_rows(rows, run)
-            write_results(records, output)
-            matched = sum(1 for r in run.results if r.matches)
-            warned = sum(1 for r in rows if r.warnings)
-            console.print(f"screened {len(rows):,} parties: {matched:,} with a match at "
-                          f"≥ {run.threshold:.2f}; {warned:,} rows with warnings; wrote "
-                          f"{len(records):,} rows to [bold]{output}[/] (run {run.run_id})")
-            return
+    rows = read_parties(input_) if input_ is not None else []
+    if input_ is None:
         assert name is not None
         query, warnings = make_query(name, country=country, ident="|".join(ident or []),
                                      schema=schema)
         for w in warnings:
-            console.print(f"[yellow]warning[/]: {w}")
-        run = screener.screen([query], top=top, threshold=threshold, origin="cli")
-        result = run.results[0]
-        table = Table(title=f"screening {name!r} — {run.algorithm}, threshold "
-                            f"{run.threshold:.2f}, run {run.run_id}")
-        for col in ("score", "match", "list entity", "matched name", "source", "list id",
-                    "programs", "why"):
-            table.add_column(col, overflow="fold")
-        for hit in result.hits:
-            m = hit.match
-            table.add_row(f"{m.score:.3f}", "[bold red]MATCH[/]" if m.is_match else "",
-                          f"{hit.entity.caption}\n[dim]{hit.entity.entity_id}[/]",
-                          m.matched_name, hit.entity.source, hit.entity.source_id,
-                          hit.entity.programs, m.explain_text())
-        console.print(table)
-        if not result.hits:
-            console.print("no candidates")
-        snaps = ", ".join(f"{s['source']}#{s['snapshot_id']}" for s in run.snapshots)
-        console.print(f"[dim]lists: {snaps}[/]")
+            console.print(f"[yellow]warning[/]: {esc(w)}")
+        queries = [query]
+    else:
+        queries = [r.query for r in rows]
+    origin = str(input_) if input_ is not None else "cli"
+    server = server_holding(workspace)
+    with stage_progress() as progress:
+        if server is not None:
+            from dibwatch.cli.remote import ServerScreening
+
+            console.print(f"[dim]{esc(server.label)} holds the workspace: screening through "
+                          f"it[/]")
+            remote = ServerScreening(server)
+            try:
+                run = remote.screen(queries, top=top, threshold=threshold,
+                                    progress=lambda d, t: progress("screening", d, t))
+            finally:
+                remote.close()
+        else:
+            with open_workspace(workspace) as ws:
+                progress("loading the screening index (built on first use after a list "
+                         "load)", 0, 0)
+                screener = Screener(ws, progress=lambda d, t: progress(
+                    "loading the screening index (built on first use after a list load)",
+                    d, t))
+                run = screener.screen(queries, top=top, threshold=threshold, origin=origin,
+                                      progress=lambda d, t: progress("screening", d, t))
+    if input_ is not None:
+        assert output is not None
+        records = result_rows(rows, run)
+        write_results(records, output)
+        matched = sum(1 for r in run.results if r.matches)
+        warned = sum(1 for r in rows if r.warnings)
+        console.print(f"screened {len(rows):,} parties: {matched:,} with a match at "
+                      f"≥ {run.threshold:.2f}; {warned:,} rows with warnings; wrote "
+                      f"{len(records):,} rows to [bold]{esc(output)}[/] (run {run.run_id})")
+        return
+    result = run.results[0]
+    table = Table(title=f"screening {esc(repr(name))} — {run.algorithm}, threshold "
+                        f"{run.threshold:.2f}, run {run.run_id}")
+    for col in ("score", "match", "list entity", "matched name", "source", "list id",
+                "programs", "why"):
+        table.add_column(col, overflow="fold")
+    for hit in result.hits:
+        m = hit.match
+        table.add_row(f"{m.score:.3f}", "[bold red]MATCH[/]" if m.is_match else "",
+                      f"{esc(hit.entity.caption)}\n[dim]{esc(hit.entity.entity_id)}[/]",
+                      esc(m.matched_name), esc(hit.entity.source), esc(hit.entity.source_id),
+                      esc(hit.entity.programs), esc(m.explain_text()))
+    console.print(table)
+    if not result.hits:
+        console.print("no candidates")
+    snaps = ", ".join(f"{s['source']}#{s['snapshot_id']}" for s in run.snapshots)
+    console.print(f"[dim]lists: {esc(snaps)}[/]")

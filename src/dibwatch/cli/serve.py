@@ -6,20 +6,30 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from dibwatch.cli._common import WorkspaceOpt, console
+from dibwatch.cli._common import WorkspaceOpt, console, esc
 from dibwatch.errors import ConfigError
 from dibwatch.risk import Decisions
 from dibwatch.web.cases import confirmed_links, dismissed_links
 from dibwatch.web.state import AppState, state_path_for
-from dibwatch.web.users import add_user, create_token, get_user, list_users, role_of
+from dibwatch.web.users import (
+    Role,
+    add_user,
+    create_token,
+    get_user,
+    list_users,
+    revoke_token,
+    role_of,
+    service_user,
+)
 from dibwatch.workspace import Workspace, resolve_path
+from dibwatch.workspace.holder import ServerInfo, announce, published_path, withdraw
 
 if TYPE_CHECKING:
     from dibwatch.monitor import Alert
@@ -28,6 +38,7 @@ StateOpt = Annotated[Path | None, typer.Option(
     "--state", envvar="DIBWATCH_STATE",
     help="App-state file (SQLite). Default: <workspace>.state.sqlite.", show_default=False)]
 PASSWORD_ENV = "DIBWATCH_PASSWORD"
+LOCAL_CLI_USER = "local-cli"  # the command line acting through a running server
 WEBHOOK_ENV = "DIBWATCH_WEBHOOK"
 
 users = typer.Typer(help="User accounts (viewer, analyst, admin) and API tokens.",
@@ -97,14 +108,39 @@ def serve(
     from dibwatch.web.settings import WebSettings
 
     path = resolve_path(workspace)
+    app_state = _state(workspace, state)
+    # The local command line reads the published copy and screens through the API with
+    # this token; both live as long as this server.
+    local = host if host not in ("0.0.0.0", "::", "") else "127.0.0.1"
+    token = create_token(app_state, service_user(app_state, LOCAL_CLI_USER, Role.viewer),
+                         f"local command line (server PID {os.getpid()})", timedelta(days=30))
+    info = ServerInfo(pid=os.getpid(), url=f"http://{local}:{port}", workspace=str(path),
+                      published=str(published_path(path)), token=token,
+                      started_at=datetime.now(UTC).isoformat(timespec="seconds"))
+
+    def stop() -> None:
+        withdraw(path, info.pid)
+        published_path(path).unlink(missing_ok=True)
+        revoke_token(app_state, token)
+
     settings = WebSettings(max_upload_bytes=int(max_upload_mb * 1024 * 1024),
                            secure_cookies=secure_cookies,
                            monitor=MonitorSettings(webhook_url=webhook,
-                                                   score_threshold=score_threshold))
-    app = create_app(path, state, settings=settings)
-    console.print(f"dibwatch serving [bold]{path}[/] on http://{host}:{port} "
-                  f"(API docs at /docs)")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+                                                   score_threshold=score_threshold),
+                           publish_to=published_path(path), on_stop=(stop,))
+    try:
+        app = create_app(path, app_state.path, settings=settings)
+    except BaseException:
+        revoke_token(app_state, token)
+        raise
+    announce(info)
+    console.print(f"dibwatch serving [bold]{esc(path)}[/] on http://{host}:{port} "
+                  f"(API docs at /docs); command-line reads use the copy published at "
+                  f"{esc(info.published)}")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        stop()  # when uvicorn returns normally (its lifespan already ran this: harmless)
 
 
 @users.command("add")

@@ -15,10 +15,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from dibwatch import pipeline
 from dibwatch.lists.loader import LoadResult, load_list
-from dibwatch.report import ReportResult, write_report
-from dibwatch.resolve import ResolutionResult, resolve_parties
-from dibwatch.risk import RankResult, rank_firms
+from dibwatch.report import ReportResult
+from dibwatch.resolve import ResolutionResult, current_resolution
+from dibwatch.risk import RankResult
 from dibwatch.synth import WorldFiles, WorldParams, generate_world
 from dibwatch.trade import TradeLoadResult, load_shipments
 from dibwatch.workspace import Workspace
@@ -82,13 +83,21 @@ def run_demo(ws: Workspace, world_dir: Path, *, shipments: int = 20_000, seed: i
     trade = load_shipments(ws, world.shipments,
                            progress=(lambda n: progress("loading shipments", n, shipments))
                            if progress else None)
-    resolution = resolve_parties(ws, progress=progress)
+    # Through the pipeline, so that `dibwatch update` on the demo workspace knows what is
+    # current, and a rerun skips what has not changed.
+    pipeline.resolve(ws, progress=progress)
+    pipeline.screen(ws, progress=progress)
+    resolution = current_resolution(ws)
+    assert resolution is not None
     load_id = trade.load.load_id
     tiers = ws.engine.query(TIER_SQL, [load_id])
     top = ws.engine.query(TOP_FIRMS_SQL, [load_id, 10])
     result = DemoResult(loads, world, trade, resolution, tiers, top)
     if report_dir is not None:
-        result.ranking = rank_firms(ws, progress=progress)
-        result.report = write_report(ws, report_dir, run_id=result.ranking.run_id,
-                                     dossiers=dossiers, pdf=pdf, progress=progress)
+        result.ranking = pipeline.rank(ws, progress=progress).result
+        assert result.ranking is not None
+        # Always written: the demo's last line points at it.
+        result.report = pipeline.report(ws, report_dir, run_id=result.ranking.run_id,
+                                        dossiers=dossiers, pdf=pdf, force=True,
+                                        progress=progress).result
     return result

@@ -51,6 +51,20 @@ class Engine(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def publish_copy(self, path: str) -> None:
+        """Write a consistent, read-only copy of the whole database to ``path`` (replaced
+        atomically), for readers in other processes while this one holds the original."""
+        raise NotImplementedError(f"engine {self.name!r} cannot publish a copy")
+
+    def export_database(self, folder: str) -> None:
+        """Write every table and sequence to ``folder`` in a form any version of the engine
+        can import (Parquet plus the schema)."""
+        raise NotImplementedError(f"engine {self.name!r} cannot export")
+
+    def import_database(self, folder: str) -> None:
+        """Read a folder written by :meth:`export_database` into this (empty) database."""
+        raise NotImplementedError(f"engine {self.name!r} cannot import")
+
     def released(self) -> AbstractContextManager[bool]:
         """Release the engine's resources (threads, file handles) for the block, so the
         process can fork workers safely; yields False when it cannot (the caller then works

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +22,7 @@ _TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 _STORAGE_VERSION = re.compile(r"version number (?P<found>\d+), but we can only read versions "
                               r"between (?P<low>\d+) and (?P<high>\d+)")
+_COPY = "import shutil, sys; shutil.copyfile(sys.argv[1], sys.argv[2])"
 # DuckDB writes the version of the library that created the file into its main header.
 _HEADER_LIBRARY = slice(0x34, 0x54)
 
@@ -103,7 +108,13 @@ class DuckDBEngine(Engine):
             self._con.execute("ROLLBACK")
             raise
         self._in_tx = False
-        self._con.execute("COMMIT")
+        try:
+            self._con.execute("COMMIT")
+        except duckdb.Error as exc:
+            # Another process took the file's lock (DuckDB locks the WAL at commit).
+            if _LOCK_HOLDER.search(str(exc)):
+                raise open_error(self.path, exc) from exc
+            raise
 
     def copy_to(self, sql: str, path: str, fmt: str, params: Params = None) -> None:
         fmt = fmt.lower()
@@ -119,6 +130,32 @@ class DuckDBEngine(Engine):
                 self._con.unregister("_export")
         else:
             self._con.execute(f"COPY ({sql}) TO '{_quote(path)}' ({opts})")
+
+    def publish_copy(self, path: str) -> None:
+        if self.path == ":memory:":
+            raise WorkspaceError("an in-memory workspace has no file to publish")
+        # After a checkpoint the file alone holds every committed change; the caller keeps
+        # other writers out (one connection, used under its lock) while the bytes are copied.
+        self._con.execute("CHECKPOINT")
+        target = Path(path)
+        fd, tmp = tempfile.mkstemp(prefix=target.name + ".", dir=target.parent)
+        os.close(fd)
+        try:
+            # Copied by a child process: closing any descriptor of the file in this process
+            # would drop the POSIX lock DuckDB holds on it, letting other processes in.
+            subprocess.run([sys.executable, "-c", _COPY, self.path, tmp], check=True,
+                           capture_output=True)
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def export_database(self, folder: str) -> None:
+        self._con.execute(f"EXPORT DATABASE '{_quote(folder)}' (FORMAT parquet)")
+
+    def import_database(self, folder: str) -> None:
+        self._con.execute(f"IMPORT DATABASE '{_quote(folder)}'")
 
     def splink_api(self) -> Any:
         from splink import DuckDBAPI

@@ -13,12 +13,13 @@ from typing import Any
 
 import pyarrow as pa
 
-from dibwatch.errors import InputError, Location, ParseError
+from dibwatch.errors import InputError, Location, NotFoundError, ParseError
 from dibwatch.lists import store
-from dibwatch.lists.parsers import detect
+from dibwatch.lists.parsers import detect, list_input
 from dibwatch.lists.report import LoadReport
 from dibwatch.model.entity import Entity
 from dibwatch.workspace import Workspace
+from dibwatch.workspace.changes import record_change
 
 FLUSH_EVERY = 20_000
 Progress = Callable[[int], None]
@@ -94,14 +95,20 @@ class _Rows:
 
 
 def load_list(ws: Workspace, path: str | Path, *, source: str | None = None,
-              fmt: str | None = None, progress: Progress | None = None) -> LoadResult:
+              fmt: str | None = None, progress: Progress | None = None,
+              replace: bool = False) -> LoadResult:
     """Parse ``path`` and store it as a new snapshot, atomically.
 
     Loading bytes already loaded for the same source is a no-op returning that snapshot. On
-    any error nothing is written: the transaction rolls back and the error propagates.
+    any error nothing is written: the transaction rolls back and the error propagates. With
+    ``replace``, the source's current snapshot is removed in the same transaction (recorded
+    in ``load_changes``): for a snapshot that was loaded by mistake.
     """
-    path = Path(path)
+    path = list_input(Path(path), fmt)
     cls, src = detect(path, source, fmt)
+    replaced = _current_snapshot(ws, src) if replace else None
+    if replace and replaced is None:
+        raise NotFoundError(f"--replace: source {src!r} has no snapshot to replace")
     report = LoadReport(str(path))
     parser = cls(path, src, report)
     files, sha = file_digests(parser.input_files())
@@ -154,8 +161,33 @@ def load_list(ws: Workspace, path: str | Path, *, source: str | None = None,
             sanction_count=counts["sanctions"], warning_count=report.warning_count,
             leftover_count=report.counts["leftovers"],
             load_seconds=round(time.perf_counter() - started, 3))
+        if replaced is not None:
+            remove_snapshot(ws, replaced, action="replace", replaced_by=snapshot_id)
         # The snapshot row is written last: until COMMIT, no reader can see any of it.
         store.insert_snapshot(ws.engine, info)
     if progress is not None:
         progress(count)
     return LoadResult(info, True, report)
+
+
+def _current_snapshot(ws: Workspace, source: str) -> store.SnapshotInfo | None:
+    found = store.list_snapshots(ws.engine, source)
+    return found[-1] if found else None
+
+
+def remove_snapshot(ws: Workspace, info: store.SnapshotInfo, *, action: str = "unload",
+                    replaced_by: int | None = None, reason: str = "") -> None:
+    """Take a snapshot back (inside the caller's transaction, or its own)."""
+    with ws.engine.transaction():
+        store.delete_snapshot(ws.engine, info.snapshot_id)
+        record_change(ws.engine, kind="list", action=action, object_id=info.snapshot_id,
+                      file=info.path, sha256=info.sha256, replaced_by=replaced_by,
+                      detail={"source": info.source, "entities": info.entity_count,
+                              "reason": reason})
+
+
+def unload_list(ws: Workspace, snapshot_id: int, *, reason: str = "") -> store.SnapshotInfo:
+    """Remove snapshot ``snapshot_id`` (a file loaded by mistake); the record stays."""
+    info = store.get_snapshot(ws.engine, snapshot_id)
+    remove_snapshot(ws, info, reason=reason)
+    return info

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +30,35 @@ def all_parsers() -> dict[str, type[ListParser]]:
 
 def known_sources() -> list[str]:
     return sorted({s for p in all_parsers().values() for s in p.sources})
+
+
+# Files that travel with list downloads and are never the list itself.
+_COMPANIONS = re.compile(r"^(source|readme|license|licence|notice|changelog)\b.*", re.I)
+
+
+def list_inputs(path: Path, fmt: str | None = None) -> list[Path]:
+    """What to load for ``path``: a file, a folder a parser reads as a whole (an OFAC CSV
+    set), or else each list file inside the folder (``dpl.txt`` beside its ``SOURCE.txt``;
+    the four EU annex files)."""
+    if not path.is_dir():
+        return [path]
+    parsers = all_parsers()
+    readers = [parsers[fmt]] if fmt in parsers else list(parsers.values())
+    if any(cls.sniff(path) for cls in readers):
+        return [path]
+    files = sorted(f for f in path.iterdir() if f.is_file() and not f.name.startswith(".")
+                   and not _COMPANIONS.match(f.name))
+    return [f for f in files if any(cls.sniff(f) for cls in readers)] or [path]
+
+
+def list_input(path: Path, fmt: str | None = None) -> Path:
+    """``path``, or the one list file inside a folder no parser reads as a whole."""
+    found = list_inputs(path, fmt)
+    if len(found) > 1:
+        raise FormatError(f"the folder holds {len(found)} list files "
+                          f"({', '.join(f.name for f in found[:6])}): load them one by one",
+                          Location(str(path)))
+    return found[0]
 
 
 def detect(path: Path, source: str | None = None,

@@ -57,6 +57,16 @@ def insert_snapshot(engine: Engine, info: SnapshotInfo) -> None:
                    [data[c] for c in _SNAPSHOT_COLS])
 
 
+def delete_snapshot(engine: Engine, snapshot_id: int) -> None:
+    """Remove a snapshot and every row of it; call inside a transaction. The screening
+    index follows on next use (it is keyed by the current snapshot ids)."""
+    from dibwatch.workspace.schema import SNAPSHOT_TABLES
+
+    for table in SNAPSHOT_TABLES:
+        engine.execute(f"DELETE FROM {table} WHERE snapshot_id = ?", [snapshot_id])
+    engine.execute("DELETE FROM snapshots WHERE snapshot_id = ?", [snapshot_id])
+
+
 def find_snapshot(engine: Engine, source: str, sha256: str) -> SnapshotInfo | None:
     rows = engine.query(_select("WHERE source = ? AND sha256 = ?"), [source, sha256])
     return _snapshot(rows[0]) if rows else None

@@ -70,10 +70,11 @@ _SUFFIXES = ((1e9, "bn"), (1e6, "m"), (1e3, "k"))
 
 
 def money(value: float) -> str:
-    """A compact amount: 1234567 -> '1.2m'."""
+    """A compact amount a reader scans: 1234567 -> '1.2 m', 10_000_000 -> '10 m'."""
     for size, suffix in _SUFFIXES:
         if abs(value) >= size:
-            return f"{value / size:.1f}{suffix}"
+            scaled = f"{value / size:.1f}".removesuffix(".0")
+            return f"{scaled} {suffix}"
     return f"{value:,.0f}"
 
 
@@ -119,9 +120,25 @@ def _day_number(x: date | datetime | str) -> float:
     return float(date2num(_as_date(x)))  # type: ignore[no-untyped-call]
 
 
-def _money_axis(ax: Any, axis: str = "y") -> None:
-    fmt = FuncFormatter(lambda v, _pos: money(v))
+_CURRENCY = re.compile(r"\b(USD|EUR|RUB|CNY|GBP)\b")
+
+
+def _money_axis(ax: Any, axis: str = "y", label: str = "USD") -> None:
+    """Ticks as '10 m USD' when ``label`` names a currency, else as plain numbers ('1.2 m',
+    never matplotlib's '1e7' offset)."""
+    currency = _CURRENCY.search(label)
+    unit = f" {currency.group(1)}" if currency else ""
+    fmt = FuncFormatter(lambda v, _pos: money(v) + unit if v else "0")
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _value_axis(ax: Any, axis: str, label: str) -> None:
+    """Amounts get the money axis; shares and scores keep plain ticks without offsets."""
+    if _CURRENCY.search(label):
+        _money_axis(ax, axis, label)
+        return
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.get_major_formatter().set_useOffset(False)
 
 
 def line_chart(series: Mapping[str, Sequence[Point]], *, title: str, y_label: str = "",
@@ -150,7 +167,7 @@ def line_chart(series: Mapping[str, Sequence[Point]], *, title: str, y_label: st
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(
             ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-        _money_axis(ax)
+        _money_axis(ax, "y", y_label or title)
         ax.set_ylabel(y_label)
         ax.set_title(title, loc="left", fontsize=10)
         if series or reference is not None:
@@ -175,12 +192,14 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str,
             ax.barh(positions, [float(v) for v in values], color=colors)
             ax.set_yticks(positions, [_short(lbl) for lbl in labels])
             ax.invert_yaxis()  # first label on top, as in the table next to it
+            _value_axis(ax, "x", value_label)
             ax.set_xlabel(value_label)
             ax.grid(axis="y", visible=False)
         else:
             ax.bar(positions, [float(v) for v in values], color=colors)
             ax.set_xticks(positions, [_short(lbl) for lbl in labels],
                           rotation=30 if n > 6 else 0, ha="right" if n > 6 else "center")
+            _value_axis(ax, "y", value_label)
             ax.set_ylabel(value_label)
             ax.grid(axis="x", visible=False)
         ax.set_title(title, loc="left", fontsize=10)
@@ -203,7 +222,7 @@ def grouped_bar_chart(labels: Sequence[str], groups: Mapping[str, Sequence[float
         ax.set_xticks(range(len(labels)), [_short(lbl) for lbl in labels],
                       rotation=30 if len(labels) > 6 else 0,
                       ha="right" if len(labels) > 6 else "center")
-        _money_axis(ax)
+        _money_axis(ax, "y", value_label)
         ax.set_ylabel(value_label)
         ax.grid(axis="x", visible=False)
         ax.set_title(title, loc="left", fontsize=10)
@@ -239,7 +258,7 @@ def stacked_bar_chart(categories: Sequence[date | datetime | str],
         every = max(1, len(names) // 12)
         ticks = list(range(0, len(names), every))
         ax.set_xticks(ticks, [names[i] for i in ticks], rotation=45, ha="right")
-        _money_axis(ax)
+        _money_axis(ax, "y", value_label)
         ax.set_ylabel(value_label)
         ax.grid(axis="x", visible=False)
         ax.set_title(title, loc="left", fontsize=10)

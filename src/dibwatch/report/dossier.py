@@ -14,11 +14,8 @@ from typing import Any
 from dibwatch.engine import Engine
 from dibwatch.report import charts, queries
 from dibwatch.report.network import NetworkPictures
-from dibwatch.risk.indicators import INDICATORS
+from dibwatch.risk import labels
 
-# Indicator docstrings quote parameter names as ``name`` (reStructuredText); shown as 'name'.
-DESCRIPTIONS: dict[str, str] = {ind.name: re.sub(r"``(.+?)``", r"'\1'", ind.describe())
-                                for ind in INDICATORS}
 COUNTERPARTY_LIMIT = 50
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -41,11 +38,15 @@ class DossierContext:
 
 def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: NetworkPictures,
                   dossier_ids: Mapping[int, int], evidence_cap: int,
-                  months: Sequence[date] = (), invasion: date | None = None
-                  ) -> DossierContext:
+                  months: Sequence[date] = (), invasion: date | None = None,
+                  config: Mapping[str, Any] | None = None) -> DossierContext:
     """The template context of one dossier. ``dossier_ids`` maps the firms that have a dossier
     to their rank (counterparties link to them); the timeline covers ``months`` (months
-    without trade drawn as zero) and marks ``invasion``."""
+    without trade drawn as zero) and marks ``invasion``; ``config`` is the run's risk
+    configuration, whose values fill in the rule descriptions."""
+    config = config or {}
+    settings = {k: v for k, v in config.items() if k != "indicators"}
+    params = config.get("indicators", {})
     firm = queries.rows(engine, queries.FIRM, [run_id, firm_id])[0]
     contributions = {str(k): float(v) for k, v in
                      (queries.as_json(firm["contributions"]) or {}).items()}
@@ -61,8 +62,12 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
         r["anchor"] = evidence_anchor(r["flag_no"], entity_id=r["entity_id"])
         entity_rows.setdefault(r["flag_no"], []).append(r)
     for f in flags:
-        f["description"] = DESCRIPTIONS.get(f["indicator"], "")
+        f["title"] = labels.flag_title(f["indicator"])
+        f["description"] = labels.describe(f["indicator"], params.get(f["indicator"]),
+                                           settings)
         f["detail"] = queries.as_json(f["detail"]) or {}
+        f["detail_items"] = labels.detail_items(f["detail"])
+        f["value_text"] = labels.value_text(f["indicator"], f["value"])
         f["lines"] = by_flag.get(f["flag_no"], [])
         f["entities"] = entity_rows.get(f["flag_no"], [])
         f["shown"] = len(f["lines"]) + len(f["entities"])
@@ -75,7 +80,7 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
     for f in flags:
         for r in f["lines"]:
             row = distinct.setdefault((r["load_id"], r["line_no"]), {**r, "flags": []})
-            row["flags"].append(f["indicator"])
+            row["flags"].append(f["title"])
     evidence_lines = sorted(distinct.values(),
                             key=lambda r: (r["day"], r["load_id"], r["line_no"]))
     screening = queries.rows(engine, queries.SCREENING, [firm_id])
@@ -91,9 +96,9 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
     picture = pictures.picture(firm_id)
     page = {
         "firm": firm,
-        "contributions": [(k, contributions[k]) for k in order],
+        "contributions": [(labels.flag_title(k), contributions[k]) for k in order],
         "score_chart": charts.bar_chart(
-            order, [contributions[k] for k in order],
+            [labels.flag_title(k) for k in order], [contributions[k] for k in order],
             title="Score breakdown: each flag's contribution", value_label="share of score")
         if order else "",
         "flags": flags,

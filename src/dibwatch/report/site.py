@@ -21,7 +21,7 @@ from dibwatch.report.dossier import build_dossier, evidence_anchor, write_eviden
 from dibwatch.report.network import NetworkPictures
 from dibwatch.report.overview import build_overview
 from dibwatch.report.pdf import PdfPool, default_workers, pdf_writer
-from dibwatch.risk import ranked_firms
+from dibwatch.risk import labels, ranked_firms
 from dibwatch.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
@@ -63,6 +63,13 @@ class ReportResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def _quantity(value: float | None) -> str:
+    if value is None:
+        return ""
+    v = float(value)
+    return f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}"
+
+
 def environment() -> jinja2.Environment:
     """The template environment; autoescape is on because firm names are untrusted input."""
     env = jinja2.Environment(loader=jinja2.PackageLoader("dibwatch.report", "templates"),
@@ -71,6 +78,8 @@ def environment() -> jinja2.Environment:
     env.filters["usd"] = lambda v: "" if v is None else f"{float(v):,.0f}"
     env.filters["money"] = lambda v: "" if v is None else charts.money(float(v))
     env.filters["num"] = lambda v, d=3: "" if v is None else f"{float(v):.{d}f}"
+    env.filters["flag"] = labels.flag_title
+    env.filters["qty"] = _quantity
     env.filters["pct"] = lambda v: "" if v is None else f"{100 * float(v):.1f}%"
     env.filters["split"] = lambda v, sep="|": [s for s in str(v or "").split(sep) if s]
     env.globals["evidence_anchor"] = evidence_anchor
@@ -175,7 +184,7 @@ def write_report(ws: Workspace, out_dir: Path, *, run_id: int | None = None,
         fid = int(row["firm_id"])
         ctx = build_dossier(ws.engine, run_id, fid, pictures=pictures,
                             dossier_ids=dossier_ids, evidence_cap=evidence_cap,
-                            months=months, invasion=invasion)
+                            months=months, invasion=invasion, config=config)
         html = template.render(root="../", run_id=run_id, title=ctx.caption,
                                invasion=invasion, print_cap=print_cap, **ctx.page)
         html_path = firms_dir / f"{fid}.html"

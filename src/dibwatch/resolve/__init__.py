@@ -5,6 +5,13 @@ Splink (Fellegi-Sunter) model, clustered into firms, and each firm is screened a
 loaded lists. See :mod:`dibwatch.resolve.splink_model` for the model.
 """
 
-from dibwatch.resolve.pipeline import FirmRow, ResolutionResult, list_firms, resolve_parties
+from dibwatch.resolve.pipeline import (
+    FirmRow,
+    ResolutionResult,
+    current_resolution,
+    list_firms,
+    resolve_parties,
+)
 
-__all__ = ["FirmRow", "ResolutionResult", "list_firms", "resolve_parties"]
+__all__ = ["FirmRow", "ResolutionResult", "current_resolution", "list_firms",
+           "resolve_parties"]

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from dibwatch.resolve import store
 from dibwatch.resolve.clusters import write_firms
 from dibwatch.resolve.mentions import extract_mentions, write_mentions
-from dibwatch.resolve.screening import screen_firms
+from dibwatch.resolve.screening import FirmScreening, screen_firms
 from dibwatch.resolve.splink_model import link
 from dibwatch.resolve.stable_ids import carry_over_ids, previous_firm_keys
 from dibwatch.workspace import Workspace
@@ -56,10 +56,11 @@ class FirmRow:
 
 
 def resolve_parties(ws: Workspace, *, threshold: float = 0.9,
-                    screen_threshold: float | None = None,
+                    screen_threshold: float | None = None, screen: bool = True,
                     progress: Progress | None = None) -> ResolutionResult:
     """Resolve every party mention of the workspace's shipments into firms, store them with
-    their members and match probabilities, and screen each firm against the loaded lists."""
+    their members and match probabilities, and (``screen``) screen each firm against the
+    loaded lists."""
     if not 0 < threshold < 1:
         raise ValueError(f"threshold must be in (0, 1), got {threshold}")
     started = time.monotonic()
@@ -86,7 +87,8 @@ def resolve_parties(ws: Workspace, *, threshold: float = 0.9,
     multi = int(eng.scalar("SELECT count(*) FROM firms WHERE member_count > 1"))
     report("firms", 1, 1)
     screening = screen_firms(ws, threshold=screen_threshold,
-                             progress=lambda d, t: report("screening", d, t))
+                             progress=lambda d, t: report("screening", d, t)) if screen \
+        else FirmScreening(0, 0, None)
     result = ResolutionResult(shipments, mentions.num_rows, firm_count, multi,
                               linkage.training, screening.screened, screening.matched_firms,
                               screening.run_id, round(time.monotonic() - started, 3))
@@ -106,3 +108,19 @@ def list_firms(ws: Workspace, limit: int = 50, *, country: str | None = None,
                                               screened_only, limit])
     return [FirmRow(int(r[0]), r[1], r[2], tuple(r[3] or ()), tuple(r[4] or ()), int(r[5]),
                     int(r[6]), r[7], r[8], tuple(r[9] or ()), r[10], r[11]) for r in rows]
+
+
+def current_resolution(ws: Workspace) -> ResolutionResult | None:
+    """What the workspace's firms were resolved from, read back from the tables (for callers
+    that skipped resolving because nothing changed)."""
+    rows = ws.engine.query("SELECT training, shipment_count, mention_count, firm_count "
+                           "FROM resolution_runs ORDER BY resolved_at DESC LIMIT 1")
+    if not rows:
+        return None
+    training, shipments, mentions, firms = rows[0]
+    multi = int(ws.engine.scalar("SELECT count(*) FROM firms WHERE member_count > 1"))
+    screened = int(ws.engine.scalar("SELECT count(*) FROM firms"))
+    matched = int(ws.engine.scalar("SELECT count(DISTINCT firm_id) FROM firm_screening"))
+    run_id = ws.engine.scalar("SELECT max(run_id) FROM firm_screening")
+    return ResolutionResult(int(shipments), int(mentions), int(firms), multi, str(training),
+                            screened, matched, run_id, 0.0)

@@ -205,6 +205,8 @@ def convert_batch(binding: Binding, rows: list[RawRow], load_id: int, file: str)
             warnings: dict[str, str] = {}
         else:
             values, warnings, found = binding.convert(raw.values)
+        if raw.warning is not None:
+            warnings["_row"] = raw.warning
         if found:
             bad_rows += 1
             raw_json = _json(raw.values)

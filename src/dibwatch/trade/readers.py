@@ -33,6 +33,7 @@ class RawRow:
     line: int
     values: dict[str, Raw]
     problem: str | None = None
+    warning: str | None = None  # kept, but something about the row is doubtful (bad bytes)
 
 
 class TableReader(Protocol):
@@ -73,9 +74,24 @@ def _samples(path: Path) -> list[bytes]:
     return out
 
 
+def _utf8_evidence(chunk: bytes) -> tuple[int, int]:
+    """(non-ASCII characters that decode as UTF-8, bytes that do not) in ``chunk``; an
+    incomplete sequence at the very end is not counted."""
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(chunk, final=False)
+    bad = text.count("\ufffd")
+    return sum(1 for ch in text if ord(ch) > 127) - bad, bad
+
+
+# UTF-8 with a stray bad byte is still UTF-8: decoding it as cp1251 would turn every other
+# Cyrillic name into mojibake. A cp1251 file has (almost) no valid multi-byte sequences.
+UTF8_GOOD_PER_BAD = 10
+
+
 def detect_encoding(samples: list[bytes]) -> str:
-    """A BOM decides; then UTF-16 without BOM (NULs in alternate bytes); then UTF-8 if every
-    sample decodes; otherwise cp1251, the encoding of Russian customs extracts."""
+    """A BOM decides; then UTF-16 without BOM (NULs in alternate bytes); then UTF-8 when the
+    samples decode as UTF-8, or nearly (a few bad bytes among many valid multi-byte
+    characters: the reader then refuses them naming the line, or replaces them on request);
+    otherwise cp1251, the encoding of Russian customs extracts."""
     head = samples[0]
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16")):
@@ -84,12 +100,13 @@ def detect_encoding(samples: list[bytes]) -> str:
     probe = head[:2048]
     if len(probe) >= 4 and probe.count(0) >= len(probe) // 4:
         return "utf-16-le" if probe[1::2].count(0) > probe[0::2].count(0) else "utf-16-be"
+    good = bad = 0
     for chunk in samples:
-        try:
-            codecs.getincrementaldecoder("utf-8")().decode(chunk, final=False)
-        except UnicodeDecodeError:
-            return "cp1251"
-    return "utf-8"
+        g, b = _utf8_evidence(chunk)
+        good, bad = good + g, bad + b
+    if bad == 0 or good >= UTF8_GOOD_PER_BAD * bad:
+        return "utf-8"
+    return "cp1251"
 
 
 def detect_delimiter(first_line: str) -> str:
@@ -117,19 +134,25 @@ def _bad_line(path: Path, encoding: str) -> int | None:
     return None
 
 
+BAD_BYTES = ("refuse", "replace")
+
+
 class CsvReader:
     format = "csv"
 
     def __init__(self, path: Path, *, encoding: str | None = None,
-                 delimiter: str | None = None) -> None:
+                 delimiter: str | None = None, bad_bytes: str = "refuse") -> None:
+        if bad_bytes not in BAD_BYTES:
+            raise ValueError(f"bad_bytes must be one of {BAD_BYTES}, got {bad_bytes!r}")
         self.path = path
         self.encoding = encoding or detect_encoding(_samples(path))
-        self._text = io.TextIOWrapper(_open_binary(path), encoding=self.encoding, newline="")
+        self.replace_bad = bad_bytes == "replace"
+        self._text = io.TextIOWrapper(_open_binary(path), encoding=self.encoding, newline="",
+                                      errors="replace" if self.replace_bad else "strict")
         try:
             first = self._text.readline()
         except UnicodeDecodeError as exc:
-            raise EncodingError(f"bytes that are not {self.encoding}: {exc.reason}",
-                                Location(str(path), 1)) from exc
+            raise EncodingError(self._bad_bytes_message(exc), Location(str(path), 1)) from exc
         self._text.seek(0)
         self.delimiter = delimiter or detect_delimiter(first)
         self._reader = csv.reader(self._text, delimiter=self.delimiter)
@@ -147,7 +170,7 @@ class CsvReader:
             return None
         except UnicodeDecodeError as exc:
             # The text layer decodes ahead in chunks; find the line that holds the bad byte.
-            raise EncodingError(f"bytes that are not {self.encoding}: {exc.reason}",
+            raise EncodingError(self._bad_bytes_message(exc),
                                 Location(str(self.path), _bad_line(self.path, self.encoding)
                                          or line)) from exc
         except csv.Error as exc:
@@ -155,21 +178,30 @@ class CsvReader:
         self._next_line = self._reader.line_num + 1
         return line, record
 
+    def _bad_bytes_message(self, exc: UnicodeDecodeError) -> str:
+        return (f"bytes that are not {self.encoding} ({exc.reason}, byte "
+                f"{exc.object[exc.start:exc.start + 1]!r}); nothing loaded. Load with "
+                f"--bad-bytes replace to keep the rows with a warning on each, or give the "
+                f"file's --encoding")
+
     def rows(self) -> Iterator[RawRow]:
         width = len(self.header)
         while (item := self._next_record()) is not None:
             line, record = item
             if not record or all(not f.strip() for f in record):
                 continue
+            doubt = (f"bytes not valid in {self.encoding} replaced with U+FFFD"
+                     if self.replace_bad and any("\ufffd" in f for f in record) else None)
             if len(record) > width and not any(f.strip() for f in record[width:]):
                 record = record[:width]  # trailing empty fields are common and harmless
             if len(record) != width:
                 values: dict[str, Raw] = dict(zip(self.header, record, strict=False))
                 if len(record) > width:
                     values["_extra_fields"] = json.dumps(record[width:], ensure_ascii=False)
-                yield RawRow(line, values, f"{len(record)} fields where the header has {width}")
+                yield RawRow(line, values, f"{len(record)} fields where the header has {width}",
+                             doubt)
                 continue
-            yield RawRow(line, dict(zip(self.header, record, strict=True)))
+            yield RawRow(line, dict(zip(self.header, record, strict=True)), None, doubt)
 
     def close(self) -> None:
         self._text.close()
@@ -311,7 +343,8 @@ def detect_format(path: Path) -> str:
     return "csv"
 
 
-def open_reader(path: str | Path, fmt: str | None = None) -> TableReader:
+def open_reader(path: str | Path, fmt: str | None = None, *, encoding: str | None = None,
+                bad_bytes: str = "refuse") -> TableReader:
     path = Path(path)
     if not path.is_file():
         raise FormatError("file not found", Location(str(path)))
@@ -322,4 +355,6 @@ def open_reader(path: str | Path, fmt: str | None = None) -> TableReader:
     if fmt not in readers:
         raise FormatError(f"unsupported format {fmt!r} (csv, parquet, xlsx, jsonl)",
                           Location(str(path)))
+    if fmt == "csv":
+        return CsvReader(path, encoding=encoding, bad_bytes=bad_bytes)
     return readers[fmt](path)

@@ -65,6 +65,30 @@ def list_loads(engine: Engine) -> list[ShipmentLoad]:
     return [ShipmentLoad(*r) for r in engine.query(_select_loads("ORDER BY load_id"))]
 
 
+def get_load(engine: Engine, load_id: int) -> ShipmentLoad | None:
+    rows = engine.query(_select_loads("WHERE load_id = ?"), [load_id])
+    return ShipmentLoad(*rows[0]) if rows else None
+
+
+def latest_load_of(engine: Engine, source_name: str) -> ShipmentLoad | None:
+    """The newest load recorded under ``source_name`` (by default the file's name)."""
+    rows = engine.query(_select_loads("WHERE source_name = ? ORDER BY load_id DESC LIMIT 1"),
+                        [source_name])
+    return ShipmentLoad(*rows[0]) if rows else None
+
+
+# A load's rows in every table keyed by load_id; its record in shipment_loads goes last.
+LOAD_TABLES = ("shipment_classes", "shipment_parties", "shipment_quarantine", "shipments",
+               "shipment_loads")
+
+
+def delete_load(engine: Engine, load_id: int) -> None:
+    """Remove every row of a load; call inside a transaction. Firms resolved from it are
+    out of date afterwards (the pipeline sees the load set changed)."""
+    for table in LOAD_TABLES:
+        engine.execute(f"DELETE FROM {table} WHERE load_id = ?", [load_id])
+
+
 def insert_load(engine: Engine, load: ShipmentLoad) -> None:
     data = asdict(load)
     marks = ", ".join("?" for _ in _LOAD_COLS)

@@ -42,7 +42,7 @@ def create_app(workspace_path: Path, state_path: Path | None = None, *,
     settings = settings or WebSettings()
     state_path = state_path or state_path_for(Path(workspace_path))
     state = AppState(state_path)
-    service = WorkspaceService(Path(workspace_path))
+    service = WorkspaceService(Path(workspace_path), publish_to=settings.publish_to)
     jobs_dir = settings.jobs_dir or state_path.with_name(state_path.name + ".jobs")
     ctx = AppContext(state, service, settings, JobRunner(state, service, jobs_dir),
                      ProofRecorder(service))
@@ -53,6 +53,8 @@ def create_app(workspace_path: Path, state_path: Path | None = None, *,
         ctx.jobs.shutdown()
         ctx.proof.stop()
         service.close()
+        for stop in settings.on_stop:
+            stop()
 
     app = FastAPI(title="dibwatch", version=__version__, lifespan=lifespan,
                   description="Screening, firms, evidence, cases with an audit trail, and "

@@ -22,12 +22,23 @@ from dibwatch.workspace import Workspace
 
 
 class WorkspaceService:
-    def __init__(self, path: Path) -> None:
+    """``publish_to``: where to keep a read-only copy of the workspace for command-line
+    readers (see :mod:`dibwatch.workspace.holder`), refreshed whenever the stage data
+    changes; None publishes nothing."""
+
+    def __init__(self, path: Path, *, publish_to: Path | None = None) -> None:
         self.path = path
         self.ws = Workspace(path)
         self._lock = threading.RLock()
         self._screener: Screener | None = None
         self._graph: FirmGraph | None = None
+        self.publish_to = publish_to
+        self.publish()
+
+    def publish(self) -> None:
+        if self.publish_to is not None:
+            with self._lock:
+                self.ws.engine.publish_copy(str(self.publish_to))
 
     @contextmanager
     def locked(self) -> Iterator[Workspace]:
@@ -64,6 +75,7 @@ class WorkspaceService:
         with self._lock:
             self._graph = None
             self._screener = Screener(self.ws)
+            self.publish()
 
     def current_snapshot_ids(self) -> list[int]:
         with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,4 +19,9 @@ class WebSettings:
     secure_cookies: bool = False  # True behind HTTPS
     record_matches: bool = True  # proof of screening for every /match query
     jobs_dir: Path | None = None  # batch job files; default: <state>.jobs beside the state
+    # A read-only copy of the workspace for command-line readers (dibwatch serve sets it).
+    publish_to: Path | None = None
+    # Run when the app shuts down (uvicorn re-raises SIGTERM after shutdown, so code after
+    # uvicorn.run may never run).
+    on_stop: tuple[Callable[[], None], ...] = ()
     monitor: MonitorSettings = field(default_factory=MonitorSettings)

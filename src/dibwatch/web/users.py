@@ -164,3 +164,25 @@ def lookup_token(state: AppState, token: str) -> tuple[TokenState, User | None]:
     if row["expires_at"] <= now():
         return TokenState.expired, None
     return TokenState.valid, _user(row)
+
+
+SERVICE_PASSWORD = "!no-password-login"  # not an Argon2 hash: password login always fails
+
+
+def service_user(state: AppState, name: str, role: Role) -> User:
+    """A user that never logs in with a password (the local command line acting through a
+    running server); created on first use."""
+    with state.transaction() as con:
+        row = con.execute("SELECT user_id, name, role FROM users WHERE name = ?",
+                          [name]).fetchone()
+        if row is not None:
+            return _user(row)
+        cur = con.execute(
+            "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+            [name, role.name, SERVICE_PASSWORD, now()])
+        return User(int(cur.lastrowid or 0), name, role)
+
+
+def revoke_token(state: AppState, token: str) -> None:
+    with state.transaction() as con:
+        con.execute("UPDATE api_tokens SET revoked = 1 WHERE token_hash = ?", [_digest(token)])

@@ -446,4 +446,32 @@ MIGRATIONS.append((8, "risk run list matches", [
     )""",
 ]))
 
+MIGRATIONS.append((9, "stage runs and load changes", [
+    # One row per run of a derived stage (resolve, screen, rank): the inputs it read, as a
+    # fingerprint and in words, so that `dibwatch update` runs only what is out of date.
+    """CREATE TABLE stage_runs (
+        stage VARCHAR NOT NULL,
+        run_no INTEGER NOT NULL,
+        fingerprint VARCHAR NOT NULL,
+        inputs JSON NOT NULL,
+        outputs JSON NOT NULL,
+        finished_at TIMESTAMP NOT NULL,
+        seconds DOUBLE NOT NULL
+    )""",
+    # Loads taken back or replaced by a person (trade unload / --replace, lists unload): the
+    # data goes, the record of what went and why stays.
+    """CREATE TABLE load_changes (
+        change_no INTEGER NOT NULL,
+        kind VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        object_id INTEGER NOT NULL,
+        file VARCHAR,
+        sha256 VARCHAR,
+        replaced_by INTEGER,
+        detail JSON NOT NULL,
+        changed_at TIMESTAMP NOT NULL,
+        changed_by VARCHAR NOT NULL
+    )""",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]

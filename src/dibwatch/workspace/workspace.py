@@ -22,11 +22,15 @@ def resolve_path(path: str | Path | None = None) -> Path:
 
 
 class Workspace:
-    """Open (creating and migrating as needed) the workspace at ``path``."""
+    """Open (creating and migrating as needed) the workspace at ``path``.
+
+    ``path`` is the workspace's name everywhere (its app state, its announcements sit beside
+    it); ``engine`` may hold another file, e.g. the copy a running server published."""
 
     def __init__(self, path: str | Path | None = None, *, engine: Engine | None = None,
                  read_only: bool = False) -> None:
         self.path = resolve_path(path) if engine is None else Path(path or ":memory:")
+        self.read_only = read_only
         if engine is None:
             if read_only and not self.path.exists():
                 raise WorkspaceError(f"no workspace at {self.path} (load a list first)")
@@ -71,6 +75,13 @@ class Workspace:
     def schema_version(self) -> int:
         return self._current_version()
 
+    def export(self, folder: Path) -> None:
+        """Every table as Parquet plus the schema, readable by any DuckDB version."""
+        if folder.exists() and any(folder.iterdir()):
+            raise WorkspaceError(f"{folder} is not empty: export into a new folder")
+        folder.mkdir(parents=True, exist_ok=True)
+        self.engine.export_database(str(folder))
+
     def close(self) -> None:
         self.engine.close()
 
@@ -80,3 +91,20 @@ class Workspace:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def import_workspace(path: Path, folder: Path) -> Workspace:
+    """A new workspace at ``path`` holding what ``Workspace.export`` wrote to ``folder``
+    (migrated if it came from an older dibwatch)."""
+    if path.exists():
+        raise WorkspaceError(f"{path} exists: import into a new workspace file")
+    if not (folder / "schema.sql").exists():
+        raise WorkspaceError(f"{folder} holds no exported workspace (no schema.sql)")
+    engine = DuckDBEngine(path)
+    try:
+        engine.import_database(str(folder))
+    except Exception:
+        engine.close()
+        path.unlink(missing_ok=True)
+        raise
+    return Workspace(path, engine=engine)

@@ -37,10 +37,11 @@ class RunContext:
 
 
 class Indicator(ABC):
-    """A red-flag rule. Subclasses set ``name`` and ``version`` (bump it when the rule's
+    """A red-flag rule. Subclasses set ``name``, ``title`` and ``version`` (bump it when the rule's
     meaning changes, so stored flags say which rule made them) and document the rule."""
 
     name: ClassVar[str]
+    title: ClassVar[str]  # what the flag says, in words for a report's reader
     version: ClassVar[str]
 
     @classmethod

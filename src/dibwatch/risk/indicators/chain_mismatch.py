@@ -10,4 +10,5 @@ class ChainMismatch(LineIndicator):
     on a line to the destination."""
 
     name = "chain_mismatch"
+    title = "country chain mismatch (origin, dispatch, trading)"
     version = "1"

@@ -10,4 +10,5 @@ class ChplExposure(LineIndicator):
     the destination since ``since`` (the invasion), by value and as a share of its trade."""
 
     name = "chpl_exposure"
+    title = "battlefield (CHPL) goods to Russia since the invasion"
     version = "2"

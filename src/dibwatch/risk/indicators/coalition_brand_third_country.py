@@ -10,4 +10,5 @@ class CoalitionBrandThirdCountry(LineIndicator):
     destination since ``since`` (the invasion) by a firm outside the coalition."""
 
     name = "coalition_brand_third_country"
+    title = "coalition-made brand re-exported via a third country"
     version = "2"

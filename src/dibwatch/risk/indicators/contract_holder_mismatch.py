@@ -10,4 +10,5 @@ class ContractHolderMismatch(LineIndicator):
     importer is another firm."""
 
     name = "contract_holder_mismatch"
+    title = "contract holder differs from the consignee"
     version = "1"

@@ -31,6 +31,7 @@ class ForwarderConsignee(LineIndicator):
     Raised on the firm that shipped them."""
 
     name = "forwarder_consignee"
+    title = "forwarder or logistics firm as consignee"
     version = "1"
 
     def prepare(self, ctx: RunContext) -> None:

@@ -10,4 +10,5 @@ class HsMismatch(LineIndicator):
     number that the declared HS code hides."""
 
     name = "hs_mismatch"
+    title = "description does not fit the declared HS code"
     version = "1"

@@ -11,4 +11,5 @@ class HubRouting(LineIndicator):
     country of origin."""
 
     name = "hub_routing"
+    title = "CHPL goods routed through a transshipment hub"
     version = "2"

@@ -11,4 +11,5 @@ class ListedCounterparty(LineIndicator):
     above ``min_score`` (or confirmed by an analyst)."""
 
     name = "listed_counterparty"
+    title = "trades with a listed party"
     version = "2"

@@ -12,6 +12,7 @@ class ListedParty(Indicator):
     matched list entities; the value is the best match score."""
 
     name = "listed_party"
+    title = "on a sanctions or export-control list"
     version = "1"
 
     def run(self, ctx: RunContext) -> int:

@@ -14,6 +14,7 @@ class ManyNewSuppliers(Indicator):
     evidence is the lines they shipped to it."""
 
     name = "many_new_suppliers"
+    title = "fed by many small new suppliers"
     version = "1"
 
     def run(self, ctx: RunContext) -> int:

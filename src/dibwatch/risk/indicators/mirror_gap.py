@@ -20,6 +20,7 @@ class MirrorGap(LineIndicator):
     flagged."""
 
     name = "mirror_gap"
+    title = "shipped from a neighbour whose imports fall short of EU exports (mirror gap)"
     version = "1"
 
     def prepare(self, ctx: RunContext) -> None:

@@ -25,6 +25,7 @@ class NetworkProximity(Indicator):
     the lines between the firm and the next firm on its shortest way to a listed one."""
 
     name = "network_proximity"
+    title = "two or three trade hops from a listed party"
     version = "1"
 
     def run(self, ctx: RunContext) -> int:

@@ -10,4 +10,5 @@ class NewEntrant(LineIndicator):
     ``tiers``, 1-2 by default) to the destination; the flagged lines are those lines."""
 
     name = "new_entrant"
+    title = "new trader after the invasion"
     version = "2"

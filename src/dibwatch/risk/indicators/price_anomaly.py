@@ -11,4 +11,5 @@ class PriceAnomaly(LineIndicator):
     value."""
 
     name = "price_anomaly"
+    title = "unit price far from its goods' norm"
     version = "1"

@@ -15,6 +15,7 @@ class RampUp(Indicator):
     invasion are the new-entrant indicator's."""
 
     name = "ramp_up"
+    title = "sudden ramp-up of CHPL exports to Russia"
     version = "1"
 
     def run(self, ctx: RunContext) -> int:

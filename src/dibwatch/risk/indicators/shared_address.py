@@ -13,6 +13,7 @@ class SharedAddress(Indicator):
     on which the firm gave that address. Runs after the indicators it is triggered by."""
 
     name = "shared_address"
+    title = "shares an address with other flagged firms"
     version = "1"
 
     def run(self, ctx: RunContext) -> int:
