@@ -177,3 +177,30 @@ def test_no_risk_run_is_a_clear_error(tmp_path: Path) -> None:
 def test_unknown_run_is_a_clear_error(report_world: ReportWorld, tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match="no finished risk run 999"):
         write_report(report_world.ws, tmp_path / "out", run_id=999)
+
+
+CONFIG_WORDS = re.compile(r"``|\b(min_firms|triggers|full_share|min_lines|full_lines|"
+                          r"evidence_prior|hub_routing|chpl_exposure|value_usd|total_usd)\b")
+
+
+def test_dossiers_speak_in_words_with_units(report_world: ReportWorld) -> None:
+    """Flags by their titles, rules with the configured values filled in, every value with
+    its unit; configuration keys only in the version tag of a flag heading."""
+    from dibwatch.risk.labels import flag_title
+
+    for dossier in report_world.result.dossiers:
+        page = _page(dossier.html)
+        for block in page.xpath(f"//article[{_cls('flag-block')}]"):
+            indicator = block.get("data-indicator")
+            heading = block.xpath("./h3")[0]
+            assert flag_title(indicator) in heading.text_content()
+            prose = " ".join(p.text_content() for p in block.xpath(
+                f"./p[{_cls('desc')}] | ./p[{_cls('detail')}]"))
+            assert not CONFIG_WORDS.search(prose), (indicator, prose)
+            detail = block.xpath(f"./p[{_cls('detail')}]")[0].text_content()
+            assert re.search(r"USD|×|suppliers|firms|\d\.\d{3}", detail), detail
+        for row in page.xpath(f"//table[{_cls('flags-summary')}]/tbody/tr"):
+            cells = [c.text_content().strip() for c in row.xpath("./td")]
+            usd_cell, other = cells[2], cells[3]
+            assert bool(usd_cell) != bool(other), cells  # one measure, in its own column
+            assert not usd_cell or re.fullmatch(r"[\d,]+", usd_cell), cells

@@ -68,6 +68,7 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
         f["detail"] = queries.as_json(f["detail"]) or {}
         f["detail_items"] = labels.detail_items(f["detail"])
         f["value_text"] = labels.value_text(f["indicator"], f["value"])
+        f["value_unit"] = labels.value_unit(f["indicator"])
         f["lines"] = by_flag.get(f["flag_no"], [])
         f["entities"] = entity_rows.get(f["flag_no"], [])
         f["shown"] = len(f["lines"]) + len(f["entities"])

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from dibwatch.risk.indicators import INDICATORS
@@ -98,7 +97,7 @@ def detail_items(detail: Mapping[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-_PARAM = re.compile(r"``(\w+)``")
+_PARAM = re.compile(r"``([^`]+)``")
 
 
 def _param_text(key: str, value: Any) -> str:
@@ -107,8 +106,10 @@ def _param_text(key: str, value: Any) -> str:
             return "; ".join(flag_title(v) for v in value)
         return ", ".join(str(v) for v in value)
     if isinstance(value, Mapping):
-        return ", ".join(f"{k} (from {v})" if isinstance(v, date | str) else str(k)
-                         for k, v in value.items())
+        by_date: dict[str, list[str]] = {}
+        for k, v in value.items():
+            by_date.setdefault(str(v), []).append(str(k))
+        return "; ".join(f"{', '.join(keys)} (from {when})" for when, keys in by_date.items())
     if isinstance(value, float) and ("share" in key or "pct" in key) and value <= 1:
         return f"{value:.0%}"
     if "usd" in key and isinstance(value, int | float):
@@ -129,6 +130,6 @@ def describe(indicator: str, params: Mapping[str, Any] | None = None,
         key = m.group(1)
         if key in values:
             return _param_text(key, values[key])
-        return key.replace("_", " ")
+        return key if "." in key else key.replace("_", " ")  # a file name stays a name
 
     return _PARAM.sub(fill, text)

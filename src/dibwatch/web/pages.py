@@ -24,6 +24,7 @@ from dibwatch.errors import DibwatchError
 from dibwatch.lists import store as list_store
 from dibwatch.match.batch import make_query
 from dibwatch.report import countries_page as countries_page_data
+from dibwatch.risk import labels
 from dibwatch.web import audit, cases, queries
 from dibwatch.web.api.cases import record_decision
 from dibwatch.web.api.firms import firm as firm_data
@@ -44,6 +45,7 @@ from dibwatch.web.users import (
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Jinja2Templates(
     directory=str(resources.files("dibwatch.web").joinpath("templates")))
+TEMPLATES.env.filters["flag"] = labels.flag_title
 PAGE_SIZE = 50
 
 

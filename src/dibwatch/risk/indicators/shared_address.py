@@ -8,7 +8,7 @@ from dibwatch.risk.indicators.base import Indicator, RunContext
 
 class SharedAddress(Indicator):
     """Shared-address cluster: at least ``min_firms`` firms wrote one normalised address, and
-    one of them already carries a flag named in ``triggers`` in this run. Every firm at such
+    one of them already carries one of these flags in this run: ``triggers``. Every firm at such
     an address is flagged; the value is the cluster size and the evidence rows are the lines
     on which the firm gave that address. Runs after the indicators it is triggered by."""
 
