@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
 import pyarrow as pa
 
-Params = Sequence[Any] | None
+# Positional (``?``, ``$1``) or named (``$name``) parameters.
+Params = Sequence[Any] | Mapping[str, Any] | None
 
 
 class Engine(ABC):

@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from dibwatch.errors import ConfigError
+
+if TYPE_CHECKING:
+    from dibwatch.risk.indicators.base import Indicator
+    from dibwatch.risk.params import Params
 
 
 @dataclass(frozen=True)
@@ -35,8 +39,27 @@ class RiskConfig:
             raise ConfigError(_where(self.source, f"indicators.{indicator}")
                               + f"no parameters for indicator {indicator!r}") from None
 
+    def params_of(self, indicator: type[Indicator]) -> Params:
+        """The indicator's section, checked and typed by its parameter dataclass."""
+        return indicator.parameters.from_mapping(
+            self.indicators.get(indicator.name, {}),
+            f"{self.source}, field 'indicators.{indicator.name}'")
+
     def weight(self, indicator: str) -> float:
         return float(self.indicators.get(indicator, {}).get("weight", 0.0))
+
+    def settings(self) -> dict[str, Any]:
+        """The run-wide values rules may bind: ``$invasion``, ``$coalition``,
+        ``$evidence_prior``."""
+        return {"invasion": self.invasion.isoformat(), "coalition": list(self.coalition),
+                "evidence_prior": self.evidence_prior}
+
+    def active(self) -> tuple[type[Indicator], ...]:
+        """The indicators this configuration runs, in its order (``runs_last`` ones last)."""
+        from dibwatch.risk.indicators import BY_NAME
+
+        chosen = [BY_NAME[name] for name in self.indicators]
+        return tuple([i for i in chosen if not i.runs_last] + [i for i in chosen if i.runs_last])
 
     def to_json(self) -> dict[str, Any]:
         return {"invasion": self.invasion.isoformat(),
@@ -64,11 +87,6 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "<mapping>") -> R
         if key not in data:
             raise ConfigError(_where(source, key) + f"missing {key!r}")
     indicators = {str(k): dict(v or {}) for k, v in data["indicators"].items()}
-    for name, params in indicators.items():
-        weight = params.get("weight", 0.0)
-        if not isinstance(weight, int | float) or not 0.0 <= weight <= 1.0:
-            raise ConfigError(_where(source, f"indicators.{name}.weight")
-                              + f"weight must be a number in [0, 1], got {weight!r}")
     for key in ("hubs", "coalition"):
         bad = [c for c in data[key] if not isinstance(c, str)]
         if bad:
@@ -78,12 +96,26 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "<mapping>") -> R
     if not isinstance(prior, int | float) or prior < 0:
         raise ConfigError(_where(source, "evidence_prior")
                           + f"evidence_prior must be a number >= 0, got {prior!r}")
-    return RiskConfig(
+    config = RiskConfig(
         evidence_prior=float(prior),
         invasion=_date(data["invasion"], source, "invasion"),
         hubs={str(c).upper(): _date(d, source, f"hubs.{c}") for c, d in data["hubs"].items()},
         coalition=tuple(str(c).upper() for c in data["coalition"]),
         indicators=indicators, source=source)
+    _check_indicators(config)
+    return config
+
+
+def _check_indicators(config: RiskConfig) -> None:
+    """Every section names a known indicator and holds its parameters, correctly typed."""
+    from dibwatch.risk.indicators import BY_NAME
+
+    for name in config.indicators:
+        if name not in BY_NAME:
+            raise ConfigError(_where(config.source, f"indicators.{name}")
+                              + f"unknown indicator {name!r}; known: "
+                              + ", ".join(sorted(BY_NAME)))
+        config.params_of(BY_NAME[name])
 
 
 def load_config(path: str | Path | None = None) -> RiskConfig:

@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from dibwatch.risk import store
 from dibwatch.risk.config import RiskConfig, load_config
-from dibwatch.risk.indicators import INDICATORS, Indicator, RunContext
+from dibwatch.risk.indicators import Indicator, RunContext
 from dibwatch.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
@@ -48,13 +48,15 @@ class RiskRun:
 
 
 def run_indicators(ws: Workspace, config: RiskConfig | None = None, *,
-                   indicators: Sequence[type[Indicator]] = INDICATORS,
+                   indicators: Sequence[type[Indicator]] | None = None,
                    decisions: Decisions | None = None,
                    progress: Progress | None = None) -> RiskRun:
-    """Score every resolved firm with ``indicators`` (default: all, in order) under
+    """Score every resolved firm with ``indicators`` (default: those the configuration
+    names, in its order) under
     ``config`` (default: the bundled ``risk.yml``), with the analysts' ``decisions`` on list
     matches; returns the new run's id and counts."""
     config = config or load_config()
+    indicators = config.active() if indicators is None else indicators
     decisions = decisions or Decisions()
     engine = ws.engine
     hubs = pa.table({"country": pa.array(list(config.hubs), pa.string()),
@@ -69,8 +71,7 @@ def run_indicators(ws: Workspace, config: RiskConfig | None = None, *,
             json.dumps({i.name: i.version for i in indicators})])
         engine.execute(store.CREATE_SCREENING)
         engine.execute(store.KEEP_MATCHES, [run_id])
-        min_group = int(config.indicators.get("price_anomaly", {}).get("min_group", 10))
-        engine.execute(store.CREATE_LINES, [min_group])
+        engine.execute(store.CREATE_LINES)
         ctx = RunContext(ws, run_id, config)
         for done, indicator in enumerate(indicators):
             if progress:

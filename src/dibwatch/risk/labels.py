@@ -8,9 +8,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from dibwatch.risk.indicators import INDICATORS
-
-_BY_NAME = {i.name: i for i in INDICATORS}
+from dibwatch.risk.indicators import BY_NAME as _BY_NAME
 
 # What a flag's value measures, by indicator (line rules: the USD value of the lines).
 VALUE_UNITS: dict[str, str] = {

@@ -1,51 +1,48 @@
-"""The red-flag indicators, one module each, in the order they run (``shared_address`` last:
-it is triggered by the others' flags)."""
+"""The red-flag indicators: every module of this package defines one (its rule's SQL, typed
+parameters and documentation). The registry is derived from the modules, so adding an
+indicator is one module plus one entry in the risk configuration, whose order is the order
+the indicators run in (those marked ``runs_last`` after all others)."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
+
 from dibwatch.risk.indicators.base import Indicator, LineIndicator, RunContext
-from dibwatch.risk.indicators.chain_mismatch import ChainMismatch
-from dibwatch.risk.indicators.chpl_exposure import ChplExposure
-from dibwatch.risk.indicators.coalition_brand_third_country import CoalitionBrandThirdCountry
-from dibwatch.risk.indicators.contract_holder_mismatch import ContractHolderMismatch
-from dibwatch.risk.indicators.forwarder_consignee import ForwarderConsignee
-from dibwatch.risk.indicators.hs_mismatch import HsMismatch
-from dibwatch.risk.indicators.hub_routing import HubRouting
-from dibwatch.risk.indicators.listed_counterparty import ListedCounterparty
-from dibwatch.risk.indicators.listed_party import ListedParty
-from dibwatch.risk.indicators.many_new_suppliers import ManyNewSuppliers
-from dibwatch.risk.indicators.mirror_gap import MirrorGap
-from dibwatch.risk.indicators.network_proximity import NetworkProximity
-from dibwatch.risk.indicators.new_entrant import NewEntrant
-from dibwatch.risk.indicators.price_anomaly import PriceAnomaly
-from dibwatch.risk.indicators.ramp_up import RampUp
-from dibwatch.risk.indicators.shared_address import SharedAddress
 
-INDICATORS: tuple[type[Indicator], ...] = (
-    ChplExposure, ListedParty, ListedCounterparty, NetworkProximity, NewEntrant, RampUp,
-    ManyNewSuppliers, HubRouting, ChainMismatch, CoalitionBrandThirdCountry,
-    ForwarderConsignee, MirrorGap, PriceAnomaly, HsMismatch, ContractHolderMismatch, SharedAddress,
-)
 
-__all__ = [
-    "INDICATORS",
-    "ChainMismatch",
-    "ChplExposure",
-    "CoalitionBrandThirdCountry",
-    "ContractHolderMismatch",
-    "ForwarderConsignee",
-    "HsMismatch",
-    "HubRouting",
-    "Indicator",
-    "LineIndicator",
-    "ListedCounterparty",
-    "ListedParty",
-    "ManyNewSuppliers",
-    "MirrorGap",
-    "NetworkProximity",
-    "NewEntrant",
-    "PriceAnomaly",
-    "RampUp",
-    "RunContext",
-    "SharedAddress",
-]
+def _discover() -> tuple[type[Indicator], ...]:
+    found: list[type[Indicator]] = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name == "base":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        found += [obj for obj in vars(module).values()
+                  if inspect.isclass(obj) and issubclass(obj, Indicator)
+                  and obj.__module__ == module.__name__ and not inspect.isabstract(obj)]
+    return tuple(found)
+
+
+# Every indicator in the package, by name. Code outside the package (a plugin, a test) adds
+# its own with ``register``; a configuration may then name it.
+INDICATORS: tuple[type[Indicator], ...] = _discover()
+BY_NAME: dict[str, type[Indicator]] = {i.name: i for i in INDICATORS}
+
+
+def register(indicator: type[Indicator]) -> type[Indicator]:
+    """Make an indicator defined outside this package known (usable as a class decorator)."""
+    known = BY_NAME.get(indicator.name)
+    if known is not None and known is not indicator:
+        raise ValueError(f"an indicator named {indicator.name!r} exists: {known.__module__}")
+    BY_NAME[indicator.name] = indicator
+    return indicator
+
+
+def unregister(indicator: type[Indicator]) -> None:
+    if BY_NAME.get(indicator.name) is indicator and indicator not in INDICATORS:
+        del BY_NAME[indicator.name]
+
+
+__all__ = ["BY_NAME", "INDICATORS", "Indicator", "LineIndicator", "RunContext", "register",
+           "unregister"]

@@ -2,11 +2,15 @@
 
 A flag is one firm × indicator, with a score in [0, 1], the measured value and a JSON detail;
 its evidence rows (``risk_evidence``) are the shipment lines, or list entities, behind it.
+An indicator module holds everything about its rule: the SQL, the typed parameters
+(:mod:`dibwatch.risk.params`) and the documentation (the class docstring, whose
+``parameter`` references the reports fill in with the values a run used).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -14,7 +18,10 @@ from typing import Any, ClassVar
 from dibwatch.engine import Engine
 from dibwatch.risk import store
 from dibwatch.risk.config import RiskConfig
+from dibwatch.risk.params import LineParams, Params
 from dibwatch.workspace import Workspace
+
+_NAMED = re.compile(r"\$([A-Za-z_]\w*)")
 
 
 @dataclass(frozen=True)
@@ -35,14 +42,38 @@ class RunContext:
             "SELECT count(*) FROM risk_flags WHERE run_id = ? AND indicator = ?",
             [self.run_id, indicator]))
 
+    def execute(self, sql: str, indicator: Indicator | None = None, **extra: Any) -> None:
+        """Run ``sql`` binding its ``$names`` from, in order of precedence: ``extra``, the
+        indicator's parameters and identity (``$indicator``, ``$version``), the run's
+        settings (``$invasion``, ``$coalition``, ``$evidence_prior``) and ``$run_id``;
+        ``$last_flag`` is read just before the statement runs."""
+        values: dict[str, Any] = {"run_id": self.run_id, **self.config.settings()}
+        if indicator is not None:
+            values |= {"indicator": indicator.name, "version": indicator.version,
+                       **self.config.params_of(type(indicator)).bind()}
+        values |= extra
+        names = set(_NAMED.findall(sql))
+        if "last_flag" in names:
+            values["last_flag"] = self.last_flag()
+        missing = sorted(names - set(values))
+        if missing:
+            owner = indicator.name if indicator is not None else "the risk run"
+            raise KeyError(f"{owner}: SQL parameter(s) {', '.join(missing)} not bound")
+        self.engine.execute(sql, {n: values[n] for n in names})
+
 
 class Indicator(ABC):
-    """A red-flag rule. Subclasses set ``name``, ``title`` and ``version`` (bump it when the rule's
-    meaning changes, so stored flags say which rule made them) and document the rule."""
+    """A red-flag rule. Subclasses set ``name``, ``title`` (what the flag says, for a report's
+    reader), ``version`` (bump it when the rule's meaning changes, so stored flags say which
+    rule made them) and ``parameters`` (the dataclass of its settings), and document the
+    rule in the class docstring."""
 
     name: ClassVar[str]
-    title: ClassVar[str]  # what the flag says, in words for a report's reader
+    title: ClassVar[str]
     version: ClassVar[str]
+    parameters: ClassVar[type[Params]] = Params
+    # Runs after every other indicator of the run (it reads their flags).
+    runs_last: ClassVar[bool] = False
 
     @classmethod
     def describe(cls) -> str:
@@ -54,46 +85,34 @@ class Indicator(ABC):
         Runs after the lines table (``store.LINES_TABLE``) is built."""
 
 
-def param(config: RiskConfig, indicator: str, params: dict[str, Any], key: str) -> Any:
-    # Rule parameters come from the indicator's section, with the run-wide settings
-    # (invasion day, coalition countries) as fallbacks.
-    if key in params:
-        value = params[key]
-        return [str(v) for v in value] if isinstance(value, list) else value
-    if key == "invasion":
-        return config.invasion.isoformat()
-    if key == "coalition":
-        return list(config.coalition)
-    raise KeyError(f"indicator {indicator!r} needs parameter {key!r}")
-
-
 # Without ``full_lines`` the line count never makes a score: only the share does.
 NO_LINE_COUNT = 1e18
 
 
 class LineIndicator(Indicator):
-    """A rule over single shipment lines (``store.RULES[name]``): a firm is flagged when at
-    least ``min_lines`` of its lines in ``roles`` meet it; the score is the share of its trade
-    value in those roles that meets it over ``full_share``, or the number of lines that meet
-    it over ``full_lines`` when set, whichever is higher (capped at 1), times
-    ``n / (n + evidence_prior)`` for a flag resting on n lines."""
+    """A rule over single shipment lines (``rule``, a condition over ``l``, a row of the lines
+    table): a firm is flagged when at least ``min_lines`` of its lines in ``roles`` meet it;
+    the score is the share of its trade value in those roles that meets it over
+    ``full_share``, or the number of lines that meet it over ``full_lines`` when set,
+    whichever is higher (capped at 1), times ``n / (n + evidence_prior)`` for a flag resting
+    on n lines."""
+
+    parameters: ClassVar[type[Params]] = LineParams
+    rule: ClassVar[str]
 
     def prepare(self, ctx: RunContext) -> None:
         """Build any table the rule reads (none by default)."""
 
     def run(self, ctx: RunContext) -> int:
         self.prepare(ctx)
-        params = ctx.config.params(self.name)
-        rule, keys = store.RULES[self.name]
-        roles = [str(r) for r in params["roles"]]
-        bound = [param(ctx.config, self.name, params, k) for k in keys]
-        ctx.engine.execute(store.create_hits(rule), [roles, *bound])
-        ctx.engine.execute(store.INSERT_LINE_FLAGS, [
-            ctx.run_id, ctx.last_flag(), self.name, self.version,
-            float(params["full_share"]), roles, int(params.get("min_lines", 1)),
-            float(params.get("full_lines", NO_LINE_COUNT)),
-            float(params.get("evidence_prior", ctx.config.evidence_prior))])
-        ctx.engine.execute(store.INSERT_LINE_EVIDENCE, [ctx.run_id, self.name])
+        params = ctx.config.params_of(type(self))
+        assert isinstance(params, LineParams)
+        ctx.execute(store.create_hits(self.rule), self)
+        ctx.execute(store.INSERT_LINE_FLAGS, self,
+                    full_lines=params.full_lines or NO_LINE_COUNT,
+                    evidence_prior=(ctx.config.evidence_prior if params.evidence_prior is None
+                                    else params.evidence_prior))
+        ctx.execute(store.INSERT_LINE_EVIDENCE, self)
         return ctx.flag_count(self.name)
 
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from dibwatch.risk.indicators.base import LineIndicator
+from dibwatch.risk.params import LineParams, setting
+
+
+@dataclass(frozen=True)
+class ChplExposureParams(LineParams):
+    tiers: tuple[str, ...] = setting(("1", "2"), "CHPL tiers that count")
+    destination: str = setting("RU", "destination country (ISO-2)")
+    since: str = setting("2022-02-24", "first day that counts (ISO date)")
 
 
 class ChplExposure(LineIndicator):
@@ -12,3 +22,6 @@ class ChplExposure(LineIndicator):
     name = "chpl_exposure"
     title = "battlefield (CHPL) goods to Russia since the invasion"
     version = "2"
+    parameters = ChplExposureParams
+    rule = """list_contains($tiers, l.chpl_tier) AND l.destination_country = $destination
+              AND l.day >= CAST($since AS DATE)"""

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from dibwatch.risk.indicators.base import LineIndicator
+from dibwatch.risk.params import LineParams, setting
+
+
+@dataclass(frozen=True)
+class CoalitionBrandParams(LineParams):
+    destination: str = setting("RU", "destination country (ISO-2)")
+    since: str = setting("2022-02-24", "first day that counts (ISO date)")
 
 
 class CoalitionBrandThirdCountry(LineIndicator):
@@ -12,3 +21,7 @@ class CoalitionBrandThirdCountry(LineIndicator):
     name = "coalition_brand_third_country"
     title = "coalition-made brand re-exported via a third country"
     version = "2"
+    parameters = CoalitionBrandParams
+    rule = """l.coalition_brand AND l.destination_country = $destination
+              AND l.day >= CAST($since AS DATE) AND l.exporter_country IS NOT NULL
+              AND NOT list_contains($coalition, l.exporter_country)"""

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyarrow as pa
 
 from dibwatch.countries import mirror_gaps
 from dibwatch.countries.codes import eu27_members
-from dibwatch.risk import store
 from dibwatch.risk.indicators.base import LineIndicator, RunContext
+from dibwatch.risk.params import ALL_TIERS, LineParams, setting
+
+MIRROR_TABLE = "_risk_mirror"
+CREATE_MIRROR = f"""
+CREATE OR REPLACE TEMP TABLE {MIRROR_TABLE} (
+    country VARCHAR, year INTEGER, gap_share DOUBLE, origins VARCHAR[])
+"""
+
+
+@dataclass(frozen=True)
+class MirrorGapParams(LineParams):
+    tiers: tuple[str, ...] = setting(ALL_TIERS, "CHPL tiers that count")
+    destination: str = setting("RU", "destination country (ISO-2)")
+    min_gap_share: float = setting(0.3, "share of the EU's exports to the neighbour missing "
+                                        "from the neighbour's imports from the EU")
 
 
 class MirrorGap(LineIndicator):
@@ -22,14 +38,27 @@ class MirrorGap(LineIndicator):
     name = "mirror_gap"
     title = "shipped from a neighbour whose imports fall short of EU exports (mirror gap)"
     version = "1"
+    parameters = MirrorGapParams
+    # EU-made CHPL goods shipped from a neighbour in a year of a large mirror gap.
+    rule = f"""l.destination_country = $destination AND list_contains($tiers, l.chpl_tier)
+        AND EXISTS (SELECT 1 FROM {MIRROR_TABLE} g
+                    WHERE g.country = l.dispatch_country AND g.year = year(l.day)
+                      AND list_contains(g.origins, l.origin_country))"""
 
     def prepare(self, ctx: RunContext) -> None:
-        params = ctx.config.params(self.name)
-        floor = float(params["min_gap_share"])
-        gaps = [g for g in mirror_gaps(ctx.engine) if g.partner != "RU" and g.gap_share >= floor]
-        ctx.engine.execute(store.CREATE_MIRROR)
-        ctx.engine.insert_arrow(store.MIRROR_TABLE, pa.table({
+        params = ctx.config.params_of(type(self))
+        assert isinstance(params, MirrorGapParams)
+        gaps = [g for g in mirror_gaps(ctx.engine)
+                if g.partner != "RU" and g.gap_share >= params.min_gap_share]
+        ctx.execute(CREATE_MIRROR)
+        ctx.engine.insert_arrow(MIRROR_TABLE, pa.table({
             "country": pa.array([g.partner for g in gaps], pa.string()),
             "year": pa.array([g.year for g in gaps], pa.int32()),
             "gap_share": pa.array([g.gap_share for g in gaps], pa.float64()),
             "origins": pa.array([sorted(eu27_members())] * len(gaps), pa.list_(pa.string()))}))
+
+    def run(self, ctx: RunContext) -> int:
+        try:
+            return super().run(ctx)
+        finally:
+            ctx.execute(f"DROP TABLE IF EXISTS {MIRROR_TABLE}")

@@ -2,7 +2,40 @@
 
 from __future__ import annotations
 
-from dibwatch.risk.indicators.base import LineIndicator
+from dataclasses import dataclass
+
+from dibwatch.risk.indicators.base import LineIndicator, RunContext
+from dibwatch.risk.params import LineParams, setting
+
+PRICE_TABLE = "_risk_price_z"
+# The robust z-score of the log unit value within HS-6 × brand (median and MAD; 1.4826 makes
+# the MAD estimate a standard deviation), left NULL for groups smaller than $min_group or
+# without spread.
+CREATE_PRICE_Z = f"""
+CREATE OR REPLACE TEMP TABLE {PRICE_TABLE} AS
+WITH priced AS (
+    SELECT load_id, line_no, ln(s.value_usd / s.quantity) AS log_unit,
+           c.hs6, coalesce(c.brand_canonical, '') AS brand
+    FROM shipments s JOIN shipment_classes c USING (load_id, line_no)
+    WHERE s.value_usd > 0 AND s.quantity > 0 AND c.hs6 IS NOT NULL
+), groups AS (
+    SELECT hs6, brand, median(log_unit) AS med, mad(log_unit) AS mad, count(*) AS n
+    FROM priced GROUP BY hs6, brand
+)
+SELECT p.load_id, p.line_no,
+       CASE WHEN g.n >= $min_group AND g.mad > 0
+            THEN (p.log_unit - g.med) / (1.4826 * g.mad) END AS price_z
+FROM priced p JOIN groups g USING (hs6, brand)
+"""
+
+
+@dataclass(frozen=True)
+class PriceAnomalyParams(LineParams):
+    z_threshold: float = setting(3.5, "absolute robust z-score from which a price is anomalous")
+    min_group: int = setting(10, "lines of the same HS-6 × brand needed to judge a price")
+    full_share: float = setting(0.2, "share of the firm's trade in those roles meeting the "
+                                     "rule at which the score is full")
+    min_lines: int = setting(2, "lines that must meet the rule before the firm is flagged")
 
 
 class PriceAnomaly(LineIndicator):
@@ -13,3 +46,16 @@ class PriceAnomaly(LineIndicator):
     name = "price_anomaly"
     title = "unit price far from its goods' norm"
     version = "1"
+    parameters = PriceAnomalyParams
+    rule = f"""EXISTS (SELECT 1 FROM {PRICE_TABLE} z
+                       WHERE z.load_id = l.load_id AND z.line_no = l.line_no
+                         AND abs(z.price_z) > $z_threshold)"""
+
+    def prepare(self, ctx: RunContext) -> None:
+        ctx.execute(CREATE_PRICE_Z, self)
+
+    def run(self, ctx: RunContext) -> int:
+        try:
+            return super().run(ctx)
+        finally:
+            ctx.execute(f"DROP TABLE IF EXISTS {PRICE_TABLE}")
