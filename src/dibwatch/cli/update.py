@@ -68,7 +68,7 @@ def status(workspace: WorkspaceOpt = None) -> None:
             ("loads", "SELECT count(*) FROM shipment_loads"),
             ("countries", "SELECT count(*) FROM country_snapshots"),
             ("firms", "SELECT count(*) FROM firms"),
-            ("runs", "SELECT count(*) FROM risk_runs WHERE finished_at IS NOT NULL"))}
+            ("runs", "SELECT count(*) FROM finished_risk_runs"))}
         states = [pipeline.resolve_state(ws), pipeline.screen_state(ws),
                   pipeline.rank_state(ws, load_config(), analyst_decisions(ws))]
     table = Table(title=f"workspace {esc(ws.path)}")

@@ -35,16 +35,16 @@ GROUP BY ALL ORDER BY c.chpl_tier
 """
 TOP_FIRMS_SQL = """
 WITH lines AS (
-    SELECT sp.mention_id, s.value_usd, c.chpl_tier, s.destination_country
-    FROM shipment_parties sp
+    SELECT fl.firm_id, s.value_usd, c.chpl_tier, s.destination_country
+    FROM firm_lines fl
     JOIN shipments s USING (load_id, line_no)
     JOIN shipment_classes c USING (load_id, line_no)
-    WHERE sp.role = 'exporter' AND s.load_id = ?
+    WHERE fl.role = 'exporter' AND s.load_id = ?
 )
 SELECT f.firm_id, f.caption, f.country, f.member_count,
        sum(l.value_usd) FILTER (WHERE l.chpl_tier IN ('1', '2')
                                  AND l.destination_country = 'RU') AS tier12_to_ru
-FROM lines l JOIN firm_members m USING (mention_id) JOIN firms f USING (firm_id)
+FROM lines l JOIN firms f USING (firm_id)
 GROUP BY ALL HAVING tier12_to_ru > 0 ORDER BY tier12_to_ru DESC LIMIT ?
 """
 

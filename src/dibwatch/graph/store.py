@@ -13,10 +13,7 @@ SHARED_COLUMNS: dict[str, str] = {
 # Every firm with whether it matches a list entity and the value of the CHPL-classified lines
 # it was a party to (each line once per firm, whatever role it played).
 FIRMS = """
-WITH lines AS (
-    SELECT DISTINCT sp.load_id, sp.line_no, fm.firm_id
-    FROM shipment_parties sp JOIN firm_members fm USING (mention_id)
-),
+WITH lines AS (SELECT DISTINCT load_id, line_no, firm_id FROM firm_lines),
 chpl AS (
     SELECT l.firm_id, sum(s.value_usd) AS value_usd
     FROM lines l
@@ -35,10 +32,7 @@ ORDER BY f.firm_id
 # Shipment lines aggregated per (source firm, importer firm), the source playing role ``?``
 # (exporter or contract holder). A firm trading with itself is no edge.
 TRADE_EDGES = """
-WITH parties AS (
-    SELECT sp.load_id, sp.line_no, sp.role, fm.firm_id
-    FROM shipment_parties sp JOIN firm_members fm USING (mention_id)
-)
+WITH parties AS (SELECT load_id, line_no, role, firm_id FROM firm_lines)
 SELECT a.firm_id AS source, b.firm_id AS target,
        coalesce(sum(s.value_usd), 0.0) AS value_usd,
        count(*) AS lines,

@@ -29,7 +29,9 @@ from dibwatch.monitor import queries
 from dibwatch.monitor.alerts import Alert, store
 from dibwatch.monitor.watch import list_watched
 from dibwatch.monitor.webhook import deliver
+from dibwatch.resolve.read import trade_partners
 from dibwatch.resolve.screening import firm_queries
+from dibwatch.risk.read import recent_runs
 from dibwatch.web.cases import confirmed_links, decisions_in_force
 from dibwatch.web.state import AppState, now
 from dibwatch.workspace import Workspace
@@ -90,7 +92,7 @@ def observe(ws: Workspace, state: AppState, screener: Screener | None = None, *,
             mentions[str(key)] = int(firm_id)
             if address:
                 addresses[int(firm_id)].add(str(address))
-    runs = [int(r[0]) for r in ws.engine.query(queries.LAST_RISK_RUNS)]
+    runs = recent_runs(ws.engine, 2)
     return Snapshot(matches, mentions, dict(addresses), runs[0] if runs else None)
 
 
@@ -165,7 +167,7 @@ def _designation_alerts(ws: Workspace, state: AppState, snap: Snapshot,
                 {"watch_id": int(raw_id), "score": round(score, 4), "source": source,
                  "content_hash": content_hash}))
     if new_firms:
-        for firm_id, partner_id in ws.engine.query(queries.PARTNERS, [sorted(new_firms)]):
+        for firm_id, partner_id in trade_partners(ws.engine, sorted(new_firms)):
             for entity_id, content_hash, score in new_firms[int(firm_id)]:
                 caption, source = index.get(entity_id, (entity_id, ""))
                 alerts.append(Alert(
@@ -182,7 +184,7 @@ def _designation_alerts(ws: Workspace, state: AppState, snap: Snapshot,
 
 def _score_alerts(ws: Workspace, settings: MonitorSettings, last_run: int | None
                   ) -> list[Alert]:
-    runs = [int(r[0]) for r in ws.engine.query(queries.LAST_RISK_RUNS)]
+    runs = recent_runs(ws.engine, 2)
     if len(runs) < 2 or runs[0] == last_run:
         return []
     new, old = runs[0], runs[1]

@@ -2,17 +2,6 @@
 
 from __future__ import annotations
 
-# Trade partners of each firm: other firms on the same shipment lines.
-PARTNERS = """
-SELECT DISTINCT a.firm_id, b.firm_id AS partner_id
-FROM (SELECT m.firm_id, sp.load_id, sp.line_no FROM shipment_parties sp
-      JOIN firm_members m USING (mention_id)) a
-JOIN (SELECT m.firm_id, sp.load_id, sp.line_no FROM shipment_parties sp
-      JOIN firm_members m USING (mention_id)) b
-  ON a.load_id = b.load_id AND a.line_no = b.line_no AND a.firm_id <> b.firm_id
-WHERE list_contains(?, a.firm_id)
-"""
-
 FIRM_CAPTIONS = "SELECT firm_id, caption FROM firms"
 
 # The current content hash of list entities, from the snapshot the index holds.
@@ -30,11 +19,6 @@ SELECT m.firm_id,
                  coalesce(p.country_code, ''), coalesce(p.id_norm, '')) AS mention_key,
        p.address_norm
 FROM firm_members m JOIN party_mentions p USING (mention_id)
-"""
-
-# The two newest finished risk runs.
-LAST_RISK_RUNS = """
-SELECT run_id FROM risk_runs WHERE finished_at IS NOT NULL ORDER BY run_id DESC LIMIT 2
 """
 
 # Firms whose score went from under the threshold to at or over it between two runs.

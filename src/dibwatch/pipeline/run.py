@@ -24,6 +24,7 @@ from dibwatch.pipeline import stages
 from dibwatch.pipeline.stages import StageState
 from dibwatch.risk import Decisions, RankResult, RiskConfig, load_config, rank_firms
 from dibwatch.risk.indicators import INDICATORS
+from dibwatch.risk.read import latest_run
 from dibwatch.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
@@ -74,7 +75,7 @@ def require_current_firms(ws: Workspace) -> None:
 
 
 def require_risk_run(ws: Workspace) -> None:
-    if not _count(ws, "SELECT count(*) FROM risk_runs WHERE finished_at IS NOT NULL"):
+    if latest_run(ws.engine) is None:
         require_firms(ws)
         raise StageEmptyError("no risk run yet: run `dibwatch rank` (or `dibwatch update`)")
 
@@ -211,8 +212,8 @@ def report(ws: Workspace, out: Path, *, run_id: int | None = None, dossiers: int
 
     require_risk_run(ws)
     if run_id is None:
-        run_id = int(ws.engine.scalar(
-            "SELECT max(run_id) FROM risk_runs WHERE finished_at IS NOT NULL"))
+        run_id = latest_run(ws.engine)
+        assert run_id is not None
     options = {"dossiers": dossiers, "pdf": pdf}
     if not force and report_current(out, ws, run_id, options):
         return StageOutcome("report", False, f"up to date ({out} holds risk run {run_id})")

@@ -14,6 +14,7 @@ from typing import Any
 from dibwatch.engine import Engine
 from dibwatch.report import charts, queries
 from dibwatch.report.network import NetworkPictures
+from dibwatch.resolve.read import counterparties
 from dibwatch.risk import labels
 
 COUNTERPARTY_LIMIT = 50
@@ -104,8 +105,7 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
         if order else "",
         "flags": flags,
         "evidence_lines": evidence_lines,
-        "counterparties": queries.rows(engine, queries.COUNTERPARTIES,
-                                       [firm_id, COUNTERPARTY_LIMIT]),
+        "counterparties": counterparties(engine, firm_id, COUNTERPARTY_LIMIT),
         "counterparty_limit": COUNTERPARTY_LIMIT,
         "dossier_ids": dossier_ids,
         "screening": screening,

@@ -31,7 +31,6 @@ RUN = """
 SELECT run_id, started_at, finished_at, config, flag_count, firm_count
 FROM risk_runs WHERE run_id = ? AND finished_at IS NOT NULL
 """
-LATEST_RUN = "SELECT max(run_id) FROM risk_runs WHERE finished_at IS NOT NULL"
 
 # ---------------------------------------------------------------------------------------------
 # Overview. Parameters of every CHPL query: destination country first.
@@ -78,9 +77,8 @@ FROM l GROUP BY ALL ORDER BY coalesce(since_usd, 0) DESC, key
 TOP_FIRMS = f"""
 WITH l AS ({_CHPL_LINES}), f AS (
     SELECT DISTINCT m.firm_id, l.load_id, l.line_no, l.value_usd
-    FROM l JOIN shipment_parties sp USING (load_id, line_no)
-    JOIN firm_members m USING (mention_id)
-    WHERE sp.role = $2
+    FROM l JOIN firm_lines m USING (load_id, line_no)
+    WHERE m.role = $2
 )
 SELECT f.firm_id, firms.caption, firms.country, sum(f.value_usd) AS value_usd,
        count(*) AS lines
@@ -155,28 +153,6 @@ WHERE e.run_id = $1 AND f.firm_id = $2 AND e.entity_id IS NOT NULL
 ORDER BY e.flag_no, e.entity_id
 """
 
-# Who the firm traded with: the other firms on its lines, by the roles both played; each line
-# counted once per pair of roles. Parameters: firm_id, limit.
-COUNTERPARTIES = """
-WITH mine AS (
-    SELECT DISTINCT sp.load_id, sp.line_no, sp.role
-    FROM shipment_parties sp JOIN firm_members m USING (mention_id) WHERE m.firm_id = $1
-), pairs AS (
-    SELECT DISTINCT om.firm_id, mine.role AS own_role, osp.role AS their_role,
-           mine.load_id, mine.line_no
-    FROM mine JOIN shipment_parties osp USING (load_id, line_no)
-    JOIN firm_members om ON om.mention_id = osp.mention_id
-    WHERE om.firm_id <> $1
-)
-SELECT p.firm_id, f.caption, f.country, p.own_role, p.their_role, count(*) AS lines,
-       sum(coalesce(s.value_usd, 0)) AS value_usd, min(s."date") AS first_day,
-       max(s."date") AS last_day
-FROM pairs p JOIN firms f USING (firm_id)
-JOIN shipments s ON s.load_id = p.load_id AND s.line_no = p.line_no
-GROUP BY ALL ORDER BY value_usd DESC, p.firm_id, own_role, their_role
-LIMIT $2
-"""
-
 # The firm's list matches with the matcher's explanation. Parameters: firm_id.
 SCREENING = """
 SELECT fs.entity_id, fs.score, fs.matched_name, fs.explanation, me.caption, me.source,
@@ -187,10 +163,7 @@ WHERE fs.firm_id = $1 ORDER BY fs.score DESC, fs.entity_id
 
 # Monthly value of the firm's lines by the role it played. Parameters: firm_id.
 TIMELINE = """
-WITH mine AS (
-    SELECT DISTINCT sp.load_id, sp.line_no, sp.role
-    FROM shipment_parties sp JOIN firm_members m USING (mention_id) WHERE m.firm_id = $1
-)
+WITH mine AS (SELECT load_id, line_no, role FROM firm_lines WHERE firm_id = $1)
 SELECT mine.role, CAST(date_trunc('month', s."date") AS DATE) AS month,
        sum(coalesce(s.value_usd, 0)) AS value_usd, count(*) AS lines
 FROM mine JOIN shipments s USING (load_id, line_no)
@@ -205,11 +178,6 @@ FROM firm_members m JOIN party_mentions p USING (mention_id)
 WHERE m.firm_id = $1
 ORDER BY p.shipment_count DESC, p.name, p.mention_id
 """
-
-
-def latest_run(engine: Engine) -> int | None:
-    value = engine.scalar(LATEST_RUN)
-    return None if value is None else int(value)
 
 
 def run(engine: Engine, run_id: int) -> Row | None:

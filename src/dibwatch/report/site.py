@@ -21,7 +21,7 @@ from dibwatch.report.dossier import build_dossier, evidence_anchor, write_eviden
 from dibwatch.report.network import NetworkPictures
 from dibwatch.report.overview import build_overview
 from dibwatch.report.pdf import PdfPool, default_workers, pdf_writer
-from dibwatch.risk import labels, ranked_firms
+from dibwatch.risk import labels, ranked_firms, read
 from dibwatch.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
@@ -88,7 +88,7 @@ def environment() -> jinja2.Environment:
 
 def _run_settings(ws: Workspace, run_id: int | None) -> tuple[int, dict[str, Any]]:
     if run_id is None:
-        run_id = queries.latest_run(ws.engine)
+        run_id = read.latest_run(ws.engine)
         if run_id is None:
             raise NotFoundError("no risk run in this workspace: run `dibwatch rank` first")
     found = queries.run(ws.engine, run_id)

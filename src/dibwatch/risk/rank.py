@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from dibwatch.errors import ConfigError, NotFoundError
-from dibwatch.risk import store
+from dibwatch.risk import read, store
 from dibwatch.risk.config import RiskConfig, load_config
 from dibwatch.risk.engine import Decisions, RiskRun, run_indicators
 from dibwatch.workspace import Workspace
@@ -57,7 +57,7 @@ def rank_firms(ws: Workspace, config: RiskConfig | None = None, *,
 
 
 def latest_run(ws: Workspace) -> int:
-    run_id = ws.engine.scalar(store.LATEST_RUN)
+    run_id = read.latest_run(ws.engine)
     if run_id is None:
         raise NotFoundError("no risk run in this workspace: run `dibwatch rank` first")
     return int(run_id)

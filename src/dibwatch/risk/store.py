@@ -40,14 +40,13 @@ FROM {CONFIRMED_TABLE} c WHERE c.firm_id IN (SELECT firm_id FROM firms)
 # One row per firm × role × shipment line, with everything a line rule looks at.
 CREATE_LINES = f"""
 CREATE OR REPLACE TEMP TABLE {LINES_TABLE} AS
-SELECT m.firm_id, sp.role, s.load_id, s.line_no, s."date" AS day,
+SELECT m.firm_id, m.role, s.load_id, s.line_no, s."date" AS day,
        coalesce(s.value_usd, 0) AS value_usd,
        s.exporter_country, s.importer_country, s.origin_country, s.dispatch_country,
        s.trading_country, s.destination_country,
        c.hs6, c.chpl_tier, c.brand_canonical, c.coalition_brand, c.misdeclared,
        min(s."date") OVER (PARTITION BY m.firm_id) AS firm_first_seen
-FROM shipment_parties sp
-JOIN firm_members m USING (mention_id)
+FROM firm_lines m
 JOIN shipments s USING (load_id, line_no)
 LEFT JOIN shipment_classes c USING (load_id, line_no)
 """
@@ -126,7 +125,6 @@ DROP_TEMP = [f"DROP TABLE IF EXISTS {HITS_TABLE}", f"DROP TABLE IF EXISTS {LINES
 FLAGS_OF_RUN = """
 SELECT firm_id, indicator, score FROM risk_flags WHERE run_id = ? ORDER BY firm_id, indicator
 """
-LATEST_RUN = "SELECT max(run_id) FROM risk_runs WHERE finished_at IS NOT NULL"
 DELETE_SCORES = "DELETE FROM firm_scores WHERE run_id = ?"
 
 # The ranked firm table: every name and id the firm used, its CHPL value and list matches.

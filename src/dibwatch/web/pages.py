@@ -24,7 +24,7 @@ from dibwatch.errors import DibwatchError
 from dibwatch.lists import store as list_store
 from dibwatch.match.batch import make_query
 from dibwatch.report import countries_page as countries_page_data
-from dibwatch.risk import labels
+from dibwatch.risk import labels, read
 from dibwatch.web import audit, cases, queries
 from dibwatch.web.api.cases import record_decision
 from dibwatch.web.api.firms import firm as firm_data
@@ -121,7 +121,8 @@ def overview(request: Request, ctx: Ctx, session: PageSession) -> HTMLResponse:
     firms, shipments, snapshots, listed = ctx.service.query(queries.OVERVIEW_COUNTS)[0]
     tiers = ctx.service.query(queries.CHPL_BY_TIER)
     months = ctx.service.query(queries.MONTHLY_VALUE)
-    run = ctx.service.scalar(queries.LATEST_RISK_RUN)
+    with ctx.service.locked() as ws:
+        run = read.latest_run(ws.engine)
     buckets = dict(ctx.service.query(queries.SCORE_HISTOGRAM, [run])) if run else {}
     charts = [
         bar_chart("CHPL value by tier (USD)", [(f"tier {t}", float(v)) for t, _, v in tiers]),

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dibwatch.risk.store import RANKED_FIRMS
 
-LATEST_RISK_RUN = "SELECT max(run_id) FROM risk_runs WHERE finished_at IS NOT NULL"
-
 # Sort key the API accepts -> column of the ranked table.
 FIRM_SORTS = {"rank": "rank", "score": "score", "chpl_value_usd": "chpl_value_usd",
               "caption": "caption", "country": "country", "firm_id": "firm_id"}
@@ -75,24 +73,6 @@ QUALIFY row_number() OVER (PARTITION BY e.flag_no ORDER BY s."date" DESC NULLS L
 ORDER BY e.flag_no
 """
 
-# Trade partners: other firms on the firm's shipment lines, by value.
-COUNTERPARTIES = """
-WITH mine AS (
-    SELECT sp.load_id, sp.line_no, sp.role FROM shipment_parties sp
-    JOIN firm_members m USING (mention_id) WHERE m.firm_id = $1
-), theirs AS (
-    SELECT m.firm_id, sp.load_id, sp.line_no, sp.role FROM shipment_parties sp
-    JOIN firm_members m USING (mention_id) WHERE m.firm_id <> $1
-)
-SELECT t.firm_id, f.caption, f.country, string_agg(DISTINCT t.role, ', ') AS roles,
-       count(DISTINCT (t.load_id, t.line_no)) AS lines,
-       sum(s.value_usd) AS value_usd
-FROM (SELECT DISTINCT t.firm_id, t.load_id, t.line_no, t.role
-      FROM theirs t JOIN mine USING (load_id, line_no)) t
-JOIN firms f USING (firm_id) JOIN shipments s USING (load_id, line_no)
-GROUP BY ALL ORDER BY value_usd DESC NULLS LAST, t.firm_id LIMIT 100
-"""
-
 # The firm's list matches with the entity as the index holds it (current snapshot).
 FIRM_MATCHES = """
 SELECT fs.entity_id, fs.score, fs.matched_name, fs.run_id, fs.explanation,
@@ -119,9 +99,8 @@ SHIPMENT_COLUMNS = ("load_id", "line_no", "date", "declaration_id", "hs_code", "
 # $5 from date, $6 to date, $7 text in description / party names.
 _SHIPMENT_FILTER = """
 FROM shipments s LEFT JOIN shipment_classes c USING (load_id, line_no)
-WHERE ($1 IS NULL OR EXISTS (SELECT 1 FROM shipment_parties sp JOIN firm_members m
-                             USING (mention_id)
-                             WHERE sp.load_id = s.load_id AND sp.line_no = s.line_no
+WHERE ($1 IS NULL OR EXISTS (SELECT 1 FROM firm_lines m
+                             WHERE m.load_id = s.load_id AND m.line_no = s.line_no
                                AND m.firm_id = $1))
   AND ($2 IS NULL OR replace(coalesce(s.hs_code, ''), '.', '') LIKE $2 || '%')
   AND ($3 IS NULL OR c.chpl_tier = $3)

@@ -474,4 +474,44 @@ MIGRATIONS.append((9, "stage runs and load changes", [
     )""",
 ]))
 
+# Read models: the relations other stages read, defined once here, each owned by a stage
+# (its Python accessors are in that stage's ``read`` module). Nothing outside the owning
+# stage joins the underlying tables again.
+MIGRATIONS.append((10, "read models", [
+    # resolve: every shipment line a firm was a party to, with the role it played.
+    """CREATE VIEW firm_lines AS
+        SELECT DISTINCT m.firm_id, sp.role, sp.load_id, sp.line_no
+        FROM shipment_parties sp JOIN firm_members m USING (mention_id)""",
+    # resolve: who a firm traded with — the other firms on its lines, each line once, with
+    # the roles both played on them.
+    """CREATE VIEW firm_counterparties AS
+        WITH pairs AS (
+            SELECT a.firm_id, b.firm_id AS counterparty_id, a.role AS own_role,
+                   b.role AS their_role, a.load_id, a.line_no
+            FROM firm_lines a JOIN firm_lines b
+              ON a.load_id = b.load_id AND a.line_no = b.line_no AND a.firm_id <> b.firm_id
+        ), roles AS (
+            SELECT firm_id, counterparty_id,
+                   list(DISTINCT own_role ORDER BY own_role) AS own_roles,
+                   list(DISTINCT their_role ORDER BY their_role) AS their_roles
+            FROM pairs GROUP BY firm_id, counterparty_id
+        ), lines AS (
+            SELECT DISTINCT firm_id, counterparty_id, load_id, line_no FROM pairs
+        ), totals AS (
+            SELECT l.firm_id, l.counterparty_id, count(*) AS lines,
+                   sum(coalesce(s.value_usd, 0)) AS value_usd,
+                   min(s."date") AS first_day, max(s."date") AS last_day
+            FROM lines l JOIN shipments s USING (load_id, line_no)
+            GROUP BY l.firm_id, l.counterparty_id
+        )
+        SELECT t.firm_id, t.counterparty_id, r.own_roles, r.their_roles, t.lines,
+               t.value_usd, t.first_day, t.last_day
+        FROM totals t JOIN roles r USING (firm_id, counterparty_id)""",
+    # risk: the runs that finished, and the latest of them.
+    """CREATE VIEW finished_risk_runs AS
+        SELECT * FROM risk_runs WHERE finished_at IS NOT NULL""",
+    """CREATE VIEW latest_risk_run AS
+        SELECT max(run_id) AS run_id FROM finished_risk_runs""",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -4,12 +4,15 @@ counterparties, list matches, network neighbourhood and case) and shipments."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
 from dibwatch.graph import FirmGraph, neighbourhood, to_cytoscape
+from dibwatch.resolve.read import counterparties
+from dibwatch.risk import read
 from dibwatch.risk.rank import COLUMNS
 from dibwatch.web import cases, queries
 from dibwatch.web.auth import Viewer
@@ -23,7 +26,8 @@ MAX_PAGE = 500
 
 
 def latest_run(service: WorkspaceService) -> int:
-    run = service.scalar(queries.LATEST_RISK_RUN)
+    with service.locked() as ws:
+        run = read.latest_run(ws.engine)
     if run is None:
         raise HTTPException(404, "no risk run in this workspace: run `dibwatch rank` first")
     return int(run)
@@ -85,7 +89,9 @@ def _firm_row(ctx: AppContext, firm_id: int, run: int | None) -> tuple[Any, ...]
 @router.get("/firms/{firm_id}", summary="One firm: flags with evidence, counterparties, "
                                         "list matches, case")
 def firm(principal: Viewer, ctx: Ctx, firm_id: int) -> dict[str, Any]:
-    run = ctx.service.scalar(queries.LATEST_RISK_RUN)
+    with ctx.service.locked() as ws:
+        run = read.latest_run(ws.engine)
+        partners = counterparties(ws.engine, firm_id)
     (fid, caption, country, ids, roles, members, mentions, first, last, rank, score,
      contributions) = _firm_row(ctx, firm_id, run)
     flags = [{"flag_no": r[0], "indicator": r[1], "version": r[2], "score": r[3],
@@ -107,15 +113,13 @@ def firm(principal: Viewer, ctx: Ctx, firm_id: int) -> dict[str, Any]:
     members_rows = [dict(zip(("name", "address", "country", "id_value", "roles",
                               "shipment_count", "match_probability"), r, strict=True))
                     for r in ctx.service.query(queries.FIRM_MEMBERS, [firm_id])]
-    counterparties = [dict(zip(("firm_id", "caption", "country", "roles", "lines",
-                                "value_usd"), r, strict=True))
-                      for r in ctx.service.query(queries.COUNTERPARTIES, [firm_id])]
+    partner_rows = [{**asdict(c), "roles": ", ".join(c.their_roles)} for c in partners]
     case = cases.get_case(ctx.state, firm_id)
     return {"firm_id": fid, "caption": caption, "country": country, "ids": list(ids or []),
             "roles": list(roles or []), "member_count": members, "mention_count": mentions,
             "first_seen": first, "last_seen": last, "risk_run": run, "rank": rank,
             "score": score, "contributions": _json(contributions) or {}, "flags": flags,
-            "members": members_rows, "counterparties": counterparties,
+            "members": members_rows, "counterparties": partner_rows,
             "list_matches": firm_matches(ctx, firm_id),
             "case": case.__dict__ if case else None,
             "notes": cases.notes(ctx.state, firm_id)}
