@@ -263,12 +263,15 @@ def test_a_workspace_moves_through_export_and_import(tmp_path: Path) -> None:
     invoke("lists", "load", str(v1), "-w", ws)
     invoke("lists", "load", str(v2), "-w", ws)
     invoke("workspace", "export", str(tmp_path / "export"), "-w", ws)
+    (tmp_path / "export").rename(tmp_path / "carried")  # as if copied to another machine
     moved = str(tmp_path / "moved.duckdb")
-    invoke("workspace", "import", str(tmp_path / "export"), "-w", moved)
+    invoke("workspace", "import", str(tmp_path / "carried"), "-w", moved)
     assert invoke("lists", "status", "-w", moved) .count("us_csl") == 2
     diff = invoke("lists", "diff", "us_csl", "-w", moved)
     assert "+3 added" in diff and "(loaded " in diff
     # Sequences carry over: the next snapshot gets the next id.
     assert "snapshot 3 of" in invoke("lists", "load", str(demo_list_files()[0]), "--source",
                                      "other", "-w", moved)
-    assert "exists" in fails("workspace", "import", str(tmp_path / "export"), "-w", moved)
+    assert "exists" in fails("workspace", "import", str(tmp_path / "carried"), "-w", moved)
+    with Workspace(moved, read_only=True) as w:  # the read models came along, in order
+        assert w.engine.scalar("SELECT count(*) FROM firm_counterparties") == 0

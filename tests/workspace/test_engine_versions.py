@@ -43,25 +43,24 @@ def test_a_workspace_written_by_the_core_install_opens_in_the_dev_install() -> N
     assert "demo_list" in result.output
 
 
-def test_an_older_duckdb_refuses_a_newer_workspace_naming_both_versions(tmp_path: Path) -> None:
-    old_python = ci_provided("DIBWATCH_OLD_DUCKDB_PYTHON",
-                             "a Python whose duckdb is older than this one's")
-    old_version = subprocess.run([old_python, "-c", "import duckdb; print(duckdb.__version__)"],
-                                 capture_output=True, text=True, check=True).stdout.strip()
-    if old_version.split(".")[0] == duckdb.__version__.split(".")[0]:
-        pytest.skip(f"{old_python} has duckdb {old_version}, the same major as here")
-    path = tmp_path / "new.duckdb"
-    Workspace(path).close()
-    probe = ("import sys\nfrom dibwatch.engine.duckdb_engine import DuckDBEngine\n"
-             "from dibwatch.errors import EngineVersionError\n"
-             "try:\n    DuckDBEngine(sys.argv[1])\nexcept EngineVersionError as exc:\n"
-             "    print(exc)\n")
-    out = subprocess.run([old_python, "-c", probe, str(path)], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(SRC)}, check=True)
-    message = out.stdout.strip()
-    assert f"written by DuckDB v{duckdb.__version__}" in message, out.stderr or message
-    assert f"runs DuckDB {old_version}" in message
-    assert f"pip install 'duckdb=={duckdb.__version__}'" in message
+def test_a_workspace_written_by_a_newer_duckdb_is_refused_naming_both_versions(
+        tmp_path: Path) -> None:
+    newer = ci_provided("DIBWATCH_NEWER_DUCKDB_PYTHON",
+                        "a Python whose duckdb is newer than this one's")
+    version = subprocess.run([newer, "-c", "import duckdb; print(duckdb.__version__)"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    if version.split(".")[0] == duckdb.__version__.split(".")[0]:
+        pytest.skip(f"{newer} has duckdb {version}, the same major as here")
+    path = tmp_path / "newer.duckdb"
+    subprocess.run([newer, "-c", "import sys\nfrom dibwatch.workspace import Workspace\n"
+                    "Workspace(sys.argv[1]).close()\n", str(path)], check=True,
+                   env={**os.environ, "PYTHONPATH": str(SRC)})
+    with pytest.raises(EngineVersionError) as caught:
+        Workspace(path, read_only=True)
+    message = str(caught.value)
+    assert f"written by DuckDB v{version}" in message
+    assert f"runs DuckDB {duckdb.__version__}" in message
+    assert f"pip install 'duckdb=={version}'" in message
     assert "dibwatch workspace export" in message
 
 

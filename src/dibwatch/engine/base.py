@@ -72,10 +72,10 @@ class Engine(ABC):
         in-process). The engine is usable again after the block."""
         return contextlib.nullcontext(False)
 
-    def splink_api(self) -> Any:
-        """Splink's database API over this engine's data (``DuckDBAPI``; a Spark engine
-        returns a ``SparkAPI``), for stages that train record-linkage models."""
-        raise NotImplementedError(f"no Splink backend for engine {self.name!r}")
+    def native(self) -> Any:
+        """The engine's own handle (a DuckDB connection, a Spark session), for libraries
+        that integrate with the engine themselves; see :mod:`dibwatch.engine.dialect`."""
+        raise NotImplementedError(f"engine {self.name!r} has no native handle")
 
     def scalar(self, sql: str, params: Params = None) -> Any:
         rows = self.query(sql, params)

@@ -155,13 +155,29 @@ class DuckDBEngine(Engine):
         self._con.execute(f"EXPORT DATABASE '{_quote(folder)}' (FORMAT parquet)")
 
     def import_database(self, folder: str) -> None:
-        self._con.execute(f"IMPORT DATABASE '{_quote(folder)}'")
+        # Not IMPORT DATABASE: it creates views in name order (a view over a view that sorts
+        # later fails) and reads the data from the absolute paths written at export time (a
+        # moved folder fails). The same statements, views in dependency order, data from
+        # wherever the folder is now.
+        base = Path(folder)
+        statements = [s.strip() for s in (base / "schema.sql").read_text("utf-8").split(";\n")
+                      if s.strip()]
+        views = [s for s in statements if _VIEW.match(s)]
+        with self.transaction():
+            for sql in statements:
+                if not _VIEW.match(sql):
+                    self._con.execute(sql)
+            for line in (base / "load.sql").read_text("utf-8").splitlines():
+                copied = _LOAD.match(line.strip())
+                if copied:
+                    source = base / Path(copied["path"]).name
+                    self._con.execute(f"COPY {copied['table']} FROM '{_quote(str(source))}' "
+                                      f"{copied['options']}")
+            for sql in _dependency_order(views):
+                self._con.execute(sql)
 
-    def splink_api(self) -> Any:
-        from splink import DuckDBAPI
-
-        # The workspace's own connection: the model reads mentions where they are.
-        return DuckDBAPI(self._con)
+    def native(self) -> duckdb.DuckDBPyConnection:
+        return self._con
 
     def close(self) -> None:
         self._con.close()
@@ -200,6 +216,30 @@ def file_library_version(path: str) -> str | None:
 
 def engine_version() -> str:
     return str(duckdb.__version__)
+
+
+_VIEW = re.compile(r"CREATE\s+VIEW\s+(\"?)(?P<name>\w+)\1", re.I)
+_LOAD = re.compile(r"COPY\s+(?P<table>\"?\w+\"?)\s+FROM\s+'(?P<path>[^']+)'\s*(?P<options>.*?);?$",
+                   re.I)
+
+
+def _dependency_order(views: list[str]) -> list[str]:
+    """CREATE VIEW statements ordered so that each comes after the views it reads."""
+    by_name = {m["name"]: sql for sql in views if (m := _VIEW.match(sql))}
+    done: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in done or name in path:
+            return
+        body = by_name[name].split(" AS ", 1)[-1]
+        for other in by_name:
+            if other != name and re.search(rf"\b{other}\b", body):
+                visit(other, (*path, name))
+        done.append(name)
+
+    for name in by_name:
+        visit(name, ())
+    return [by_name[n] for n in done]
 
 
 def _quote(path: str) -> str:

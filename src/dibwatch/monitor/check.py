@@ -194,7 +194,8 @@ def _score_alerts(ws: Workspace, settings: MonitorSettings, last_run: int | None
                          "new_score": round(new_score, 4),
                          "threshold": settings.score_threshold})
             for firm_id, caption, old_score, new_score in ws.engine.query(
-                queries.SCORE_CROSSINGS, [old, new, settings.score_threshold])]
+                queries.SCORE_CROSSINGS,
+                {"previous": old, "current": new, "threshold": settings.score_threshold})]
 
 
 def _address_alerts(ws: Workspace, state: AppState, snap: Snapshot, known: set[str],

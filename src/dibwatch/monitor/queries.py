@@ -26,8 +26,9 @@ FROM firm_members m JOIN party_mentions p USING (mention_id)
 SCORE_CROSSINGS = """
 SELECT n.firm_id, f.caption, coalesce(o.score, 0.0) AS old_score, n.score AS new_score
 FROM firm_scores n JOIN firms f USING (firm_id)
-LEFT JOIN firm_scores o ON o.firm_id = n.firm_id AND o.run_id = $1
-WHERE n.run_id = $2 AND n.score >= $3 AND coalesce(o.score, 0.0) < $3
+LEFT JOIN firm_scores o ON o.firm_id = n.firm_id AND o.run_id = $previous
+WHERE n.run_id = $current AND n.score >= $threshold
+  AND coalesce(o.score, 0.0) < $threshold
 ORDER BY n.firm_id
 """
 

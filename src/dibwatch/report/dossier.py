@@ -48,12 +48,14 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
     config = config or {}
     settings = {k: v for k, v in config.items() if k != "indicators"}
     params = config.get("indicators", {})
-    firm = queries.rows(engine, queries.FIRM, [run_id, firm_id])[0]
+    firm = queries.rows(engine, queries.FIRM, {"run_id": run_id, "firm_id": firm_id})[0]
     contributions = {str(k): float(v) for k, v in
                      (queries.as_json(firm["contributions"]) or {}).items()}
-    flags = queries.rows(engine, queries.FLAGS, [run_id, firm_id])
-    lines = queries.rows(engine, queries.EVIDENCE_LINES, [run_id, firm_id, evidence_cap])
-    entities = queries.rows(engine, queries.EVIDENCE_ENTITIES, [run_id, firm_id])
+    flags = queries.rows(engine, queries.FLAGS, {"run_id": run_id, "firm_id": firm_id})
+    lines = queries.rows(engine, queries.EVIDENCE_LINES,
+                         {"run_id": run_id, "firm_id": firm_id, "cap": evidence_cap})
+    entities = queries.rows(engine, queries.EVIDENCE_ENTITIES,
+                            {"run_id": run_id, "firm_id": firm_id})
     by_flag: dict[int, list[dict[str, Any]]] = {}
     for r in lines:
         r["anchor"] = evidence_anchor(r["flag_no"], r["load_id"], r["line_no"])
@@ -85,10 +87,10 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
             row["flags"].append(f["title"])
     evidence_lines = sorted(distinct.values(),
                             key=lambda r: (r["day"], r["load_id"], r["line_no"]))
-    screening = queries.rows(engine, queries.SCREENING, [firm_id])
+    screening = queries.rows(engine, queries.SCREENING, {"firm_id": firm_id})
     for s in screening:
         s["explanation"] = queries.as_json(s["explanation"]) or {}
-    timeline = queries.rows(engine, queries.TIMELINE, [firm_id])
+    timeline = queries.rows(engine, queries.TIMELINE, {"firm_id": firm_id})
     by_role: dict[str, dict[date, float]] = {}
     for r in timeline:
         by_role.setdefault(r["role"], {})[r["month"]] = float(r["value_usd"])
@@ -112,7 +114,7 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
         "timeline_chart": charts.line_chart(
             series, title="Monthly value by role (USD)", y_label="USD", event=invasion,
             event_label=f"invasion {invasion}") if series else "",
-        "members": queries.rows(engine, queries.MEMBERS, [firm_id]),
+        "members": queries.rows(engine, queries.MEMBERS, {"firm_id": firm_id}),
         "network": picture,
         "network_firms": [pictures.graph.firm(f) for f in picture.firm_ids],
         "evidence_cap": evidence_cap,
@@ -122,7 +124,7 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
 
 def write_evidence_csv(engine: Engine, run_id: int, firm_id: int, path: Path) -> int:
     """Every evidence shipment line of the firm's flags, uncapped; returns the row count."""
-    data = queries.rows(engine, queries.EVIDENCE_ALL, [run_id, firm_id])
+    data = queries.rows(engine, queries.EVIDENCE_ALL, {"run_id": run_id, "firm_id": firm_id})
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         cols = list(data[0]) if data else ["indicator", "flag_no", "load_id", "line_no"]

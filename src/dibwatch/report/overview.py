@@ -88,12 +88,13 @@ def build_overview(engine: Engine, *, destination: str, invasion: date,
     p = period(engine, invasion)
     if p is None:
         return {"period": None}
-    monthly = queries.rows(engine, queries.CHPL_MONTHLY, [destination])
+    monthly = queries.rows(engine, queries.CHPL_MONTHLY, {"destination": destination})
     months = p.months()
     tiers = sorted({str(r["tier"]) for r in monthly}, key=_tier_order)
     cell = {(r["month"], str(r["tier"])): float(r["value_usd"]) for r in monthly}
     stacks = {f"tier {t}": [cell.get((m, t), 0.0) for m in months] for t in tiers}
-    dims = {dim: queries.rows(engine, sql, [destination, invasion.isoformat()])
+    dims = {dim: queries.rows(engine, sql, {"destination": destination,
+                                       "invasion": invasion.isoformat()})
             for dim, sql in queries.BY_DIMENSION.items()}
     before_sum = sum((r["before_usd"] or 0.0) for r in dims["tier"])
     since_sum = sum((r["since_usd"] or 0.0) for r in dims["tier"])
@@ -105,8 +106,10 @@ def build_overview(engine: Engine, *, destination: str, invasion: date,
     hub_set = set(hubs)
     hub_rows = _compare([r for r in dims["dispatch_country"] if r["key"] in hub_set], p, TOP)
     brands = _compare([r for r in dims["brand"] if r["key"] != "?"], p, TOP)
-    exporters = queries.rows(engine, queries.TOP_FIRMS, [destination, "exporter", TOP])
-    importers = queries.rows(engine, queries.TOP_FIRMS, [destination, "importer", TOP])
+    exporters = queries.rows(engine, queries.TOP_FIRMS,
+                             {"destination": destination, "role": "exporter", "limit": TOP})
+    importers = queries.rows(engine, queries.TOP_FIRMS,
+                             {"destination": destination, "role": "importer", "limit": TOP})
     return {
         "period": p,
         "destination": destination,

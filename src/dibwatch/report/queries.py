@@ -16,7 +16,8 @@ from dibwatch.engine import Engine
 Row = dict[str, Any]
 
 
-def rows(engine: Engine, sql: str, params: list[Any] | None = None) -> list[Row]:
+def rows(engine: Engine, sql: str, params: dict[str, Any] | list[Any] | None = None
+         ) -> list[Row]:
     """The result of ``sql`` as a list of dicts."""
     result: list[Row] = engine.query_arrow(sql, params).to_pylist()
     return result
@@ -39,7 +40,7 @@ _CHPL_LINES = """
 SELECT s.load_id, s.line_no, s."date" AS day, coalesce(s.value_usd, 0) AS value_usd,
        c.chpl_tier AS tier, s.exporter_country, s.dispatch_country, c.brand_canonical AS brand
 FROM shipments s JOIN shipment_classes c USING (load_id, line_no)
-WHERE c.chpl_tier IS NOT NULL AND s.destination_country = $1
+WHERE c.chpl_tier IS NOT NULL AND s.destination_country = $destination
 """
 
 # CHPL value by month and tier.
@@ -65,8 +66,8 @@ BY_DIMENSION = {
     dim: f"""
 WITH l AS ({_CHPL_LINES})
 SELECT coalesce(CAST({dim} AS VARCHAR), '?') AS key,
-       sum(value_usd) FILTER (WHERE day < CAST($2 AS DATE)) AS before_usd,
-       sum(value_usd) FILTER (WHERE day >= CAST($2 AS DATE)) AS since_usd,
+       sum(value_usd) FILTER (WHERE day < CAST($invasion AS DATE)) AS before_usd,
+       sum(value_usd) FILTER (WHERE day >= CAST($invasion AS DATE)) AS since_usd,
        count(*) AS lines
 FROM l GROUP BY ALL ORDER BY coalesce(since_usd, 0) DESC, key
 """
@@ -78,12 +79,12 @@ TOP_FIRMS = f"""
 WITH l AS ({_CHPL_LINES}), f AS (
     SELECT DISTINCT m.firm_id, l.load_id, l.line_no, l.value_usd
     FROM l JOIN firm_lines m USING (load_id, line_no)
-    WHERE m.role = $2
+    WHERE m.role = $role
 )
 SELECT f.firm_id, firms.caption, firms.country, sum(f.value_usd) AS value_usd,
        count(*) AS lines
 FROM f JOIN firms USING (firm_id)
-GROUP BY ALL ORDER BY value_usd DESC, f.firm_id LIMIT $3
+GROUP BY ALL ORDER BY value_usd DESC, f.firm_id LIMIT $limit
 """
 
 # ---------------------------------------------------------------------------------------------
@@ -93,18 +94,18 @@ FIRM = """
 SELECT f.firm_id, f.caption, f.country, f.ids, f.roles, f.member_count, f.mention_count,
        f.first_seen, f.last_seen, s.rank, s.score, s.contributions
 FROM firms f JOIN firm_scores s USING (firm_id)
-WHERE s.run_id = $1 AND f.firm_id = $2
+WHERE s.run_id = $run_id AND f.firm_id = $firm_id
 """
 
 FLAGS = """
 SELECT f.flag_no, f.indicator, f.version, f.score, f.value, f.detail,
        (SELECT count(*) FROM risk_evidence e
         WHERE e.run_id = f.run_id AND e.flag_no = f.flag_no) AS evidence_count
-FROM risk_flags f WHERE f.run_id = $1 AND f.firm_id = $2
+FROM risk_flags f WHERE f.run_id = $run_id AND f.firm_id = $firm_id
 ORDER BY f.score DESC, f.indicator
 """
 
-# The shipment lines behind the firm's flags, the first ``$3`` of each flag by date, with the
+# The shipment lines behind the firm's flags, the first ``$cap`` of each flag by date, with the
 # parties as written on the declaration. Parameters: run_id, firm_id, cap per flag.
 EVIDENCE_LINES = """
 WITH ev AS (
@@ -114,7 +115,7 @@ WITH ev AS (
     FROM risk_evidence e
     JOIN risk_flags f USING (run_id, flag_no)
     JOIN shipments s ON s.load_id = e.load_id AND s.line_no = e.line_no
-    WHERE e.run_id = $1 AND f.firm_id = $2 AND e.load_id IS NOT NULL
+    WHERE e.run_id = $run_id AND f.firm_id = $firm_id AND e.load_id IS NOT NULL
 )
 SELECT ev.flag_no, ev.load_id, ev.line_no, s."date" AS day, s.declaration_id, s.hs_code,
        c.chpl_tier AS tier, s.description, coalesce(c.brand_canonical, s.brand) AS brand,
@@ -123,7 +124,7 @@ SELECT ev.flag_no, ev.load_id, ev.line_no, s."date" AS day, s.declaration_id, s.
        s.dispatch_country, s.trading_country, s.destination_country
 FROM ev JOIN shipments s USING (load_id, line_no)
 LEFT JOIN shipment_classes c USING (load_id, line_no)
-WHERE ev.n <= $3
+WHERE ev.n <= $cap
 ORDER BY ev.flag_no, ev.n
 """
 
@@ -137,7 +138,7 @@ SELECT f.indicator, e.flag_no, e.load_id, e.line_no, s."date" AS day, s.declarat
 FROM risk_evidence e JOIN risk_flags f USING (run_id, flag_no)
 JOIN shipments s ON s.load_id = e.load_id AND s.line_no = e.line_no
 LEFT JOIN shipment_classes c ON c.load_id = e.load_id AND c.line_no = e.line_no
-WHERE e.run_id = $1 AND f.firm_id = $2
+WHERE e.run_id = $run_id AND f.firm_id = $firm_id
 ORDER BY e.flag_no, s."date", e.load_id, e.line_no
 """
 
@@ -149,7 +150,7 @@ FROM risk_evidence e
 JOIN risk_flags f USING (run_id, flag_no)
 LEFT JOIN match_entities me ON me.entity_id = e.entity_id
 LEFT JOIN firm_screening fs ON fs.entity_id = e.entity_id AND fs.firm_id = f.firm_id
-WHERE e.run_id = $1 AND f.firm_id = $2 AND e.entity_id IS NOT NULL
+WHERE e.run_id = $run_id AND f.firm_id = $firm_id AND e.entity_id IS NOT NULL
 ORDER BY e.flag_no, e.entity_id
 """
 
@@ -158,12 +159,12 @@ SCREENING = """
 SELECT fs.entity_id, fs.score, fs.matched_name, fs.explanation, me.caption, me.source,
        me.programs, me.countries
 FROM firm_screening fs LEFT JOIN match_entities me USING (entity_id)
-WHERE fs.firm_id = $1 ORDER BY fs.score DESC, fs.entity_id
+WHERE fs.firm_id = $firm_id ORDER BY fs.score DESC, fs.entity_id
 """
 
 # Monthly value of the firm's lines by the role it played. Parameters: firm_id.
 TIMELINE = """
-WITH mine AS (SELECT load_id, line_no, role FROM firm_lines WHERE firm_id = $1)
+WITH mine AS (SELECT load_id, line_no, role FROM firm_lines WHERE firm_id = $firm_id)
 SELECT mine.role, CAST(date_trunc('month', s."date") AS DATE) AS month,
        sum(coalesce(s.value_usd, 0)) AS value_usd, count(*) AS lines
 FROM mine JOIN shipments s USING (load_id, line_no)
@@ -175,7 +176,7 @@ MEMBERS = """
 SELECT p.name, p.country, p.id_value, p.address, list_sort(p.roles) AS roles,
        p.shipment_count, p.first_seen, p.last_seen, m.match_probability
 FROM firm_members m JOIN party_mentions p USING (mention_id)
-WHERE m.firm_id = $1
+WHERE m.firm_id = $firm_id
 ORDER BY p.shipment_count DESC, p.name, p.mention_id
 """
 

@@ -31,12 +31,11 @@ from typing import Any
 import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import Linker, SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 
-from dibwatch.engine import Engine
-from dibwatch.errors import ConfigError
+from dibwatch.engine import Engine, dialect
 from dibwatch.resolve import store
 
 SEED = 20240224
@@ -134,16 +133,6 @@ def settings(record_count: int) -> SettingsCreator:
     )
 
 
-def splink_api(engine: Engine) -> DuckDBAPI:
-    """Splink's database API over the workspace's own connection, so the model reads the
-    mentions where they are and writes nothing outside the workspace session."""
-    try:
-        api: DuckDBAPI = engine.splink_api()
-    except NotImplementedError as exc:
-        raise ConfigError(str(exc)) from exc
-    return api
-
-
 @dataclass(frozen=True)
 class Linkage:
     """The model's output: cluster per mention and the best in-cluster edge probability."""
@@ -237,7 +226,7 @@ def link(engine: Engine, threshold: float) -> Linkage:
     """Train on the distinct mentions in ``store.INPUT_TABLE``, predict the pairs at or over
     ``threshold`` and cluster them (connected components)."""
     record_count = int(engine.scalar(store.INPUT_COUNT))
-    api = splink_api(engine)
+    api = dialect.splink_api(engine)
     frame = api.register(store.INPUT_TABLE)
     linker = Linker(frame, settings(record_count), log_level=logging.ERROR)
     try:

@@ -50,7 +50,7 @@ def rank_firms(ws: Workspace, config: RiskConfig | None = None, *,
                                            pa.float64())})
     with ws.engine.transaction(), ws.engine.registered(store.WEIGHTS_TABLE, weights):
         ws.engine.execute(store.DELETE_SCORES, [run.run_id])
-        ws.engine.execute(store.INSERT_SCORES, [run.run_id])
+        ws.engine.execute(store.INSERT_SCORES, {"run_id": run.run_id})
     count = int(ws.engine.scalar("SELECT count(*) FROM firm_scores WHERE run_id = ?",
                                  [run.run_id]))
     return RankResult(run, count)
@@ -67,7 +67,7 @@ def ranked_firms(ws: Workspace, run_id: int | None = None,
                  limit: int | None = None) -> list[dict[str, Any]]:
     """The ranked firm table (``COLUMNS``), best first."""
     run_id = run_id if run_id is not None else latest_run(ws)
-    rows = ws.engine.query(store.RANKED_FIRMS, [run_id, limit])
+    rows = ws.engine.query(store.RANKED_FIRMS, {"run_id": run_id, "limit": limit})
     return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
 
 
@@ -79,4 +79,5 @@ def write_ranking(ws: Workspace, path: str | Path, run_id: int | None = None,
     if suffix not in formats:
         raise ConfigError(f"output must end in .csv or .parquet, got {str(path)!r}")
     run_id = run_id if run_id is not None else latest_run(ws)
-    ws.engine.copy_to(store.RANKED_FIRMS, str(path), formats[suffix], [run_id, limit])
+    ws.engine.copy_to(store.RANKED_FIRMS, str(path), formats[suffix],
+                      {"run_id": run_id, "limit": limit})

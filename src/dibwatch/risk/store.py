@@ -137,17 +137,17 @@ WITH names AS (
     FROM firm_members m JOIN party_mentions p USING (mention_id) GROUP BY m.firm_id
 ), chpl AS (
     SELECT f.firm_id, max(f.value) AS chpl_value_usd
-    FROM risk_flags f WHERE f.run_id = $1 AND f.indicator = 'chpl_exposure'
+    FROM risk_flags f WHERE f.run_id = $run_id AND f.indicator = 'chpl_exposure'
     GROUP BY f.firm_id
 ), listed AS (
     SELECT firm_id,
            string_agg(entity_id || ' ' || coalesce(matched_name, '') || ' ('
                       || printf('%.2f', score) || ')', '|' ORDER BY score DESC, entity_id)
                AS listed_matches
-    FROM risk_matches WHERE run_id = $1 GROUP BY firm_id
+    FROM risk_matches WHERE run_id = $run_id GROUP BY firm_id
 ), flags AS (
     SELECT firm_id, string_agg(indicator, '|' ORDER BY score DESC, indicator) AS flags
-    FROM risk_flags WHERE run_id = $1 GROUP BY firm_id
+    FROM risk_flags WHERE run_id = $run_id GROUP BY firm_id
 )
 SELECT s.rank, s.firm_id, f.caption, f.country, s.score, coalesce(fl.flags, '') AS flags,
        coalesce(n.member_names, '') AS member_names, coalesce(n.identifiers, '') AS identifiers,
@@ -156,9 +156,9 @@ SELECT s.rank, s.firm_id, f.caption, f.country, s.score, coalesce(fl.flags, '') 
 FROM firm_scores s JOIN firms f USING (firm_id)
 LEFT JOIN names n USING (firm_id) LEFT JOIN chpl c USING (firm_id)
 LEFT JOIN listed l USING (firm_id) LEFT JOIN flags fl USING (firm_id)
-WHERE s.run_id = $1
+WHERE s.run_id = $run_id
 ORDER BY s.rank
-LIMIT $2
+LIMIT $limit
 """
 
 WEIGHTS_TABLE = "_risk_weights"
@@ -173,7 +173,7 @@ INSERT INTO firm_scores (run_id, firm_id, rank, score, contributions)
 WITH terms AS (
     SELECT f.firm_id, f.indicator, -ln(1 - least(f.score * w.weight, 0.999)) AS mass
     FROM risk_flags f JOIN {WEIGHTS_TABLE} w USING (indicator)
-    WHERE f.run_id = $1
+    WHERE f.run_id = $run_id
 ), totals AS (
     SELECT firm_id, sum(mass) AS mass, 1 - exp(-sum(mass)) AS score FROM terms GROUP BY firm_id
 ), parts AS (
@@ -184,7 +184,7 @@ WITH terms AS (
     SELECT firm_id, json_group_object(indicator, part) AS contributions
     FROM parts GROUP BY firm_id
 )
-SELECT $1, f.firm_id,
+SELECT $run_id, f.firm_id,
        row_number() OVER (ORDER BY coalesce(s.score, 0) DESC, f.firm_id),
        coalesce(s.score, 0.0), coalesce(c.contributions, json_object())
 FROM firms f LEFT JOIN totals s USING (firm_id) LEFT JOIN contributions c USING (firm_id)
