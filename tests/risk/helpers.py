@@ -9,7 +9,7 @@ from typing import Any
 
 from dibwatch.engine import DuckDBEngine
 from dibwatch.risk import RiskConfig, load_config
-from dibwatch.risk.config import config_from_mapping
+from dibwatch.risk.configure import config_from_mapping
 from dibwatch.workspace import Workspace
 
 SHELL_ADDRESS = "room 1 tower a hong kong"

@@ -79,7 +79,7 @@ def _price_z(ws: Workspace, row: dict[str, Any]) -> float | None:
         [row["hs6"], row["brand_canonical"] or ""])]
     med = statistics.median(values)
     mad = statistics.median(abs(v - med) for v in values)
-    if len(values) < CONFIG.params("price_anomaly")["min_group"] or mad == 0:
+    if len(values) < CONFIG.indicators["price_anomaly"]["min_group"] or mad == 0:
         return None
     return float((math.log(row["value_usd"] / row["quantity"]) - med) / (1.4826 * mad))
 
@@ -93,7 +93,7 @@ def _is_forwarder(ws: Workspace, firm_id: int) -> bool:
 
 def line_meets(ws: Workspace, indicator: str, firm_id: int, row: dict[str, Any]) -> bool:
     """The rule of each line indicator, written again in Python."""
-    p = CONFIG.params(indicator)
+    p = CONFIG.indicators[indicator]
     parties = ws.engine.query(PARTIES_SQL, [row["load_id"], row["line_no"]])
     roles = {role for role, firm in parties if firm == firm_id}
     if not roles & set(p["roles"]):
@@ -160,7 +160,7 @@ def test_random_flags_recompute_from_their_evidence(
             if indicator == "listed_party":
                 scores = [ws.engine.scalar("SELECT score FROM firm_screening WHERE firm_id = ? "
                                            "AND entity_id = ?", [firm_id, e]) for *_, e in evidence]
-                assert min(scores) >= CONFIG.params(indicator)["min_score"]
+                assert min(scores) >= CONFIG.indicators[indicator]["min_score"]
                 assert value == pytest.approx(max(scores))
             elif indicator == "shared_address":
                 addresses = detail(raw)["addresses"]
@@ -189,9 +189,9 @@ def test_random_flags_recompute_from_their_evidence(
                            and _first_seen(ws, f) > CONFIG.invasion]
                     assert new, "every evidence line comes from a new supplier"
                     suppliers.update(new)
-                assert value == len(suppliers) >= CONFIG.params(indicator)["min_suppliers"]
+                assert value == len(suppliers) >= CONFIG.indicators[indicator]["min_suppliers"]
                 # Each is small: at most max_share of the importer's CHPL intake since.
-                p = CONFIG.params(indicator)
+                p = CONFIG.indicators[indicator]
                 intake = dict(ws.engine.query(
                     """SELECT e.firm_id, sum(s.value_usd)
                        FROM shipment_parties sp JOIN firm_members m USING (mention_id)

@@ -20,7 +20,7 @@ from dibwatch.risk import (
     ranked_firms,
     run_indicators,
 )
-from dibwatch.risk.config import config_from_mapping
+from dibwatch.risk.configure import config_from_mapping
 from dibwatch.risk.indicators import LineIndicator
 from dibwatch.risk.indicators.base import detail
 from dibwatch.testing import shared_file
@@ -76,7 +76,7 @@ def expected_proximity() -> dict[tuple[str, int], tuple[float, float, frozenset[
     pr = nx.pagerank(g, alpha=0.85, personalization={5: 1.0}, tol=1e-12, max_iter=1000)
     hops = nx.single_source_shortest_path_length(g, 5)
     reference = statistics.median(pr[f] for f, h in hops.items() if h == 1)
-    params = load_config().params("network_proximity")
+    params = load_config().indicators["network_proximity"]
     out = {}
     for firm, h in hops.items():
         score = min(1.0, pr[firm] / reference)
@@ -162,7 +162,7 @@ def test_mirror_gap_on_the_real_country_statistics() -> None:
     for path in files:
         load_stats(ws, path)
     gap = {(g.partner, g.year): g.gap_share for g in mirror_gaps(ws.engine)}
-    assert gap[("KG", 2023)] >= tiny_config().params("mirror_gap")["min_gap_share"]
+    assert gap[("KG", 2023)] >= tiny_config().indicators["mirror_gap"]["min_gap_share"]
     run = run_indicators(ws, tiny_config())
     got = {k: v for k, v in _flags(ws, run.run_id).items() if k[0] == "mirror_gap"}
     assert got == {("mirror_gap", 14): (800, 1.0, frozenset({20}))}

@@ -13,7 +13,7 @@ import pytest
 from dibwatch.errors import ConfigError
 from dibwatch.risk import indicators as package
 from dibwatch.risk import labels, run_indicators
-from dibwatch.risk.config import config_from_mapping
+from dibwatch.risk.configure import active, config_from_mapping
 from dibwatch.risk.docs import render_markdown
 from dibwatch.risk.indicators import INDICATORS, LineIndicator, register, unregister
 from dibwatch.risk.params import LineParams, setting
@@ -51,7 +51,7 @@ def test_a_new_indicator_is_one_module_plus_one_config_entry(
     data["indicators"]["large_line"] = {"weight": 0.3, "min_value_usd": 800,
                                         "roles": ["exporter"]}
     config = config_from_mapping(data, "test.yml")
-    assert config.active()[-2].name == "large_line"  # in config order, before the last-runner
+    assert active(config)[-2].name == "large_line"  # in config order, before the last-runner
     with tiny_workspace() as ws:
         run = run_indicators(ws, config)
         flags = ws.engine.query(

@@ -1,6 +1,8 @@
 """The risk configuration: every indicator's parameters and every ranking weight, one file.
 
 The bundled ``data/risk.yml`` is the default; a caller may pass another file or a mapping.
+This module reads and checks the run-wide settings; each indicator's section is checked
+against that indicator's parameters by :mod:`dibwatch.risk.configure`, which callers use.
 """
 
 from __future__ import annotations
@@ -10,15 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from dibwatch.errors import ConfigError
-
-if TYPE_CHECKING:
-    from dibwatch.risk.indicators.base import Indicator
-    from dibwatch.risk.params import Params
 
 
 @dataclass(frozen=True)
@@ -32,18 +30,10 @@ class RiskConfig:
     # n / (n + evidence_prior) of its score, so two lines never weigh like twenty.
     evidence_prior: float = 2.0
 
-    def params(self, indicator: str) -> dict[str, Any]:
-        try:
-            return self.indicators[indicator]
-        except KeyError:
-            raise ConfigError(_where(self.source, f"indicators.{indicator}")
-                              + f"no parameters for indicator {indicator!r}") from None
-
-    def params_of(self, indicator: type[Indicator]) -> Params:
-        """The indicator's section, checked and typed by its parameter dataclass."""
-        return indicator.parameters.from_mapping(
-            self.indicators.get(indicator.name, {}),
-            f"{self.source}, field 'indicators.{indicator.name}'")
+    def section(self, indicator: str) -> tuple[dict[str, Any], str]:
+        """An indicator's raw section (empty when absent) and where it is, for errors."""
+        return (self.indicators.get(indicator, {}),
+                f"{self.source}, field 'indicators.{indicator}'")
 
     def weight(self, indicator: str) -> float:
         return float(self.indicators.get(indicator, {}).get("weight", 0.0))
@@ -53,13 +43,6 @@ class RiskConfig:
         ``$evidence_prior``."""
         return {"invasion": self.invasion.isoformat(), "coalition": list(self.coalition),
                 "evidence_prior": self.evidence_prior}
-
-    def active(self) -> tuple[type[Indicator], ...]:
-        """The indicators this configuration runs, in its order (``runs_last`` ones last)."""
-        from dibwatch.risk.indicators import BY_NAME
-
-        chosen = [BY_NAME[name] for name in self.indicators]
-        return tuple([i for i in chosen if not i.runs_last] + [i for i in chosen if i.runs_last])
 
     def to_json(self) -> dict[str, Any]:
         return {"invasion": self.invasion.isoformat(),
@@ -81,7 +64,7 @@ def _date(value: Any, source: str, field: str) -> date:
         raise ConfigError(_where(source, field) + f"not a date: {value!r}") from None
 
 
-def config_from_mapping(data: Mapping[str, Any], source: str = "<mapping>") -> RiskConfig:
+def parse_config(data: Mapping[str, Any], source: str = "<mapping>") -> RiskConfig:
     """Check and convert a parsed configuration; every weight must lie in [0, 1]."""
     for key in ("invasion", "hubs", "coalition", "indicators"):
         if key not in data:
@@ -102,23 +85,10 @@ def config_from_mapping(data: Mapping[str, Any], source: str = "<mapping>") -> R
         hubs={str(c).upper(): _date(d, source, f"hubs.{c}") for c, d in data["hubs"].items()},
         coalition=tuple(str(c).upper() for c in data["coalition"]),
         indicators=indicators, source=source)
-    _check_indicators(config)
     return config
 
 
-def _check_indicators(config: RiskConfig) -> None:
-    """Every section names a known indicator and holds its parameters, correctly typed."""
-    from dibwatch.risk.indicators import BY_NAME
-
-    for name in config.indicators:
-        if name not in BY_NAME:
-            raise ConfigError(_where(config.source, f"indicators.{name}")
-                              + f"unknown indicator {name!r}; known: "
-                              + ", ".join(sorted(BY_NAME)))
-        config.params_of(BY_NAME[name])
-
-
-def load_config(path: str | Path | None = None) -> RiskConfig:
+def read_config(path: str | Path | None = None) -> RiskConfig:
     """Read a risk configuration file; ``None`` reads the bundled default."""
     if path is None:
         text = resources.files("dibwatch.risk").joinpath("data", "risk.yml").read_text("utf-8")
@@ -132,4 +102,4 @@ def load_config(path: str | Path | None = None) -> RiskConfig:
         raise ConfigError(_where(source, None) + f"bad YAML: {exc}") from exc
     if not isinstance(data, Mapping):
         raise ConfigError(_where(source, None) + "the risk configuration must be a mapping")
-    return config_from_mapping(data, source)
+    return parse_config(data, source)

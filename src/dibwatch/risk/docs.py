@@ -3,7 +3,7 @@ title, version, rule and every parameter with its type, default and meaning."""
 
 from __future__ import annotations
 
-from dibwatch.risk.config import load_config
+from dibwatch.risk.configure import active, load_config
 from dibwatch.risk.indicators import INDICATORS, Indicator
 
 
@@ -31,7 +31,7 @@ def indicator_section(indicator: type[Indicator], configured: dict[str, object])
 
 def render_markdown() -> str:
     config = load_config()
-    order = [i.name for i in config.active()]
+    order = [i.name for i in active(config)]
     ordered = sorted(INDICATORS, key=lambda i: (order.index(i.name) if i.name in order
                                                  else len(order), i.name))
     head = ["# Red-flag indicators", "",

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from dibwatch.risk import store
-from dibwatch.risk.config import RiskConfig, load_config
+from dibwatch.risk.config import RiskConfig
+from dibwatch.risk.configure import active, load_config
 from dibwatch.risk.indicators import Indicator, RunContext
 from dibwatch.workspace import Workspace
 
@@ -56,7 +57,7 @@ def run_indicators(ws: Workspace, config: RiskConfig | None = None, *,
     ``config`` (default: the bundled ``risk.yml``), with the analysts' ``decisions`` on list
     matches; returns the new run's id and counts."""
     config = config or load_config()
-    indicators = config.active() if indicators is None else indicators
+    indicators = active(config) if indicators is None else indicators
     decisions = decisions or Decisions()
     engine = ws.engine
     hubs = pa.table({"country": pa.array(list(config.hubs), pa.string()),

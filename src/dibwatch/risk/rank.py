@@ -18,7 +18,8 @@ import pyarrow as pa
 
 from dibwatch.errors import ConfigError, NotFoundError
 from dibwatch.risk import read, store
-from dibwatch.risk.config import RiskConfig, load_config
+from dibwatch.risk.config import RiskConfig
+from dibwatch.risk.configure import load_config
 from dibwatch.risk.engine import Decisions, RiskRun, run_indicators
 from dibwatch.workspace import Workspace
 

@@ -50,7 +50,7 @@ class RunContext:
         values: dict[str, Any] = {"run_id": self.run_id, **self.config.settings()}
         if indicator is not None:
             values |= {"indicator": indicator.name, "version": indicator.version,
-                       **self.config.params_of(type(indicator)).bind()}
+                       **indicator.params(self.config).bind()}
         values |= extra
         names = set(_NAMED.findall(sql))
         if "last_flag" in names:
@@ -79,6 +79,12 @@ class Indicator(ABC):
     def describe(cls) -> str:
         return " ".join((cls.__doc__ or "").split())
 
+    @classmethod
+    def params(cls, config: RiskConfig) -> Params:
+        """This indicator's section of ``config``, checked and typed."""
+        section, where = config.section(cls.name)
+        return cls.parameters.from_mapping(section, where)
+
     @abstractmethod
     def run(self, ctx: RunContext) -> int:
         """Write this indicator's flags and evidence for ``ctx.run_id``; return the flag count.
@@ -105,7 +111,7 @@ class LineIndicator(Indicator):
 
     def run(self, ctx: RunContext) -> int:
         self.prepare(ctx)
-        params = ctx.config.params_of(type(self))
+        params = self.params(ctx.config)
         assert isinstance(params, LineParams)
         ctx.execute(store.create_hits(self.rule), self)
         ctx.execute(store.INSERT_LINE_FLAGS, self,

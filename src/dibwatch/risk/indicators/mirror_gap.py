@@ -46,7 +46,7 @@ class MirrorGap(LineIndicator):
                       AND list_contains(g.origins, l.origin_country))"""
 
     def prepare(self, ctx: RunContext) -> None:
-        params = ctx.config.params_of(type(self))
+        params = self.params(ctx.config)
         assert isinstance(params, MirrorGapParams)
         gaps = [g for g in mirror_gaps(ctx.engine)
                 if g.partner != "RU" and g.gap_share >= params.min_gap_share]

@@ -64,7 +64,7 @@ class NetworkProximity(Indicator):
     parameters = NetworkProximityParams
 
     def run(self, ctx: RunContext) -> int:
-        p = ctx.config.params_of(type(self))
+        p = self.params(ctx.config)
         assert isinstance(p, NetworkProximityParams)
         listed = {int(f) for (f,) in ctx.engine.query(STRONGLY_LISTED, [p.min_score])}
         graph = build_graph(ctx.ws)
