@@ -51,10 +51,12 @@ def firms(principal: Viewer, ctx: Ctx,
           ) -> dict[str, Any]:
     run = latest_run(ctx.service)
     descending = order == "desc" if order else sort in ("score", "chpl_value_usd")
-    params: list[Any] = [run, None, queries.like_text(q or None),
-                         country.upper() if country else None, flag or None, min_score, listed]
+    params: dict[str, Any] = {"run_id": run, "limit": None, "q": queries.like_text(q or None),
+                              "country": country.upper() if country else None,
+                              "flag": flag or None, "min_score": min_score, "listed": listed}
     total = int(ctx.service.scalar(queries.FIRMS_COUNT, params))
-    rows = ctx.service.query(queries.firms_page(sort, descending), [*params, limit, offset])
+    rows = ctx.service.query(queries.firms_page(sort, descending),
+                             {**params, "page_size": limit, "page_offset": offset})
     return {"run_id": run, "total": total, "limit": limit, "offset": offset,
             "results": [dict(zip(COLUMNS, r, strict=True)) for r in rows]}
 
@@ -173,10 +175,13 @@ def shipments(principal: Viewer, ctx: Ctx, firm_id: int | None = None,
               q: str | None = Query(None, max_length=200),
               limit: int = Query(50, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0, le=MAX_OFFSET)
               ) -> dict[str, Any]:
-    params: list[Any] = [firm_id, hs, chpl_tier, country.upper() if country else None,
-                         date_from.isoformat() if date_from else None,
-                         date_to.isoformat() if date_to else None, queries.like_text(q or None)]
+    params: dict[str, Any] = {
+        "firm_id": firm_id, "hs": hs, "tier": chpl_tier,
+        "country": country.upper() if country else None,
+        "date_from": date_from.isoformat() if date_from else None,
+        "date_to": date_to.isoformat() if date_to else None, "q": queries.like_text(q or None)}
     total = int(ctx.service.scalar(queries.SHIPMENTS_COUNT, params))
-    rows = ctx.service.query(queries.SHIPMENTS_PAGE, [*params, limit, offset])
+    rows = ctx.service.query(queries.SHIPMENTS_PAGE,
+                             {**params, "page_size": limit, "page_offset": offset})
     return {"total": total, "limit": limit, "offset": offset,
             "results": [dict(zip(queries.SHIPMENT_COLUMNS, r, strict=True)) for r in rows]}
