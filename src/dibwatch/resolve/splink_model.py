@@ -129,8 +129,10 @@ def settings(record_count: int) -> SettingsCreator:
         blocking_rules_to_generate_predictions=blocking_rules(),
         # Replaced by the estimate from deterministic rules when that succeeds.
         probability_two_random_records_match=1 / max(record_count, 2),
-        retain_matching_columns=False,
-        retain_intermediate_calculation_columns=False,
+        # Both needed for the comparison levels (gamma_*) each link records as evidence; only
+        # those columns are read back (see _links).
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=True,
     )
 
 
@@ -235,9 +237,11 @@ def link(engine: Engine, threshold: float) -> Linkage:
         training = _train(linker, engine, record_count)
         predictions = linker.inference.predict(threshold_match_probability=threshold,
                                                warning_mode="never")
+        gammas = ", ".join(f"gamma_{c.output_column_name}"
+                           for c in linker._settings_obj.comparisons)
         links = _links(linker, engine.query_arrow(
-            f"SELECT * FROM {predictions.physical_name} WHERE match_probability >= ?",
-            [threshold]))
+            f"SELECT unique_id_l, unique_id_r, match_probability, match_weight, {gammas} "
+            f"FROM {predictions.physical_name} WHERE match_probability >= ?", [threshold]))
         model = linker.misc.save_model_to_json()
     finally:
         linker.table_management.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Query
 
 from dibwatch.graph import FirmGraph, neighbourhood, to_cytoscape
-from dibwatch.resolve.read import counterparties
+from dibwatch.resolve.read import counterparties, evidence_text, joined_by, kept_apart
 from dibwatch.risk import read
 from dibwatch.risk.rank import COLUMNS
 from dibwatch.web import cases, queries
@@ -94,6 +94,9 @@ def firm(principal: Viewer, ctx: Ctx, firm_id: int) -> dict[str, Any]:
     with ctx.service.locked() as ws:
         run = read.latest_run(ws.engine)
         partners = counterparties(ws.engine, firm_id)
+        links = [{**asdict(k), "evidence": evidence_text(k)}
+                 for k in joined_by(ws.engine, firm_id)]
+        apart = [asdict(k) for k in kept_apart(ws.engine, firm_id)]
     (fid, caption, country, ids, roles, members, mentions, first, last, rank, score,
      contributions) = _firm_row(ctx, firm_id, run)
     flags = [{"flag_no": r[0], "indicator": r[1], "version": r[2], "score": r[3],
@@ -122,6 +125,7 @@ def firm(principal: Viewer, ctx: Ctx, firm_id: int) -> dict[str, Any]:
             "first_seen": first, "last_seen": last, "risk_run": run, "rank": rank,
             "score": score, "contributions": _json(contributions) or {}, "flags": flags,
             "members": members_rows, "counterparties": partner_rows,
+            "joined_by": links, "kept_apart": apart,
             "list_matches": firm_matches(ctx, firm_id),
             "case": case.__dict__ if case else None,
             "notes": cases.notes(ctx.state, firm_id)}
