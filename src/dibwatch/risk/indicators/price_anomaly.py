@@ -55,7 +55,5 @@ class PriceAnomaly(LineIndicator):
         ctx.execute(CREATE_PRICE_Z, self)
 
     def run(self, ctx: RunContext) -> int:
-        try:
+        with ctx.temporary(PRICE_TABLE):
             return super().run(ctx)
-        finally:
-            ctx.execute(f"DROP TABLE IF EXISTS {PRICE_TABLE}")
