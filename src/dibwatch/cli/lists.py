@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from dibwatch.cli import render
+from dibwatch.cli import xref as xref_commands
 from dibwatch.cli._common import WorkspaceOpt, console, err_console, open_workspace
 from dibwatch.cli.serve import monitored
 from dibwatch.lists import export as export_mod
@@ -171,3 +172,7 @@ def fetch(
                 result = _load_with_progress(ws, target, source, spec.format)
                 render.load_result(result, store.load_leftovers(
                     ws.engine, result.snapshot.snapshot_id))
+
+
+app.command("xref")(xref_commands.xref)
+app.command("coverage")(xref_commands.coverage)
