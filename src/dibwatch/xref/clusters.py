@@ -3,10 +3,10 @@
 Identifier, record and analyst-confirmed links always join (a shared valid INN is the same
 legal person, whatever the names say; a conflict it creates is reported on the cluster).
 Name links join in order of score, and only when the join keeps the cluster consistent: no
-two different valid values of a unique scheme (two INNs), no persons with different birth
-years, no more than :data:`MAX_CLUSTER` members. A name link that would break one of these
-goes to the analysts' queue with the reason. Pairs an analyst dismissed stay apart while
-both entries are unchanged.
+two different valid values of a unique scheme (two INNs, two OFAC records), no persons with
+different birth years, no more than :data:`MAX_CLUSTER` members. A name link that would
+break one of these goes to the analysts' queue with the reason. Pairs an analyst dismissed
+stay apart while both entries are unchanged.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from dibwatch.xref.links import UNIQUE_SCHEMES, Link, identifier_keys
+from dibwatch.xref.links import UNIQUE_SCHEMES, Link, identifier_keys, record_keys
 from dibwatch.xref.universe import Universe
 
 MAX_CLUSTER = 40  # more list entries than any one party has across all lists and snapshots
@@ -45,6 +45,8 @@ class LinkForest:
             for scheme, value in identifier_keys(m.entity):
                 if scheme in UNIQUE_SCHEMES:
                     found.setdefault(scheme, set()).add(value)
+            for _, number in record_keys(m.entity):  # one OFAC record is one party
+                found.setdefault("OFAC record", set()).add(number)
             self.keys[m.entity_id] = found
             years = {d[:4] for d in m.entity.birth_dates if d[:4].isdigit()}
             self.births[m.entity_id] = years if m.entity.schema == "Person" else set()

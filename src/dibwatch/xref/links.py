@@ -4,7 +4,9 @@ Deterministic, in this order:
 
 - ``identifier``: both carry the same *valid* identifier of a scheme that names one legal
   person or one ship: INN, OGRN/OGRNIP, OKPO, USCC, LEI and IMO with correct check digits,
-  and well-formed BIC (a BIC11 ending in XXX is its BIC8).
+  and well-formed BIC (a BIC11 ending in XXX is its BIC8). A number a list gives without
+  naming its scheme ("Registration Number", "Tax ID No.") counts as the OGRN, INN or USCC it
+  validates as.
 - ``record``: one list cites the other's record: a CSL row taken from OFAC carries the OFAC
   entity number of the SDN or non-SDN entry.
 
@@ -13,8 +15,10 @@ whole universe) scores each entity's names against every other's. A pair is a *l
 the score both ways is at least :data:`LINK_SCORE`, the schemata agree, the two share a
 country, no identifier of a unique scheme conflicts and, for persons, a birth date agrees.
 A pair at least at the matcher's threshold that misses one of these (no country on one
-side, no birth date, one direction only) goes to the analysts' *queue*; a pair whose
-countries, identifiers or birth dates disagree is dropped.
+side, no birth date) goes to the analysts' *queue*, and so does a pair of two different
+OFAC records (OFAC keeps one record per party, nearly always); a pair whose countries,
+identifiers or birth dates disagree is dropped. Vessels and aircraft are never linked by
+name (their identity is the IMO number or the tail number); identical names are queued.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import Any
 from dibwatch.match import Candidate, Query
 from dibwatch.match.screen import Screener
 from dibwatch.model.entity import Entity, Identifier, NameKind
+from dibwatch.model.identifiers import validate
 from dibwatch.workspace import Workspace
 from dibwatch.xref import store
 from dibwatch.xref.universe import Member, Universe
@@ -47,8 +52,33 @@ THINGS = frozenset({"Vessel", "Airplane"})
 Progress = Callable[[str, int, int], None]
 
 
-def identifier_key(identifier: Identifier) -> tuple[str, str] | None:
+# Lists often give a registry number without naming its scheme ("Registration Number",
+# "Tax ID No.", EU 269/2014's registrationNumber column): a value that is a valid OGRN, INN or
+# USCC by its check digits is one, whatever the list called it.
+GENERIC_SCHEMES = frozenset({"REG_NO", "TAX_ID", "ID", "NATIONAL_ID"})
+_RECOGNISED = (("OGRN", (13, 15)), ("INN", (10, 12)), ("USCC", (18,)))
+
+
+def recognise(identifier: Identifier, person: bool = False) -> tuple[str, str] | None:
+    """(scheme, value) of a generically labelled number that validates as OGRN, INN or USCC.
+
+    On a person's entry only a personal INN (12 digits) or an entrepreneur's OGRNIP
+    (15 digits) counts: a company's number there is an associated company's (EU 269/2014
+    gives the INN of the firm a person runs)."""
+    value = identifier.value.replace(" ", "").replace("-", "").upper()
+    for scheme, lengths in _RECOGNISED:
+        if len(value) in lengths and (value.isdigit() or scheme == "USCC") and \
+                validate(scheme, value):
+            if person and len(value) not in (12, 15):
+                return None
+            return scheme, value
+    return None
+
+
+def identifier_key(identifier: Identifier, person: bool = False) -> tuple[str, str] | None:
     """The linking key of a valid identifier of a linking scheme, else None."""
+    if identifier.scheme in GENERIC_SCHEMES:
+        return recognise(identifier, person)
     if identifier.valid is not True or identifier.scheme not in LINK_SCHEMES:
         return None
     scheme = "OGRN" if identifier.scheme == "OGRNIP" else identifier.scheme
@@ -59,7 +89,8 @@ def identifier_key(identifier: Identifier) -> tuple[str, str] | None:
 
 
 def identifier_keys(entity: Entity) -> set[tuple[str, str]]:
-    return {k for i in entity.identifiers if (k := identifier_key(i)) is not None}
+    person = entity.schema == "Person"
+    return {k for i in entity.identifiers if (k := identifier_key(i, person)) is not None}
 
 
 def record_keys(entity: Entity) -> set[tuple[str, str]]:
@@ -132,11 +163,13 @@ class Agreement:
     shared_countries: tuple[str, ...]
     id_conflict: str | None
     birth: str  # agree | disagree | unknown | n/a
+    ofac_conflict: str | None = None  # two different OFAC records
 
     def as_json(self) -> dict[str, Any]:
         return {"schema": self.schema, "countries": self.countries,
                 "shared_countries": list(self.shared_countries),
-                "id_conflict": self.id_conflict, "birth": self.birth}
+                "id_conflict": self.id_conflict, "birth": self.birth,
+                "ofac_conflict": self.ofac_conflict}
 
 
 def agreement(a: Member, b: Member) -> Agreement:
@@ -154,12 +187,15 @@ def agreement(a: Member, b: Member) -> Agreement:
         if va and vb and va.isdisjoint(vb):
             conflict = f"{scheme} {min(va)} vs {min(vb)}"
             break
+    ra, rb = record_keys(a.entity), record_keys(b.entity)
+    ofac = f"OFAC records {min(ra)[1]} vs {min(rb)[1]}" if ra and rb and ra.isdisjoint(rb) \
+        else None
     birth = "n/a"
     if a.entity.schema == "Person" and b.entity.schema == "Person":
         ya, yb = _birth_years(a.entity), _birth_years(b.entity)
         birth = "unknown" if not (ya and yb) else ("agree" if ya & yb else "disagree")
     return Agreement(schema_group(a.entity.schema) == schema_group(b.entity.schema),
-                     countries, shared, conflict, birth)
+                     countries, shared, conflict, birth, ofac)
 
 
 @dataclass(frozen=True)
@@ -177,6 +213,15 @@ class PairFacts:
 def judge(facts: PairFacts, threshold: float, link_score: float = LINK_SCORE
           ) -> tuple[str | None, str]:
     """(status, reason) of a name pair: linked, queued, or None (dropped)."""
+    status, reason = _judge(facts, threshold, link_score)
+    if status is not None and facts.agree.ofac_conflict:
+        # OFAC keeps one record per party, so two records are two parties, but for the
+        # rare party it listed twice (a renamed trust): an analyst decides.
+        return "queued", f"two different {facts.agree.ofac_conflict}"
+    return status, reason
+
+
+def _judge(facts: PairFacts, threshold: float, link_score: float) -> tuple[str | None, str]:
     agree = facts.agree
     if not agree.schema:
         return None, "schemata differ"
@@ -219,7 +264,7 @@ def _query(m: Member) -> Query:
         if n.kind != NameKind.WEAK and n.value not in seen and len(aliases) < MAX_ALIASES:
             seen.add(n.value)
             aliases.append(n.value)
-    ids = tuple(i for i in e.identifiers if identifier_key(i) is not None)
+    ids = tuple(i for i in e.identifiers if identifier_key(i, e.schema == "Person") is not None)
     return Query(e.caption, e.schema, tuple(sorted(m.countries)), ids, tuple(aliases))
 
 

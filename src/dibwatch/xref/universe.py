@@ -11,8 +11,12 @@ subset): its entries count as listed, but an entry missing from it is not delist
 
 from __future__ import annotations
 
+import csv
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from importlib import resources
 
 from dibwatch.engine import Engine
 from dibwatch.model.entity import Entity, Schema
@@ -51,16 +55,40 @@ class Member:
     def source(self) -> str:
         return self.entity.source
 
-    @property
+    @cached_property
     def countries(self) -> frozenset[str]:
         return countries_of(self.entity)
 
 
+@lru_cache(maxsize=1)
+def _territories() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    text = resources.files("dibwatch.xref").joinpath("data", "territories.csv").read_text(
+        encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return tuple((r["country"], re.compile(r["pattern"], re.I)) for r in csv.DictReader(lines))
+
+
+def territory(address: str) -> str | None:
+    """HK or MO when an address is in Hong Kong or Macau by its text (``data/territories.csv``)."""
+    return next((code for code, pattern in _territories() if pattern.search(address)), None)
+
+
 def countries_of(entity: Entity) -> frozenset[str]:
-    """Countries of address, registration and nationality, ISO-2 lower case."""
-    out = {c.code.lower() for c in entity.countries if len(c.code) == 2}
-    out |= {a.country.lower() for a in entity.addresses if a.country and len(a.country) == 2}
-    return frozenset(out)
+    """Countries of address, registration and nationality, ISO-2 lower case; an address in
+    Hong Kong or Macau that a list files under CN counts in the territory."""
+    addresses: set[str] = set()
+    moved = False
+    for a in entity.addresses:
+        code = a.country.lower() if a.country else None
+        if code in (None, "cn") and (found := territory(a.full)):
+            moved = moved or code == "cn"
+            code = found
+        if code and len(code) == 2:
+            addresses.add(code)
+    links = {c.code.lower() for c in entity.countries if len(c.code) == 2}
+    if moved and "cn" not in addresses:
+        links.discard("cn")  # the CN the list derived from those same addresses
+    return frozenset(links | addresses)
 
 
 @dataclass
