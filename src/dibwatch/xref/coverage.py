@@ -16,12 +16,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from dibwatch.engine import Engine
 from dibwatch.errors import NotFoundError
+from dibwatch.lists import store as list_store
 from dibwatch.xref import store
-from dibwatch.xref.classify import AUTHORITIES, FAMILY_LABELS
-from dibwatch.xref.universe import snapshot_views
+from dibwatch.xref.classify import AUTHORITIES, FAMILY_LABELS, body_of
+from dibwatch.xref.universe import countries_of, snapshot_views
 
 BODY_ORDER = ("US OFAC", "US BIS", "US State", "US DoD", "US (other)", "EU", "UK", "UN")
 SCHEMA_GROUPS: dict[str, tuple[str, ...]] = {
@@ -242,3 +244,50 @@ def month_range(first: str, last: str) -> list[str]:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
+
+
+# --- list entries -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EntryCount:
+    """List entries (not parties) of one list in a source's newest complete snapshot."""
+
+    body: str
+    list: str
+    source: str
+    snapshot_id: int
+    as_of: str | None
+    counts: dict[str, int]  # country -> entries with it
+
+
+def entries_by_list(engine: Engine, countries: Sequence[str],
+                    schemas: Sequence[str] | None = SCHEMA_GROUPS["firms"],
+                    today: date | None = None) -> list[EntryCount]:
+    """Entries of each list, in the newest complete snapshot of each source, with an address
+    or registration in each of ``countries``; designations past their own end date are not
+    counted. These are the list files' own rows, before any cross-referencing: what a
+    reader of the file finds."""
+    day = (today or date.today()).isoformat()
+    wanted = [c.lower() for c in countries]
+    newest: dict[str, tuple[int, str | None]] = {}
+    for v in sorted(snapshot_views(engine).values(), key=lambda v: v.order):
+        if not v.partial:
+            newest[v.source] = (v.snapshot_id, v.as_of)
+    counts: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
+    for source, (snapshot_id, _) in newest.items():
+        for entity in list_store.iter_entities(engine, [snapshot_id]):
+            if schemas is not None and entity.schema not in schemas:
+                continue
+            found = [c for c in wanted if c in countries_of(entity)]
+            if not found:
+                continue
+            lists = {(b.body, b.list) for s in entity.sanctions
+                     if not (s.end_date and s.end_date[:10] <= day)
+                     for b in [body_of(source, s)]}
+            for body, name in lists:
+                counts[(source, body, name)].update(found)
+    order = {b: i for i, b in enumerate(BODY_ORDER)}
+    return [EntryCount(body, name, source, newest[source][0], newest[source][1],
+                       {c: n.get(c, 0) for c in wanted})
+            for (source, body, name), n in sorted(
+                counts.items(), key=lambda kv: (order.get(kv[0][1], 99), kv[0][2], kv[0][0]))]

@@ -21,6 +21,7 @@ from dibwatch.xref.coverage import (
     authority_vintages,
     bodies_in,
     coverage_summary,
+    entries_by_list,
     gaps,
     parties,
     timeline,
@@ -122,6 +123,17 @@ def coverage_markdown(engine: Engine, selected: Sequence[Party], found: Sequence
     for key, row in coverage_summary(selected, countries).items():
         lines.append(_md_row([key.upper(), *(
             f"{row[b].parties} ({row[b].russia}; {row[b].chpl})" for b in bodies)]))
+    if countries:
+        entries = entries_by_list(engine, countries)
+        lines += ["", "### List entries by country", "",
+                  "Entries (rows of the list, before cross-referencing) in the newest complete "
+                  "snapshot of each source, firms only, designations in force.", ""]
+        lines.append(_md_row(["list", "source", "snapshot", "as of",
+                              *(c.upper() for c in countries)]))
+        lines.append(_md_row(["---"] * (4 + len(countries))))
+        for e in entries:
+            lines.append(_md_row([e.list, e.source, e.snapshot_id, e.as_of or "unknown",
+                                  *(e.counts[c.lower()] for c in countries)]))
     lines += ["", "### Gaps", "",
               "Listed for Russia by one authority, by no list of another that has a Russia "
               "program among the loaded lists. \"after its data\": listed after the absent "
