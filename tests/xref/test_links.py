@@ -122,7 +122,7 @@ def test_name_link_never_joins_two_inns() -> None:
                                      _name_link("b-1", "c-1", 0.98)])
     assert clustering.assignment["a-1"] == clustering.assignment["c-1"]
     assert clustering.assignment["b-1"] != clustering.assignment["c-1"]
-    refused = [x for x in clustering.links if x.pair == ("b-1", "c-1")][0]
+    refused = next(x for x in clustering.links if x.pair == ("b-1", "c-1"))
     assert refused.status == "queued" and "different INN" in (refused.reason or "")
 
 

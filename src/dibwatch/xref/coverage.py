@@ -8,7 +8,8 @@ A *gap* is a party listed for Russia by one authority (US, EU, UK, UN) and by no
 another authority that has a Russia program among the loaded lists. Whether the gap is
 real depends on how recent the absent authority's lists are: each gap carries that date
 (the newest complete snapshot of the authority's largest source), and a party listed after
-it is marked ``after its data`` rather than ``gap``.
+it is marked ``after its data`` rather than ``gap``; one with a queued pair to a party the
+absent authority lists is ``queued match``.
 """
 
 from __future__ import annotations
@@ -195,11 +196,22 @@ def russia_authorities(engine: Engine) -> list[str]:
     return [a for a in AUTHORITIES if a in found]
 
 
+def queued_neighbours(engine: Engine) -> dict[str, set[str]]:
+    """cluster -> authorities listing a party it has a queued pair with."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for row in store.query(engine, store.QUEUED_NEIGHBOURS):
+        out[row["cluster_id"]].update(row["authorities"])
+    return out
+
+
 def gaps(engine: Engine, parties_: Sequence[Party]) -> list[Gap]:
     """Parties listed for Russia by one authority and by no list of another (see the module
-    docstring), earliest listing first."""
+    docstring), earliest listing first. A gap whose party has a pair in the analysts' queue
+    with a party the absent authority lists is marked ``queued match``: the absence may
+    be a link not yet confirmed."""
     vintages = authority_vintages(engine)
     candidates = russia_authorities(engine)
+    pending = queued_neighbours(engine)
     out = []
     for p in parties_:
         russia = p.authorities(RUSSIA)
@@ -211,7 +223,12 @@ def gaps(engine: Engine, parties_: Sequence[Party]) -> list[Gap]:
                 continue
             for by, on in sorted(russia.items()):
                 as_of = vintages.get(absent)
-                status = "after its data" if on and as_of and on > as_of else "gap"
+                if absent in pending.get(p.cluster_id, ()):
+                    status = "queued match"
+                elif on and as_of and on > as_of:
+                    status = "after its data"
+                else:
+                    status = "gap"
                 out.append(Gap(p, by, on, absent, status, as_of))
     return sorted(out, key=lambda g: (g.listed_on or "9999", g.party.caption.casefold(),
                                       g.absent_from))

@@ -262,7 +262,23 @@ FROM xref_listings l JOIN xref_clusters c USING (cluster_id)
 ORDER BY c.cluster_id, l.body
 """
 
-# Per source: the newest complete snapshot's date (how recent each authority's data is).
-SOURCE_VINTAGE = """
-SELECT source, max(snapshot_id) AS snapshot_id FROM snapshots GROUP BY source ORDER BY source
+# For each cluster, the current authorities of the clusters it has a queued pair with.
+QUEUED_NEIGHBOURS = """
+SELECT ca.cluster_id, list_distinct(flatten(list(cb.authorities))) AS authorities
+FROM xref_links l
+JOIN xref_members a ON a.entity_id = l.entity_a
+JOIN xref_members b ON b.entity_id = l.entity_b
+JOIN xref_clusters ca ON ca.cluster_id = a.cluster_id
+JOIN xref_clusters cb ON cb.cluster_id = b.cluster_id
+WHERE l.status = 'queued' AND ca.cluster_id <> cb.cluster_id
+GROUP BY ca.cluster_id
+UNION ALL
+SELECT cb.cluster_id, list_distinct(flatten(list(ca.authorities)))
+FROM xref_links l
+JOIN xref_members a ON a.entity_id = l.entity_a
+JOIN xref_members b ON b.entity_id = l.entity_b
+JOIN xref_clusters ca ON ca.cluster_id = a.cluster_id
+JOIN xref_clusters cb ON cb.cluster_id = b.cluster_id
+WHERE l.status = 'queued' AND ca.cluster_id <> cb.cluster_id
+GROUP BY cb.cluster_id
 """
