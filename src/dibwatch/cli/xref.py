@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import shlex
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -117,6 +116,22 @@ def _countries(value: str | None) -> list[str] | None:
     return codes
 
 
+def _command(workspace: Path | None, country: str | None, schema: str, family: str | None,
+             output: Path) -> str:
+    """The command that writes this coverage file, as a reader would type it."""
+    args = ["dibwatch", "lists", "coverage"]
+    if workspace is not None:
+        args += ["-w", str(workspace)]
+    if country:
+        args += ["--country", country]
+    if schema != "firms":
+        args += ["--schema", schema]
+    if family:
+        args += ["--family", family]
+    args += ["--output", str(output)]
+    return " ".join(shlex.quote(a) for a in args)
+
+
 def coverage(
     country: Annotated[str | None, typer.Option(
         help="Countries of address or registration, ISO-2, comma-separated (e.g. CN,HK).")]
@@ -145,7 +160,7 @@ def coverage(
                            family=family)
         found = gaps(ws.engine, selected)
         if output is not None:
-            command = "dibwatch " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+            command = _command(workspace, country, schema, family, output)
             write_coverage(ws.engine, output, countries=codes, schemas=SCHEMA_GROUPS[schema],
                            family=family, command=command)
     summary = coverage_summary(selected, codes or [])
