@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from dibwatch.cli import render
+from dibwatch.cli import xref as xref_commands
 from dibwatch.cli._common import (
     WorkspaceOpt,
     console,
@@ -219,3 +220,7 @@ def fetch(
                 result = _load_with_progress(ws, target, source, spec.format)
                 render.load_result(result, store.load_leftovers(
                     ws.engine, result.snapshot.snapshot_id))
+
+
+app.command("xref")(xref_commands.xref)
+app.command("coverage")(xref_commands.coverage)

@@ -270,3 +270,30 @@ def stacked_bar_chart(categories: Sequence[date | datetime | str],
 
 def _short(label: str, limit: int = 40) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def matrix_chart(rows: Sequence[str], columns: Sequence[str],
+                 values: Sequence[Sequence[float]], *, title: str, width: float = 7.0,
+                 height: float | None = None) -> str:
+    """A heat map with the value written in each cell (e.g. parties by program family and
+    listing authority); zero cells are left blank so the pattern reads at a glance."""
+    height = height or max(1.8, 0.32 * len(rows) + 1.2)
+    data = [[float(v) for v in row] for row in values]
+    top = max((v for row in data for v in row), default=0.0) or 1.0
+    with matplotlib.rc_context(STYLE):
+        fig = new_figure(width, height)
+        ax = fig.axes[0]
+        ax.imshow(data or [[0.0]], cmap="Blues", vmin=0, vmax=top, aspect="auto")
+        ax.set_xticks(range(len(columns)), [_short(c, 18) for c in columns])
+        ax.set_yticks(range(len(rows)), [_short(r, 32) for r in rows])
+        ax.xaxis.tick_top()
+        ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        for i, row in enumerate(data):
+            for j, v in enumerate(row):
+                if v:
+                    ax.text(j, i, f"{v:,.0f}", ha="center", va="center", fontsize=8,
+                            color="white" if v > top * 0.55 else "#222222")
+        ax.set_title(title, loc="left", fontsize=10)
+        return render_svg(fig, salt=title, title=title)

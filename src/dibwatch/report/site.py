@@ -61,6 +61,7 @@ class ReportResult:
     # Wall-clock seconds per step: overview, graph, dossiers (HTML, PDFs rendering alongside),
     # pdf_wait (for the PDFs still rendering after the last page), total.
     seconds: dict[str, float] = field(default_factory=dict)
+    designations: Path | None = None  # the designations page, when the lists were xref'd
 
 
 def _quantity(value: float | None) -> str:
@@ -149,8 +150,9 @@ def write_report(ws: Workspace, out_dir: Path, *, run_id: int | None = None,
             title="dibwatch report: countries"), encoding="utf-8")
     else:
         countries.unlink(missing_ok=True)
+    designations = _write_designations(env, ws, out_dir, run_id)
     index_html = env.get_template("index.html").render(
-        has_countries=countries.exists(),
+        has_countries=countries.exists(), has_designations=designations is not None,
         root="", run=run, run_id=run_id, invasion=invasion, ov=overview,
         ranked=flagged[:table_rows], ranked_total=len(ranked), flagged_total=len(flagged),
         table_rows=table_rows, dossier_ids=dossier_ids, dossiers_asked=dossiers,
@@ -211,4 +213,19 @@ def write_report(ws: Workspace, out_dir: Path, *, run_id: int | None = None,
             progress("finishing PDFs", 1, 1)
     seconds["total"] = time.perf_counter() - started
     return ReportResult(out_dir, index, run_id, tuple(files), tuple(warnings),
-                        countries if countries.exists() else None, seconds)
+                        countries if countries.exists() else None, seconds, designations)
+
+
+def _write_designations(env: jinja2.Environment, ws: Workspace, out_dir: Path,
+                        run_id: int) -> Path | None:
+    """``designations.html`` when the lists were cross-referenced (``dibwatch lists xref``)."""
+    from dibwatch.xref import page as designations_page
+
+    target = out_dir / "designations.html"
+    if not designations_page.available(ws.engine):
+        target.unlink(missing_ok=True)
+        return None
+    target.write_text(env.get_template("designations.html").render(
+        root="", run_id=run_id, page=designations_page.build_designations_page(ws.engine),
+        title="dibwatch report: designations"), encoding="utf-8")
+    return target

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from dibwatch import __version__
-from dibwatch.web import errors, pages
+from dibwatch.web import errors, pages, xref_pages
 from dibwatch.web.api import (
     cases,
     countries,
@@ -22,6 +22,7 @@ from dibwatch.web.api import (
     monitoring,
     screening,
     session,
+    xref,
 )
 from dibwatch.web.context import AppContext
 from dibwatch.web.jobs import JobRunner
@@ -32,7 +33,7 @@ from dibwatch.web.settings import WebSettings
 from dibwatch.web.state import AppState, state_path_for
 
 API_ROUTERS = (session.router, match.router, screening.router, firms.router, lists.router,
-               cases.router, monitoring.router, countries.router)
+               cases.router, monitoring.router, countries.router, xref.router)
 
 
 def create_app(workspace_path: Path, state_path: Path | None = None, *,
@@ -65,6 +66,7 @@ def create_app(workspace_path: Path, state_path: Path | None = None, *,
     for router in API_ROUTERS:
         app.include_router(router)
     app.include_router(pages.router)
+    app.include_router(xref_pages.router)
     static = Path(str(resources.files("dibwatch.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)

@@ -150,6 +150,28 @@ CREATE TABLE jobs (
     finished_at TEXT
 );
 """),
+    # (3) The analysts' verdicts on cross-list entity pairs (dibwatch.xref.decisions): the
+    # newest row of a pair is in force; a dismissal holds while both entries are unchanged.
+    (3, """
+CREATE TABLE xref_decisions (
+    decision_id INTEGER PRIMARY KEY,
+    entity_a TEXT NOT NULL,
+    entity_b TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('confirm', 'dismiss')),
+    hash_a TEXT NOT NULL,
+    hash_b TEXT NOT NULL,
+    snapshot_a INTEGER NOT NULL,
+    snapshot_b INTEGER NOT NULL,
+    run_id INTEGER,
+    algorithm TEXT,
+    score REAL,
+    note TEXT,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    CHECK (entity_a < entity_b)
+);
+CREATE INDEX xref_decisions_pair ON xref_decisions (entity_a, entity_b, decision_id);
+"""),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -537,6 +537,109 @@ MIGRATIONS.append((11, "firm link evidence", [
         match_weight DOUBLE,
         levels JSON NOT NULL,
         reason VARCHAR NOT NULL
+MIGRATIONS.append((12, "cross-list clusters", [
+    # One cross-referencing run (dibwatch.xref): the snapshots it read, the matcher behind its
+    # name links, its settings and counts. Only the newest run's rows are kept below.
+    """CREATE TABLE xref_runs (
+        run_id INTEGER NOT NULL,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP,
+        snapshot_ids JSON NOT NULL,
+        algorithm VARCHAR NOT NULL,
+        settings JSON NOT NULL,
+        entity_count INTEGER,
+        cluster_count INTEGER,
+        link_counts JSON
+    )""",
+    # Every list entity ever loaded (newest version), with the cluster it belongs to.
+    """CREATE TABLE xref_members (
+        run_id INTEGER NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        cluster_id VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        source_id VARCHAR NOT NULL,
+        snapshot_id INTEGER NOT NULL,
+        content_hash VARCHAR NOT NULL,
+        schema VARCHAR NOT NULL,
+        caption VARCHAR NOT NULL,
+        countries VARCHAR[] NOT NULL,
+        first_snapshot_id INTEGER NOT NULL,
+        last_snapshot_id INTEGER NOT NULL,
+        sectors JSON
+    )""",
+    # Why two entities are (or may be) the same party: a shared valid identifier, a list's
+    # reference to another list's record, the matcher, or an analyst; and what became of it.
+    """CREATE TABLE xref_links (
+        run_id INTEGER NOT NULL,
+        entity_a VARCHAR NOT NULL,
+        entity_b VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        score DOUBLE,
+        reason VARCHAR,
+        evidence JSON
+    )""",
+    """CREATE TABLE xref_clusters (
+        run_id INTEGER NOT NULL,
+        cluster_id VARCHAR NOT NULL,
+        caption VARCHAR NOT NULL,
+        schema VARCHAR NOT NULL,
+        countries VARCHAR[] NOT NULL,
+        member_count INTEGER NOT NULL,
+        sources VARCHAR[] NOT NULL,
+        authorities VARCHAR[] NOT NULL,
+        bodies VARCHAR[] NOT NULL,
+        families VARCHAR[] NOT NULL,
+        sectors VARCHAR[] NOT NULL,
+        chpl_relevant BOOLEAN NOT NULL,
+        identifiers VARCHAR[] NOT NULL,
+        conflicts JSON,
+        first_listed VARCHAR,
+        listed_now BOOLEAN NOT NULL
+    )""",
+]))
+
+MIGRATIONS.append((13, "designation dates", [
+    # One row per entity and designation (list, program): when it was listed, from the list's
+    # own date or from the snapshots that carried it, and when it left the list.
+    """CREATE TABLE xref_designations (
+        run_id INTEGER NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        cluster_id VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        authority VARCHAR NOT NULL,
+        body VARCHAR NOT NULL,
+        list VARCHAR NOT NULL,
+        program VARCHAR,
+        family VARCHAR NOT NULL,
+        listed_on VARCHAR,
+        listed_after VARCHAR,
+        listed_by VARCHAR,
+        date_basis VARCHAR NOT NULL,
+        month VARCHAR,
+        first_snapshot_id INTEGER NOT NULL,
+        last_snapshot_id INTEGER NOT NULL,
+        delisted_on VARCHAR,
+        delisted_after VARCHAR,
+        delisted_by VARCHAR,
+        delisted_basis VARCHAR,
+        listed_now BOOLEAN NOT NULL,
+        reason VARCHAR
+    )""",
+    # Who listed whom, when: one row per cluster and body (US OFAC, US BIS, EU, UN, ...).
+    """CREATE TABLE xref_listings (
+        run_id INTEGER NOT NULL,
+        cluster_id VARCHAR NOT NULL,
+        authority VARCHAR NOT NULL,
+        body VARCHAR NOT NULL,
+        lists VARCHAR[] NOT NULL,
+        families VARCHAR[] NOT NULL,
+        first_listed VARCHAR,
+        month VARCHAR,
+        date_basis VARCHAR NOT NULL,
+        listed_now BOOLEAN NOT NULL,
+        delisted_on VARCHAR,
+        entity_ids VARCHAR[] NOT NULL
     )""",
 ]))
 
