@@ -537,6 +537,9 @@ MIGRATIONS.append((11, "firm link evidence", [
         match_weight DOUBLE,
         levels JSON NOT NULL,
         reason VARCHAR NOT NULL
+    )""",
+]))
+
 MIGRATIONS.append((12, "cross-list clusters", [
     # One cross-referencing run (dibwatch.xref): the snapshots it read, the matcher behind its
     # name links, its settings and counts. Only the newest run's rows are kept below.
