@@ -10,7 +10,7 @@ from dibwatch.lists import store
 
 # One row per entity; multi-valued columns are "|"-joined, identifiers as SCHEME:VALUE.
 FLAT_SQL = """
-WITH sel AS (SELECT unnest(?::INTEGER[]) AS snapshot_id),
+WITH sel AS (SELECT unnest(CAST(? AS INTEGER[])) AS snapshot_id),
 n AS (SELECT snapshot_id, entity_id,
              string_agg(name, '|' ORDER BY kind <> 'primary', name) AS names
       FROM names WHERE snapshot_id IN (SELECT snapshot_id FROM sel) GROUP BY ALL),

@@ -171,7 +171,7 @@ SELECT {CLUSTER_COLUMNS} FROM xref_clusters
 WHERE (? IS NULL OR list_has_any(countries, ?))
   AND (? IS NULL OR list_contains(families, ?))
   AND (? IS NULL OR list_contains(authorities, ?))
-  AND (? IS NULL OR schema IN (SELECT unnest(?::VARCHAR[])))
+  AND (? IS NULL OR list_contains(CAST(? AS VARCHAR[]), schema))
   AND (? IS NULL OR contains(lower(caption), lower(?)))
   AND (NOT ? OR member_count > 1)
 ORDER BY member_count DESC, caption, cluster_id
@@ -183,7 +183,7 @@ SELECT count(*) FROM xref_clusters
 WHERE (? IS NULL OR list_has_any(countries, ?))
   AND (? IS NULL OR list_contains(families, ?))
   AND (? IS NULL OR list_contains(authorities, ?))
-  AND (? IS NULL OR schema IN (SELECT unnest(?::VARCHAR[])))
+  AND (? IS NULL OR list_contains(CAST(? AS VARCHAR[]), schema))
   AND (? IS NULL OR contains(lower(caption), lower(?)))
   AND (NOT ? OR member_count > 1)
 """
