@@ -79,7 +79,7 @@ CASES = [
     ("Alpha DMCC", ["alpha"], ["dmcc"]),
     ("Toyota Kabushiki Kaisha", ["toyota"], ["kk"]),
     ("株式会社トヨタ", ["toyota"], ["kk"]),
-    ("주식회사 삼성", ["samseong"], ["co ltd"]),
+    ("주식회사 삼성", ["sam", "song"], ["co ltd"]),  # a short Hangul word: syllables
     ("PT Alpha Tbk", ["alpha"], ["pt", "tbk"]),
     # several forms in one name
     ("ООО Alpha GmbH", ["alpha"], ["llc", "gmbh"]),

@@ -107,6 +107,22 @@ def _kinds() -> dict[str, str]:
     return {form.canonical: form.kind for form in _forms()[0].values()}
 
 
+@lru_cache(maxsize=1)
+def _families() -> dict[str, str]:
+    families = {row["canonical"]: row["family"] for row in vocab.read_table("legal_families.csv")}
+    unknown = set(families) - set(_kinds())
+    if unknown:
+        raise ValueError(f"legal_families.csv: not canonical forms: {sorted(unknown)}")
+    return families
+
+
+def form_family(canonical: str) -> str | None:
+    """The company family of a canonical form: ``joint-stock`` (AG, JSC, АО, SA) or
+    ``limited-liability`` (GmbH, LLC, ООО); None for forms whose family varies with the
+    country or the translator (Ltd, Co. Ltd., Inc., Corp.)."""
+    return _families().get(canonical)
+
+
 def _find(keys: list[str], alive: list[int]) -> tuple[int, int, LegalForm] | None:
     """The first strippable form in the alive words: (position, length, form), longest first."""
     forms, max_len = _forms()
