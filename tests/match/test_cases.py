@@ -59,9 +59,11 @@ MUST_NOT_MATCH = [
     ("different surname", "Person", "SADDAM HUSSEIN AL-DULAIMI", "SADDAM HUSSEIN AL-TIKRITI"),
     ("syllabic script", "Person", "习近朋", "习近平"),
     ("syllabic script", "Person", "김종은", "김정은"),
-    ("generic words", "Company", "GLOBAL TRADING CO LTD", "Global Trading Company Limited"),
+    # generic words: an inexact agreement of common words is worth little (an exact one is
+    # the law: see EXACT_LAW)
+    ("generic words", "Company", "GLOBAL TRADING CO LTD", "Global Trading Group Limited"),
     ("generic words", "Company", "International Trading Group LLC",
-     "International Trading Group Limited"),
+     "International Trading Company Limited"),
     ("generic words", "Company", "Shenzhen Electronics Technology Co., Ltd.",
      "Shenzhen Electronic Technology Co Ltd"),
     ("short words", "Company", "ABC International", "XYZ International"),

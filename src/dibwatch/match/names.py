@@ -20,6 +20,7 @@ from importlib import resources
 from dibwatch.model.script import detect_script
 from dibwatch.text.fold import fold
 from dibwatch.text.legal_forms import strip_legal_forms
+from dibwatch.text.org_kinds import replace_org_kinds
 from dibwatch.text.translit import normalize
 from dibwatch.text.vocab import expand_abbreviation, normalise_numbers
 
@@ -27,10 +28,11 @@ SYLLABIC = frozenset({"Han", "Hangul", "Japanese"})
 PERSON = "Person"
 _NATIVE_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 
-# Honorifics, titles and offices that carry no identity in person names.
+# Honorifics, titles and offices that carry no identity in person names, dropped where they
+# lead the name ("President Putin"); never "King" or "Prince", which are surnames too.
 _PERSON_NOISE = frozenset({
-    "president", "minister", "premier", "chairman", "king", "queen", "prince", "princess",
-    "senator", "ambassador", "governor", "mayor",
+    "president", "prezident", "minister", "ministr", "premier", "chairman", "senator",
+    "ambassador", "governor", "gubernator", "mayor",
     "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "mme", "herr", "frau", "hon",
     "gen", "general", "col", "colonel", "maj", "major", "capt", "captain", "lt", "sgt",
     "shaikh", "sheikh", "sheik", "haji", "hajji", "alhaj", "mullah", "maulvi", "mawlawi",
@@ -91,11 +93,14 @@ def _analyse(name: str, schema: str | None) -> NameForm:
     latin = normalize(name).split()
     if schema == PERSON:
         forms: list[str] = []
-        words = [t for t in latin if t not in _PERSON_NOISE] or latin
+        lead = 0
+        while lead < len(latin) - 1 and latin[lead] in _PERSON_NOISE:
+            lead += 1
         given = _given_names()
-        words = [_PARTICLES.get(t, given.get(t, t)) for t in words]
+        words = [_PARTICLES.get(t, given.get(t, t)) for t in latin[lead:]]
     else:
         words, forms = strip_legal_forms(latin)
+        words = replace_org_kinds(words)
     words = normalise_numbers(words)
     plain: list[str] = []
     for word in words:

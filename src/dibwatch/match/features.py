@@ -1,0 +1,177 @@
+"""The matcher's features and weights, declared once.
+
+Everything that moves a score is a row of :data:`FEATURES`: the algorithm reads its weights
+from here, and the documentation is generated from here — the algorithm's module docstring,
+the ``/algorithms`` endpoint, the ``matcher`` block of ``/match`` responses and the table in
+README.md (``python -m dibwatch.match.features --readme README.md`` rewrites it; a test fails
+when it is stale).
+
+Kinds:
+
+- ``name``: parameters of the name comparison (token similarity and how words left over on
+  either side count); they shape the ``name`` feature's value.
+- ``rule``: decides what the name feature may be (the exact-name law, caps).
+- ``adjust``: added to the score when it fires (negative: evidence against).
+- ``floor`` / ``cap``: the score is raised to / limited to the weight.
+
+The weights were chosen on the ``tune`` partition of ``benchmarks/screening_quality.py`` and
+checked on its held-out partition and on the peers' benchmarks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    name: str
+    kind: str  # name | rule | adjust | floor | cap
+    weight: float
+    description: str
+
+
+FEATURES: tuple[FeatureSpec, ...] = (
+    # -- the name -----------------------------------------------------------------------
+    FeatureSpec("name", "adjust", 1.0,
+                "best agreement of the query's names with the entity's names: words aligned "
+                "one to one in any order, each weighted by its rarity in the loaded lists and "
+                "a table of generic words; value in [0, 1]"),
+    FeatureSpec("exact_name", "rule", 1.0,
+                "the query name has exactly the words of one of the entity's strong names "
+                "(after transliteration, folding and legal-form removal): the name scores "
+                "1.0 and no rarity cap applies — rarity only decides what an inexact "
+                "agreement is worth"),
+    FeatureSpec("token_edit", "name", 0.6,
+                "a word within the allowed edits of another scores 1 − weight × edits / "
+                "length (allowed: none up to 3 letters, then 1; organisations 2 from 6 "
+                "letters)"),
+    FeatureSpec("short_token_edit", "name", 1.0,
+                "in a person's name, a word of 4–5 letters one edit from another scores 1 − "
+                "weight / length (Rost / Trost: 0.80): short surnames one letter apart are "
+                "mostly different names"),
+    FeatureSpec("initial", "name", 0.75,
+                "an initial against a person's name starting with it (J. / John); it carries "
+                "the initial's weight only"),
+    FeatureSpec("prefix", "name", 0.85,
+                "a word of 4+ letters that starts the other, up to 3 letters shorter "
+                "(Tech / Technology)"),
+    FeatureSpec("acronym", "name", 0.9,
+                "an acronym against the run of words it abbreviates (PLA / People's "
+                "Liberation Army, НПП / Научно-Производственное Предприятие)"),
+    FeatureSpec("query_extra", "name", 1.0,
+                "weight of a query word the list name lacks (a word the party's name has "
+                "and the listed name does not is evidence of another party)"),
+    FeatureSpec("list_extra_person", "name", 0.4,
+                "weight of a list word the query lacks, in a person's name (lists spell "
+                "names out in full: a missing middle name or patronymic)"),
+    FeatureSpec("list_extra_org", "name", 0.8,
+                "weight of a list word the query lacks, in an organisation's name (Banco "
+                "Santander Chile is not Banco Santander)"),
+    FeatureSpec("unaligned_floor", "name", 0.5,
+                "an organisation word left over on either side weighs at least this, however "
+                "common it is"),
+    FeatureSpec("person_conflict_floor", "name", 1.0,
+                "words left over on both sides of a person's name are a different name in "
+                "that slot: each weighs at least this"),
+    FeatureSpec("digit_weight", "name", 0.3,
+                "a number's weight as a word (numbers are judged by number_conflict)"),
+    FeatureSpec("short_word_weight", "name", 0.5,
+                "weight factor of words of one or two letters"),
+    # -- caps and rules ------------------------------------------------------------------
+    FeatureSpec("weak_alias", "cap", 0.65,
+                "the best name is an alias the list marks weak: it never makes a match alone"),
+    FeatureSpec("generic_only", "cap", 0.5,
+                "the query name is made only of generic words (GLOBAL TRADING CO LTD) and "
+                "its agreement is inexact"),
+    FeatureSpec("single_word_list_name", "cap", 0.6,
+                "the matched list name is one word and the query has other words that are "
+                "not generic (TOM, SANTOS inside a longer name)"),
+    # -- attributes ----------------------------------------------------------------------
+    FeatureSpec("identifier_match", "floor", 0.98,
+                "the same identifier on both sides, validated where the scheme has check "
+                "digits (INN, OGRN, USCC, LEI, IMO incl. company numbers, BIC on its first "
+                "8 letters, MMSI…): it dominates the name"),
+    FeatureSpec("call_sign_match", "adjust", 0.15,
+                "a vessel or aircraft with the same call sign"),
+    FeatureSpec("identifier_conflict", "adjust", -0.25,
+                "both sides carry a valid identifier of the same unique scheme and the "
+                "values differ"),
+    FeatureSpec("registration_conflict", "adjust", -0.1,
+                "both sides carry registration or tax numbers of the same scheme and "
+                "country, and none agrees"),
+    FeatureSpec("schema_conflict", "adjust", -0.4,
+                "a person against an organisation, a vessel or aircraft against either"),
+    FeatureSpec("number_conflict", "adjust", -0.35,
+                "the names carry different numbers (Brigade 44 / Brigade 45, Snow Storm 1 / "
+                "2)"),
+    FeatureSpec("number_missing", "adjust", -0.1,
+                "one name carries a number the other lacks (Fund / Fund I)"),
+    FeatureSpec("legal_form_conflict", "adjust", -0.2,
+                "the names state legal forms of different kinds (LLC vs state enterprise, "
+                "company vs partnership)"),
+    FeatureSpec("legal_family_conflict", "adjust", -0.15,
+                "the names state company forms of different families: joint-stock (AG, "
+                "JSC, АО, SA, PLC) vs limited-liability (GmbH, LLC, ООО, Sp. z o.o.)"),
+    FeatureSpec("country_mismatch", "adjust", -0.05,
+                "both sides have countries and none is shared"),
+    FeatureSpec("flag_mismatch", "adjust", -0.1,
+                "a vessel query's country is not the listed vessel's flag"),
+)
+
+BY_NAME: dict[str, FeatureSpec] = {f.name: f for f in FEATURES}
+if len(BY_NAME) != len(FEATURES):  # pragma: no cover - a declaration error
+    raise ValueError("a feature is declared twice")
+
+
+def weight(name: str) -> float:
+    return BY_NAME[name].weight
+
+
+def feature_table(style: str = "markdown") -> str:
+    """The feature table for documentation: ``markdown`` or ``rst`` (a simple table)."""
+    rows = [(f.name, f.kind, f"{f.weight:+.2f}" if f.kind == "adjust" else f"{f.weight:.2f}",
+             f.description) for f in FEATURES]
+    if style == "markdown":
+        lines = ["| feature | kind | weight | what it means |", "|---|---|---|---|"]
+        lines += [f"| `{a}` | {b} | {c} | {d} |" for a, b, c, d in rows]
+        return "\n".join(lines)
+    width = max(len(r[0]) for r in rows)
+    rule = f"{'=' * width}  ======  ======  {'=' * 60}"
+    out = [rule, f"{'feature':<{width}}  kind    weight  what it means", rule]
+    for a, b, c, d in rows:
+        out.append(f"{a:<{width}}  {b:<6}  {c:>6}  {d}")
+    out.append(rule)
+    return "\n".join(out)
+
+
+README_START = "<!-- features:start (generated by python -m dibwatch.match.features) -->"
+README_END = "<!-- features:end -->"
+
+
+def render_readme(text: str) -> str:
+    """``text`` with the block between the feature markers replaced by the current table."""
+    pattern = re.compile(re.escape(README_START) + ".*?" + re.escape(README_END), re.S)
+    if not pattern.search(text):
+        raise ValueError("README has no feature table markers")
+    return pattern.sub(lambda _: f"{README_START}\n{feature_table()}\n{README_END}", text)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description="print or write the matcher's feature table")
+    ap.add_argument("--readme", type=Path, help="rewrite the table in this README")
+    ap.add_argument("--style", choices=("markdown", "rst"), default="markdown")
+    args = ap.parse_args(argv)
+    if args.readme:
+        args.readme.write_text(render_readme(args.readme.read_text(encoding="utf-8")),
+                               encoding="utf-8")
+    else:
+        sys.stdout.write(feature_table(args.style) + "\n")
+
+
+if __name__ == "__main__":
+    main()
