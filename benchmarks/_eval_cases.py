@@ -90,14 +90,19 @@ class Lists:
                 words = _words(value)
                 for w in set(words):
                     counts[w] += 1
-                key = "n:" + " ".join(sorted(words))
                 folded = tuple(sorted(fold_phrase(value)))
                 self.name_keys.add(folded)
                 self.vocabulary.update(folded)
-                if key in by_key:
-                    parent[find(e.entity_id)] = find(by_key[key])
-                else:
-                    by_key[key] = e.entity_id
+                # The same party on two lists: the same words, or the same words once
+                # romanisation variants are folded (two or more of them).
+                keys = ["n:" + " ".join(sorted(words))]
+                if len(folded) >= 2:
+                    keys.append("f:" + " ".join(folded))
+                for key in keys:
+                    if key in by_key:
+                        parent[find(e.entity_id)] = find(by_key[key])
+                    else:
+                        by_key[key] = e.entity_id
             for ident in e.identifiers:
                 if ident.scheme in UNIQUE and ident.valid:
                     key = f"i:{ident.scheme}:{ident.value}"
@@ -242,7 +247,7 @@ BGN = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэю
                 "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y",
                 "", "e", "yu", "ya"], strict=True))
 LOOSE = {
-    "ж": ["zh", "j", "g", "zh"], "х": ["kh", "h", "ch", "kh"], "ц": ["ts", "c", "tz", "ts"],
+    "ж": ["zh", "j", "zh"], "х": ["kh", "h", "ch", "kh"], "ц": ["ts", "c", "tz", "ts"],
     "ч": ["ch", "tch", "ch"], "ш": ["sh", "sch", "sh"], "щ": ["shch", "sch", "sh", "shh"],
     "ю": ["yu", "iu", "ju", "u"], "я": ["ya", "ia", "ja", "a"], "й": ["y", "i", "j", ""],
     "ы": ["y", "i"], "е": ["e", "e", "ye"], "ё": ["e", "yo", "jo"], "ь": ["", "'", ""],
@@ -266,8 +271,9 @@ def romanise(text: str, system: str, rng: random.Random) -> str:
             rom = ICAO[low]
         elif system == "gost":
             rom = GOST_B[low]
-            if low == "ц" and rng.random() < 0.0:
-                rom = "c"
+            following = text[len(out) + 1:len(out) + 2].lower()
+            if low == "ц" and following in ("е", "и", "ы", "й", "ё", "э"):
+                rom = "c"  # GOST 7.79-B: ц is c before e, i, y, j
         elif system == "bgn":
             rom = BGN[low]
             if low in "её" and (not prev.isalpha() or prev.lower() in _VOWELS_RU | {"й"}):
@@ -275,8 +281,9 @@ def romanise(text: str, system: str, rng: random.Random) -> str:
         else:
             choices = LOOSE.get(low)
             rom = rng.choice(choices) if choices else ICAO[low]
-            if low == "к" and rom == "c" and text[len(out):len(out) + 1].lower() in "еиы":
-                rom = "k"
+            following = text[len(out) + 1:len(out) + 2].lower()
+            if low == "к" and rom == "c" and following not in ("а", "о", "у", "л", "р"):
+                rom = "k"  # a hard c only where English spelling keeps it hard
         out.append(rom.upper() if ch.isupper() and rom else rom)
         prev = ch
     latin = "".join(out).replace("'", "" if rng.random() < 0.6 else "'")
@@ -503,9 +510,18 @@ def _distinctive(value: str) -> list[str]:
             and not w.isdigit() and len(w) >= 3]
 
 
+_LEGAL_WORDS = frozenset(["llc", "ltd", "limited", "liability", "co", "company", "corp",
+                          "corporation", "inc", "jsc", "ojsc", "cjsc", "pjsc", "ooo", "oao",
+                          "zao", "pao", "ao", "gmbh", "ag", "sa", "srl", "sarl", "bv", "nv",
+                          "plc", "pte", "pvt", "private", "public", "joint", "stock", "societe",
+                          "sprl", "sdn", "bhd", "lda", "sl", "spa", "fze", "fzco", "llp", "lp",
+                          "kg", "as", "ab", "oy", "tic", "san", "ve", "dis", "ic", "ltd", "sti"])
+
+
 def partial_cases(lists: Lists, rng: random.Random) -> Iterator[Case]:
-    """An organisation named by its distinctive words only ("Midco" for "MIDCO FINANCE
-    S.A."); the truth is every entity whose name carries those words."""
+    """An organisation named by its distinctive words only, as a short name is written
+    ("Midco" for "MIDCO FINANCE S.A.", "Izhevsky Mekhanichesky" for "IZHEVSKY MEKHANICHESKY
+    ZAVOD JSC"); the truth is every entity whose name carries those words."""
     by_word: dict[str, set[str]] = defaultdict(set)
     for e in lists.entities.values():
         for value in e.strong("Latin"):
@@ -518,15 +534,15 @@ def partial_cases(lists: Lists, rng: random.Random) -> Iterator[Case]:
         if not names:
             continue
         value = rng.choice(names)
-        words = _distinctive(value)
-        if not words or len(_words(value)) < 2:
-            continue
-        keep = words[:rng.randint(1, min(2, len(words)))]
-        if keep == [w for w in re.findall(r"[^\W_]+", value)]:
+        words = re.findall(r"[^\W_]+", value)
+        keep = [w for w in words if w.lower() not in GENERIC and w.lower() not in _LEGAL_WORDS
+                and not w.isdigit() and len(w) >= 2]
+        if not keep or len(keep) == len(words) or sum(len(w) for w in keep) < 5 or \
+                all(len(w) < 4 for w in keep):
             continue
         holders = set.intersection(*(by_word.get(w.lower(), set()) for w in keep))
-        if len(holders) > 5 or sum(len(w) for w in keep) < 5:
-            continue  # a word this common names no one in particular
+        if len(holders) > 5:
+            continue  # words this common name no one in particular
         truth = frozenset().union(*(lists.party[h] for h in holders))
         text = " ".join(keep)
         yield _case("partial/org", text.lower() if rng.random() < 0.5 else text, lists, e,
@@ -676,16 +692,25 @@ def hard_negative_cases(lists: Lists, rng: random.Random, by_len: dict[int, list
 
 
 def number_cases(lists: Lists, rng: random.Random) -> Iterator[Case]:
-    """A listed name whose number is changed ("Brigade 44" -> "Brigade 45")."""
+    """A listed name whose number is changed ("Brigade 44" -> "Brigade 45"), when no list
+    has a name with those words and the new number."""
+    numbered: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for e in lists.entities.values():
+        for value in e.strong("Latin"):
+            words = _words(value)
+            key = tuple(sorted(w for w in words if not w.isdigit()))
+            numbered[key].update(w for w in words if w.isdigit())
     for e in lists.entities.values():
         for value in e.strong("Latin"):
             m = re.search(r"(?<![\w-])(\d{1,4})(?![\w-])", value)
-            if not m or rng.random() > 0.6:
+            if not m or rng.random() > 0.6 or re.search(r"(?i)\bborn\b|\b(19|20)\d\d\b",
+                                                       value):
                 continue
             n = int(m.group(1))
             other = str(n + rng.choice([1, 2, 3, 7]))
             text = value[:m.start()] + other + value[m.end():]
-            if not lists.listed(text):
+            key = tuple(sorted(w for w in _words(text) if not w.isdigit()))
+            if other not in numbered.get(key, set()) and not lists.listed(text):
                 yield Case("neg/number", Query(text, e.schema), frozenset(),
                            held_out(e.entity_id), source_name=value)
             break
