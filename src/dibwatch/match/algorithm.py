@@ -51,13 +51,14 @@ def _person_weights() -> dict[str, float]:
         return {r["token"]: float(r["weight"]) for r in csv.DictReader(fh)}
 
 
-_VOWELS = str.maketrans({"p": "b", "v": "f", **{v: None for v in "aeiouyw"}})
+_VOWELS = str.maketrans({"p": "b", **{v: None for v in "aeiouywv"}})
 
 
 @lru_cache(maxsize=100_000)
 def skeleton(token: str) -> str:
     """The consonants of a folded token, as an abjad writes them: "mohammed" and "mhmd" both
-    give "mhmd"; p/b and v/f merge (Arabic has neither p nor v)."""
+    give "mhmd"; p and b merge (Arabic has no p), and w/v go with the vowels: waw writes w,
+    v, u and o alike (Delawar / دلاور)."""
     out = token.translate(_VOWELS)
     collapsed = "".join(ch for i, ch in enumerate(out) if i == 0 or ch != out[i - 1])
     return collapsed or token
@@ -216,7 +217,7 @@ class DibwatchV1(Algorithm):
             w = min(w, person_weight(plain))
         if token.isdigit():
             w *= DIGIT_WEIGHT
-        elif len(token) <= 2:
+        elif len(token) <= 2 and not person:
             w *= SHORT_WEIGHT
         if self._idf is not None:
             w *= self._idf(token)
@@ -246,7 +247,11 @@ class DibwatchV1(Algorithm):
                                    person=person)
             return NameScore(min(found.score, 0.99), found.aligned, found.unaligned_query,
                              found.unaligned_candidate)
-        return compare_tokens(q.tokens, q.plain, c.tokens, c.plain, weigh, person=person)
+        # A name written in a syllabic script against a romanised one: each romanised
+        # syllable is that syllable or another, never a near spelling of it.
+        strict = (q.native is None) != (c.native is None)
+        return compare_tokens(q.tokens, q.plain, c.tokens, c.plain, weigh, person=person,
+                              strict=strict)
 
     @staticmethod
     def _generic_only(form: NameForm) -> bool:

@@ -51,9 +51,10 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "length (allowed: none up to 3 letters, then 1; organisations 2 from 6 "
                 "letters)"),
     FeatureSpec("short_token_edit", "name", 1.0,
-                "in a person's name, a word of 4–5 letters one edit from another scores 1 − "
-                "weight / length (Rost / Trost: 0.80): short surnames one letter apart are "
-                "mostly different names"),
+                "in a person's name, words of up to 5 letters may differ only by one vowel "
+                "(Omar / Umar, Ahmed / Ahmad) and then score 1 − weight / length; any other "
+                "difference is another name (Rost / Trost, Bing / Ging). Syllables "
+                "romanised from Han or Hangul must be equal"),
     FeatureSpec("initial", "name", 0.75,
                 "an initial against a person's name starting with it (J. / John); it carries "
                 "the initial's weight only"),
@@ -78,10 +79,16 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("person_conflict_floor", "name", 1.0,
                 "words left over on both sides of a person's name are a different name in "
                 "that slot: each weighs at least this"),
+    FeatureSpec("org_conflict", "name", 1.5,
+                "words left over on both sides of an organisation's name are a different "
+                "word in the same slot (Kamensk-Uralsky Metallurgical Works / … Drufenzet "
+                "Works): they count this many times their weight"),
     FeatureSpec("digit_weight", "name", 0.3,
                 "a number's weight as a word (numbers are judged by number_conflict)"),
     FeatureSpec("short_word_weight", "name", 0.5,
-                "weight factor of words of one or two letters"),
+                "weight factor of words of one or two letters in an organisation's name (in "
+                "a person's name they are syllables, Li, Wu, Do; particles have their own "
+                "table)"),
     # -- caps and rules ------------------------------------------------------------------
     FeatureSpec("weak_alias", "cap", 0.65,
                 "the best name is an alias the list marks weak: it never makes a match alone"),
@@ -109,7 +116,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("number_conflict", "adjust", -0.35,
                 "the names carry different numbers (Brigade 44 / Brigade 45, Snow Storm 1 / "
                 "2)"),
-    FeatureSpec("number_missing", "adjust", -0.1,
+    FeatureSpec("number_missing", "adjust", -0.2,
                 "one name carries a number the other lacks (Fund / Fund I)"),
     FeatureSpec("legal_form_conflict", "adjust", -0.2,
                 "the names state legal forms of different kinds (LLC vs state enterprise, "

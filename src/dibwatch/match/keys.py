@@ -9,11 +9,17 @@ key    what                                                           weight
 ``x:`` the whole name: its folded words, sorted (or its native         exact
        characters): the exact channel, never pruned however common
 ``t:`` a folded word; two adjacent words joined ("hua qiang" also      1.0
-       gives ``t:huaqiang``), so that spacing never decides
-``s:`` the word's consonants (``skeleton``): Arabic and Hebrew          0.5
-       write few vowels, loose romanisations change them
+       gives ``t:huaqiang``), so that spacing never decides; at query
+       time also the listed words one edit away (a deletion
+       dictionary over the words of the index: ``Screener``)
+``s:`` the word's consonants (``skeleton``), and two adjacent words'   0.5
+       joined: Arabic and Hebrew write few vowels, loose
+       romanisations change them
 ``g:`` character trigrams of each word, with word-boundary marks:      1/3
        typos, partial words
+``i:`` a word of three letters or more with the initial of another     1.0
+       word of the name (``i:nikolaev:k``): a surname with initials
+       ("НИКОЛАЕВ К.Ю.") finds the name spelt out among many namesakes
 ``n:`` character bigrams of a syllabic-script name (Han, Hangul,        1.0
        kana)
 =====  =============================================================  =======
@@ -28,7 +34,8 @@ from __future__ import annotations
 from dibwatch.match.algorithm import skeleton
 from dibwatch.match.names import NameForm
 
-KEY_WEIGHTS = {"t": 1.0, "s": 0.5, "g": 1 / 3, "n": 1.0}
+KEY_WEIGHTS = {"t": 1.0, "s": 0.5, "g": 1 / 3, "i": 1.0, "n": 1.0}
+MAX_INITIAL_WORDS = 5  # names with more words get no initials keys (organisations, mostly)
 
 
 def exact_key(form: NameForm) -> str | None:
@@ -46,12 +53,19 @@ def name_keys(form: NameForm) -> set[str]:
         keys.add("t:" + token)
         if i + 1 < len(tokens) and len(token) + len(tokens[i + 1]) >= 5:
             keys.add("t:" + token + tokens[i + 1])
+            joined = skeleton(token + tokens[i + 1])
+            if len(joined) >= 3:
+                keys.add("s:" + joined)
         cons = skeleton(token)
         if len(cons) >= 2:
             keys.add("s:" + cons)
         if len(token) >= 3:
             padded = f"^{token}$"
             keys.update("g:" + padded[j:j + 3] for j in range(len(padded) - 2))
+    if len(tokens) <= MAX_INITIAL_WORDS:
+        for i, token in enumerate(tokens):
+            if len(token) >= 3:
+                keys.update(f"i:{token}:{t[0]}" for j, t in enumerate(tokens) if j != i)
     if form.native:
         chars = form.native
         if len(chars) == 1:

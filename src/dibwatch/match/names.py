@@ -21,7 +21,7 @@ from dibwatch.model.script import detect_script
 from dibwatch.text.fold import fold
 from dibwatch.text.legal_forms import strip_legal_forms
 from dibwatch.text.org_kinds import replace_org_kinds
-from dibwatch.text.translit import normalize
+from dibwatch.text.translit import normalize, to_latin
 from dibwatch.text.vocab import expand_abbreviation, normalise_numbers
 
 SYLLABIC = frozenset({"Han", "Hangul", "Japanese"})
@@ -87,10 +87,22 @@ def analyse(name: str, schema: str | None = None) -> NameForm:
     return _analyse(name, PERSON if schema == PERSON else None)
 
 
+# An initial in any script: one letter and a dot ("Р.Ю.", "J.").
+_INITIAL_RE = re.compile(r"(?<![^\W\d_])([^\W\d_])\.")
+
+
+def _initial(match: re.Match[str]) -> str:
+    # The initial's first Latin letter: Ю. is "y", not "yu", as the name it abbreviates
+    # (Yuryevich) starts.
+    return (to_latin(match.group(1))[:1] or match.group(1)) + " "
+
+
 @lru_cache(maxsize=200_000)
 def _analyse(name: str, schema: str | None) -> NameForm:
     script = detect_script(name)
-    latin = normalize(name).split()
+    person_initials = schema == PERSON and "." in name
+    name_text = _INITIAL_RE.sub(_initial, name) if person_initials else name
+    latin = normalize(name_text).split()
     if schema == PERSON:
         forms: list[str] = []
         lead = 0

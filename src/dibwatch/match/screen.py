@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from rapidfuzz.distance import OSA
 
 from dibwatch.errors import NotFoundError
 from dibwatch.match.algorithm import (
@@ -40,6 +41,8 @@ NAME_CANDIDATES = 60  # list names ranked by key similarity and kept
 ENTITY_CANDIDATES = 12  # entities scored per query, beside exact-name and identifier ones
 NAMES_PER_ENTITY = 3  # of an entity's names, the best-ranked are scored
 EXACT_LIMIT = 50  # entities one exact name may bring (a very common name on many lists)
+FUZZY_LENGTHS = (5, 14)  # words this long also find listed words one edit away
+FUZZY_WEIGHT = 0.8  # a word one edit away counts this much of an equal one
 Progress = Callable[[int, int], None]
 
 POSTINGS_SQL = """
@@ -173,28 +176,44 @@ class Screener:
                 norms[postings] += weight
         self.norms = norms
         self.size = size
+        # The deletion dictionary (SymSpell): each listed word of FUZZY_LENGTHS letters under
+        # itself and every one-letter deletion of it, so that a query word finds the listed
+        # words one edit away ("semvash" -> "sevmash") in a few lookups.
+        deletes: dict[str, list[str]] = defaultdict(list)
+        vocabulary = {t for _, c in self.names.values() for t in c.form.tokens
+                      if FUZZY_LENGTHS[0] <= len(t) <= FUZZY_LENGTHS[1] and "t:" + t in
+                      self.postings}
+        for token in vocabulary:
+            for variant in (token, *_deletions(token)):
+                deletes[variant].append(token)
+        self.deletes = dict(deletes)
 
     # -- candidates -----------------------------------------------------------------------
     def query_candidates(self, query: Query) -> list[int]:
         """List names for ``query``, best first: every name whose exact key is the query's,
         then the NAME_CANDIDATES names most similar by weighted keys (cosine)."""
-        keys: set[str] = set()
+        keys: dict[str, float] = {}
         exact: list[int] = []
         for name in query.variants:
             form = analyse(name, query.schema)
-            keys |= name_keys(form)
+            for key in name_keys(form):
+                keys[key] = 1.0
+            for token in form.tokens:
+                for near in self._near(token):
+                    keys.setdefault("t:" + near, FUZZY_WEIGHT)
             xkey = exact_key(form)
             if xkey is not None and xkey in self.exact:
                 exact.extend(int(i) for i in self.exact[xkey])
         arrays = []
         weights = []
         qnorm = 0.0
-        for key in keys:
+        for key, factor in keys.items():
             found = self.postings.get(key)
             if found is not None:
+                weight = found[0] * factor
                 arrays.append(found[1])
-                weights.append(np.full(len(found[1]), found[0]))
-                qnorm += found[0]
+                weights.append(np.full(len(found[1]), weight))
+                qnorm += weight
         ranked: list[int] = []
         if arrays:
             ids = np.concatenate(arrays)
@@ -207,6 +226,14 @@ class Screener:
             order = np.lexsort((hit, -sim))
             ranked = [int(x) for x in hit[order]]
         return list(dict.fromkeys([*exact, *ranked]))
+
+    def _near(self, token: str) -> set[str]:
+        """Listed words one edit (OSA) from ``token``, other than itself."""
+        if not FUZZY_LENGTHS[0] - 1 <= len(token) <= FUZZY_LENGTHS[1] + 1:
+            return set()
+        found = {t for v in (token, *_deletions(token)) for t in self.deletes.get(v, ())}
+        found.discard(token)
+        return {t for t in found if OSA.distance(t, token, score_cutoff=1) <= 1}
 
     def candidate_names(self, queries: Sequence[Query]) -> dict[int, list[int]]:
         return {i: self.query_candidates(q) for i, q in enumerate(queries)}
@@ -324,6 +351,10 @@ def _score_job(job: tuple[list[Query], int]) -> list[tuple[list[str], list[Match
         result = _ACTIVE.score(q, _ACTIVE.query_candidates(q), top)
         out.append((result.warnings, [h.match for h in result.hits]))
     return out
+
+
+def _deletions(token: str) -> set[str]:
+    return {token[:i] + token[i + 1:] for i in range(len(token))}
 
 
 def record_run(ws: Workspace, run: ScreeningRun, top: int, origin: str | None) -> int:

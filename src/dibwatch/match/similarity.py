@@ -30,6 +30,7 @@ LIST_EXTRA = weight("list_extra_person")
 ORG_LIST_EXTRA = weight("list_extra_org")
 UNALIGNED_FLOOR = weight("unaligned_floor")
 PERSON_CONFLICT_FLOOR = weight("person_conflict_floor")
+ORG_CONFLICT = weight("org_conflict")
 
 
 def allowed_edits(length: int, person: bool = True) -> int:
@@ -49,7 +50,12 @@ def allowed_edits(length: int, person: bool = True) -> int:
     return 3
 
 
-def token_sim(a: str, b: str, *, person: bool = False) -> float:
+_VOWEL_LETTERS = frozenset("aeiou")
+
+
+def token_sim(a: str, b: str, *, person: bool = False, strict: bool = False) -> float:
+    """Similarity of two folded words. ``strict``: words of five letters or fewer must be
+    equal (a syllable romanised from Han or Hangul is the syllable or another one)."""
     if a == b:
         return 1.0
     la, lb = len(a), len(b)
@@ -63,6 +69,17 @@ def token_sim(a: str, b: str, *, person: bool = False) -> float:
     shortest, longest = (la, lb) if la < lb else (lb, la)
     if shortest >= 4 and longest - shortest <= 3 and (a.startswith(b) or b.startswith(a)):
         return PREFIX_SIM
+    if person and longest <= 5:
+        # Short names one letter apart are mostly other names (Rost / Trost, Bing / Ging):
+        # only a vowel for a vowel is a spelling (Omar / Umar, Ahmed / Ahmad).
+        if strict or la != lb:
+            return 0.0
+        diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+        if len(diff) != 1 or not (diff[0][0] in _VOWEL_LETTERS and diff[0][1] in _VOWEL_LETTERS):
+            return 0.0
+        return 1.0 - SHORT_EDIT_COST / longest
+    if strict and longest <= 5:
+        return 0.0
     allowed = allowed_edits(longest, person)
     if longest - shortest > allowed:
         return 0.0
@@ -70,8 +87,7 @@ def token_sim(a: str, b: str, *, person: bool = False) -> float:
     dist = OSA.distance(a, b, score_cutoff=allowed + 1)
     if dist > allowed:
         return 0.0
-    cost = SHORT_EDIT_COST if person and longest <= 5 else EDIT_COST
-    return 1.0 - cost * dist / longest
+    return 1.0 - EDIT_COST * dist / longest
 
 
 @dataclass(frozen=True)
@@ -103,7 +119,7 @@ def _merge_compounds(side: _Side, other: list[str]) -> None:
     ``other`` ("good will" / "goodwill", "plat ono vich" / "platonovich")."""
     if len(side.tokens) < 2:
         return
-    targets = [t for t in other if len(t) >= 5 and t not in side.tokens]
+    targets = [t for t in other if len(t) >= 4 and t not in side.tokens]
     if not targets:
         return
     lengths = {len(t) for t in targets}
@@ -149,7 +165,7 @@ def _merge_acronyms(side: _Side, other: _Side) -> bool:
 
 def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
                    c_tokens: tuple[str, ...], c_plain: tuple[str, ...], weigh: Weigher,
-                   *, person: bool = False) -> NameScore:
+                   *, person: bool = False, strict: bool = False) -> NameScore:
     if q_tokens and sorted(q_tokens) == sorted(c_tokens):  # same words, any order
         return NameScore(1.0, tuple(Aligned(p, p, 1.0, 2 * weigh(t, p))
                                     for t, p in zip(q_tokens, q_plain, strict=True)), (), (),
@@ -166,12 +182,12 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
         for j, b in enumerate(c.tokens):
             # Folding makes romanisations meet; the plain spelling keeps what folding may
             # blur. A pair is as similar as the better of the two views.
-            sim = token_sim(a, b, person=person)
+            sim = token_sim(a, b, person=person, strict=strict)
             if sim < 1.0:
                 pa, pb = q.plain[i], c.plain[j]
                 if pa != a or pb != b:
                     sim = max(sim, token_sim(pa.replace(" ", ""), pb.replace(" ", ""),
-                                             person=person))
+                                             person=person, strict=strict))
             if sim > 0:
                 # An initial matched to a full name carries the initial's weight only.
                 w = min(q.weights[i], c.weights[j]) * 2 if min(len(a), len(b)) == 1 else (
@@ -193,8 +209,9 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
     # Words left over on both sides are a conflict ("al-Mosuli" where the list says
     # "al-Tikriti"), not a name spelt out more fully on one side: they count in full.
     conflict = bool(rest_q) and bool(rest_c)
-    lam_q = 1.0 if conflict else QUERY_EXTRA
-    lam_c = 1.0 if conflict else (LIST_EXTRA if person else ORG_LIST_EXTRA)
+    lam_q = (1.0 if person else ORG_CONFLICT) if conflict else QUERY_EXTRA
+    lam_c = (1.0 if person else ORG_CONFLICT) if conflict else (
+        LIST_EXTRA if person else ORG_LIST_EXTRA)
     # Sharing a generic word ("group", "Chile") is weak evidence of a match, but a word one
     # side has and the other lacks marks a different organisation ("Banco Santander Chile"
     # is not "Banco Santander"): in organisation names a left-over word weighs at least
