@@ -31,6 +31,8 @@ key. Keys too common to discriminate are pruned from the postings (the exact cha
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from dibwatch.match.algorithm import skeleton
 from dibwatch.match.names import NameForm
 
@@ -46,7 +48,9 @@ def exact_key(form: NameForm) -> str | None:
     return None
 
 
-def name_keys(form: NameForm) -> set[str]:
+def name_keys(form: NameForm, grams: Collection[str] | None = None) -> set[str]:
+    """The keys of a name. ``grams``: the words to make trigrams of (all when None; a query
+    needs them only for words the index does not have)."""
     keys: set[str] = set()
     tokens = form.tokens
     for i, token in enumerate(tokens):
@@ -59,7 +63,7 @@ def name_keys(form: NameForm) -> set[str]:
         cons = skeleton(token)
         if len(cons) >= 2:
             keys.add("s:" + cons)
-        if len(token) >= 3:
+        if len(token) >= 3 and (grams is None or token in grams):
             padded = f"^{token}$"
             keys.update("g:" + padded[j:j + 3] for j in range(len(padded) - 2))
     if len(tokens) <= MAX_INITIAL_WORDS:

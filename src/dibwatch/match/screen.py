@@ -43,6 +43,7 @@ NAMES_PER_ENTITY = 3  # of an entity's names, the best-ranked are scored
 EXACT_LIMIT = 50  # entities one exact name may bring (a very common name on many lists)
 FUZZY_LENGTHS = (5, 14)  # words this long also find listed words one edit away
 FUZZY_WEIGHT = 0.8  # a word one edit away counts this much of an equal one
+RELATIVE_FLOOR = 0.4  # names ranked below this share of the best one's similarity are dropped
 Progress = Callable[[int, int], None]
 
 POSTINGS_SQL = """
@@ -64,6 +65,14 @@ class EntityInfo:
     countries: frozenset[str]
     identifiers: tuple[Identifier, ...]
     flags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """What retrieval found for a query: list name ids, best first (exact ones first)."""
+
+    names: list[int]
+    exact: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -180,25 +189,27 @@ class Screener:
         # itself and every one-letter deletion of it, so that a query word finds the listed
         # words one edit away ("semvash" -> "sevmash") in a few lookups.
         deletes: dict[str, list[str]] = defaultdict(list)
-        vocabulary = {t for _, c in self.names.values() for t in c.form.tokens
-                      if FUZZY_LENGTHS[0] <= len(t) <= FUZZY_LENGTHS[1] and "t:" + t in
-                      self.postings}
+        self.known = frozenset(t for _, c in self.names.values() for t in c.form.tokens)
+        vocabulary = {t for t in self.known if FUZZY_LENGTHS[0] <= len(t) <= FUZZY_LENGTHS[1]
+                      and "t:" + t in self.postings}
         for token in vocabulary:
             for variant in (token, *_deletions(token)):
                 deletes[variant].append(token)
         self.deletes = dict(deletes)
 
     # -- candidates -----------------------------------------------------------------------
-    def query_candidates(self, query: Query) -> list[int]:
-        """List names for ``query``, best first: every name whose exact key is the query's,
-        then the NAME_CANDIDATES names most similar by weighted keys (cosine)."""
+    def retrieve(self, query: Query) -> Retrieved:
+        """List names for ``query``: every name whose exact key is the query's, and the
+        NAME_CANDIDATES names most similar by weighted keys (cosine), best first, down to
+        RELATIVE_FLOOR of the best."""
         keys: dict[str, float] = {}
         exact: list[int] = []
         for name in query.variants:
             form = analyse(name, query.schema)
-            for key in name_keys(form):
+            unknown = [t for t in form.tokens if t not in self.known]
+            for key in name_keys(form, grams=unknown):
                 keys[key] = 1.0
-            for token in form.tokens:
+            for token in unknown:  # a word no list has: maybe a typo of one that has it
                 for near in self._near(token):
                     keys.setdefault("t:" + near, FUZZY_WEIGHT)
             xkey = exact_key(form)
@@ -217,15 +228,17 @@ class Screener:
         ranked: list[int] = []
         if arrays:
             ids = np.concatenate(arrays)
-            shared = np.bincount(ids, weights=np.concatenate(weights), minlength=self.size)
-            hit = np.flatnonzero(shared)
-            sim = shared[hit] / np.sqrt(qnorm * self.norms[hit])
+            hit, inverse = np.unique(ids, return_inverse=True)
+            shared = np.bincount(inverse, weights=np.concatenate(weights))
+            sim = shared / np.sqrt(qnorm * self.norms[hit])
             if len(hit) > NAME_CANDIDATES:
                 best = np.argpartition(-sim, NAME_CANDIDATES)[:NAME_CANDIDATES]
                 hit, sim = hit[best], sim[best]
+            keep = sim >= RELATIVE_FLOOR * sim.max()
+            hit, sim = hit[keep], sim[keep]
             order = np.lexsort((hit, -sim))
-            ranked = [int(x) for x in hit[order]]
-        return list(dict.fromkeys([*exact, *ranked]))
+            ranked = hit[order].tolist()
+        return Retrieved(list(dict.fromkeys([*exact, *ranked])), frozenset(exact))
 
     def _near(self, token: str) -> set[str]:
         """Listed words one edit (OSA) from ``token``, other than itself."""
@@ -235,28 +248,23 @@ class Screener:
         found.discard(token)
         return {t for t in found if OSA.distance(t, token, score_cutoff=1) <= 1}
 
-    def candidate_names(self, queries: Sequence[Query]) -> dict[int, list[int]]:
-        return {i: self.query_candidates(q) for i, q in enumerate(queries)}
-
-    def candidates(self, query: Query, name_ids: list[int] | None = None
+    def candidates(self, query: Query, retrieved: Retrieved | None = None
                    ) -> dict[str, list[CandidateName]]:
         """The entities, with the names, that the scorer compares ``query`` with: those
         sharing an identifier with it (all their names), those with a name exactly the
         query's, then the ENTITY_CANDIDATES best-ranked, each with its best-ranked names."""
-        if name_ids is None:
-            name_ids = self.query_candidates(query)
+        if retrieved is None:
+            retrieved = self.retrieve(query)
         out: dict[str, list[CandidateName]] = {}
         for i in query.identifiers:
             for entity_id in self.by_identifier.get(identifier_key(i), []):
                 out.setdefault(entity_id, list(self.entity_names[entity_id]))
-        forms = [analyse(n, query.schema) for n in query.variants]
-        exact_keys = {exact_key(f) for f in forms} - {None}
         ranked = 0
-        for name_id in name_ids:
+        for name_id in retrieved.names:
             entity_id, cname = self.names[name_id]
             names = out.get(entity_id)
             if names is None:
-                is_exact = exact_key(cname.form) in exact_keys
+                is_exact = name_id in retrieved.exact
                 if not is_exact and ranked >= ENTITY_CANDIDATES:
                     continue
                 if is_exact and len(out) >= EXACT_LIMIT + ENTITY_CANDIDATES:
@@ -267,13 +275,14 @@ class Screener:
                 names.append(cname)
         return out
 
-    def score(self, query: Query, name_ids: list[int] | None, top: int) -> QueryResult:
+    def score(self, query: Query, top: int, retrieved: Retrieved | None = None
+              ) -> QueryResult:
         result = QueryResult(query)
         if not any(n.strip() for n in query.names):
             result.warnings.append("empty name")
             return result
         hits: list[Hit] = []
-        for entity_id, cnames in self.candidates(query, name_ids).items():
+        for entity_id, cnames in self.candidates(query, retrieved).items():
             info = self.entities[entity_id]
             cand = Candidate(entity_id, info.schema, info.caption, tuple(cnames),
                              info.countries, info.identifiers, info.flags)
@@ -308,7 +317,7 @@ class Screener:
         if n_workers <= 1 or total < 200 or "fork" not in \
                 multiprocessing.get_all_start_methods():
             for i, q in enumerate(queries, 1):
-                out.append(self.score(q, self.query_candidates(q), top))
+                out.append(self.score(q, top))
                 if progress is not None and (i % 500 == 0 or i == total):
                     progress(i, total)
             return out
@@ -348,7 +357,7 @@ def _score_job(job: tuple[list[Query], int]) -> list[tuple[list[str], list[Match
     queries, top = job
     out = []
     for q in queries:
-        result = _ACTIVE.score(q, _ACTIVE.query_candidates(q), top)
+        result = _ACTIVE.score(q, top)
         out.append((result.warnings, [h.match for h in result.hits]))
     return out
 

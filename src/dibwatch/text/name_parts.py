@@ -66,6 +66,7 @@ _UNBALANCED = re.compile(r"^(?P<outer>[^()]*\S)\s*\((?P<inner>[^()]+)$")
 _KEPT_IN_BRACKETS = frozenset({"private", "pvt", "pte", "public", "pty", "plc", "hk", "h k",
                                "holdings", "group"})
 _STRIP = " ,;-–—:"
+_NOT_A_NAME = re.compile(r"\d{5}|(?i:\b(?:passport|date of|born|expir\w*|issued)\b)")
 
 
 def _clean(text: str) -> str:
@@ -83,15 +84,8 @@ def _keep_bracket(inner: str) -> bool:
             or country_code(inner) is not None)
 
 
-@lru_cache(maxsize=65536)
-def _split(raw: str, person: bool) -> tuple[str, tuple[str, ...], tuple[str, ...],
-                                             tuple[str, ...]]:
-    name = " ".join(raw.split())
-    aliases: list[str] = []
-    previous: list[str] = []
-    notes: list[str] = []
-    if _LABEL_ONLY.match(name):
-        return "", (), (), (name,)
+def _apply_patterns(name: str, aliases: list[str], previous: list[str],
+                    notes: list[str]) -> str:
     for pat in _patterns():
         match = pat.regex.search(name)
         if match is None:
@@ -105,6 +99,19 @@ def _split(raw: str, person: bool) -> tuple[str, tuple[str, ...], tuple[str, ...
         elif pat.kind in ("alias", "previous"):
             target = aliases if pat.kind == "alias" else previous
             target.extend(n for n in map(_clean, _LIST_SPLIT.split(match.group("names"))) if n)
+    return name
+
+
+@lru_cache(maxsize=65536)
+def _split(raw: str, person: bool) -> tuple[str, tuple[str, ...], tuple[str, ...],
+                                             tuple[str, ...]]:
+    name = " ".join(raw.split())
+    aliases: list[str] = []
+    previous: list[str] = []
+    notes: list[str] = []
+    if _LABEL_ONLY.match(name):
+        return "", (), (), (name,)
+    name = _apply_patterns(name, aliases, previous, notes)
     # The same name in another script after a dash: "Muhammad AL-SALTI – محمد السلطي".
     parts = [p for p in map(_clean, _SCRIPT_DASH.split(name)) if p]
     if len(parts) > 1 and len({_letters_script(p) for p in parts}) > 1:
@@ -119,12 +126,15 @@ def _split(raw: str, person: bool) -> tuple[str, tuple[str, ...], tuple[str, ...
         outer, inner = _clean(match.group("outer")), _clean(match.group("inner"))
         if not outer or not inner or _keep_bracket(inner):
             break
-        if person and " " not in inner and _letters_script(inner) == _letters_script(outer):
+        if _NOT_A_NAME.search(inner):
+            notes.append(inner)  # a passport number, a date: what the list says beside it
+        elif person and " " not in inner and _letters_script(inner) == _letters_script(outer):
             words = outer.split()
             aliases.append(" ".join([*words[:-1], inner]))  # a variant of the last word
         else:
             aliases.append(inner)
         name = outer
+    name = _apply_patterns(name, aliases, previous, notes)  # what the bracket hid ("born …")
     if person:
         match = _INNER_BRACKET.search(name)
         while match is not None:
