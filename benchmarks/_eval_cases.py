@@ -482,7 +482,11 @@ def native_script_cases(lists: Lists, rng: random.Random) -> Iterator[Case]:
         for value, kind, script in e.names:
             if kind == NameKind.WEAK or script in (None, "Latin", "Han", "Cyrillic"):
                 continue
-            yield _case(f"script/{script.lower()}", value, lists, e, value, latin_only=True)
+            # An organisation's name in another script is mostly a translation, which no
+            # transliteration meets: a kind of its own.
+            suffix = "" if e.schema == "Person" else "-org"
+            yield _case(f"script/{script.lower()}{suffix}", value, lists, e, value,
+                        latin_only=True)
         if e.schema == "Person" and not e.entity_id.startswith("eu_journal"):
             latin = [v for v in e.strong("Latin") if "," not in v and 2 <= len(v.split()) <= 4]
             if latin and rng.random() < 0.08:

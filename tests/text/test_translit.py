@@ -53,7 +53,9 @@ TO_LATIN_CASES = [
     ("ვლადიმერ პუტინი", "vladimer putini"),  # ejective marks dropped
     ("محمد علي", "mhmd ly"),
     ("رغد صدام حسين التكريتي", "rghd sdam hsyn al tkryty"),  # the article split off
-    ("عبدالرحيم", "bd al rhym"),
+    ("عبدالرحيم", "bdalrhym"),  # عبد ال… is one name (Abdul Rahim)
+    ("حامد عبد الله", "hamd bdallh"),  # Abdallah; الله is no article
+    ("حمزة", "hmza"),  # ta marbuta: a final a
     ("ولادیمیر پوتین", "wladymyr putyn"),  # Persian; waw inside a word is a vowel
     ("ולדימיר פוטין", "wldymyr putyn"),
     ("व्लादिमीर पुतिन", "vladimir putin"),  # Hindi final schwa dropped

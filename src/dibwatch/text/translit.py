@@ -206,7 +206,12 @@ _ICU_RUN_RE = re.compile(
     "\u30ff]+)*")
 _HANGUL_RUN_RE = re.compile("[\uac00-\ud7a3]+")
 _ARABIC_ARTICLE_RE = re.compile("(?<![\u0600-\u06ff])\u0627\u0644(?=[\u0600-\u06ff]{2})")
-_ABD_RE = re.compile("\u0639\u0628\u062f(?=\u0627\u0644)")  # عبدال…: "servant of" + name
+# عبد ال… ("servant of" + a name of God) is one name, written Abdullah, Abdul Qadir, Abdel
+# Aziz: joined here (the matcher joins the Latin words), the article kept inside. الله is
+# a word of its own, not an article.
+_ABD_RE = re.compile("(\u0639\u0628\u062f)\s*(\u0627\u0644)")
+_ALLAH = "\u0627\u0644\u0644\u0647"
+_TA_MARBUTA = str.maketrans({"\u0629": "\u0627"})  # ة: an a at the end (Hamza, not Hamzat)
 _DEVANAGARI_FINAL_CONSONANT_RE = re.compile("[\u0915-\u0939\u0958-\u095f]$")
 _ICU = threading.local()  # ICU transliterators are not safe to share between threads
 
@@ -218,10 +223,19 @@ def _icu_transliterator() -> icu.Transliterator:
     return found
 
 
+def _split_article(match: re.Match[str]) -> str:
+    start = match.start()
+    if match.string.startswith(_ALLAH, start) and (
+            start + 4 == len(match.string) or not "\u0600" <= match.string[start + 4] <= "\u06ff"):
+        return match.group(0)
+    return "\u0627\u0644 "
+
+
 @lru_cache(maxsize=65536)
 def _icu_run(run: str) -> str:
     if "\u0600" <= run[0] <= "\u06ff" or "\ufb50" <= run[0] <= "\ufeff":
-        run = _ARABIC_ARTICLE_RE.sub("\u0627\u0644 ", _ABD_RE.sub("\u0639\u0628\u062f ", run))
+        run = _ABD_RE.sub("\\1\u0640\\2", run.translate(_TA_MARBUTA))  # tatweel: no split
+        run = _ARABIC_ARTICLE_RE.sub(_split_article, run).replace("\u0640", "")
     words = run.split()
     latin = _icu_transliterator().transliterate(" ".join(words))
     out = latin.lower().replace("'", "").split()  # ejective and syllable marks
