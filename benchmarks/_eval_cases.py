@@ -811,7 +811,7 @@ def person_negative_cases(lists: Lists, rng: random.Random, count: int, holdout:
             text = f"{g} {s}" if rng.random() < 0.7 else f"{s}, {g}"
             transform = _SCRIPT_TRANSFORMS.get(culture)
             if transform and rng.random() < 0.4:
-                text = _icu(transform, f"{g} {s}")
+                text = _icu(transform, f"{g} {s}".lower())
         if lists.listed(text):
             continue
         made += 1

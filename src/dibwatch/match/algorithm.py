@@ -250,6 +250,11 @@ class DibwatchV1(Algorithm):
         # A name written in a syllabic script against a romanised one: each romanised
         # syllable is that syllable or another, never a near spelling of it.
         strict = (q.native is None) != (c.native is None)
+        if strict and person and "Han" in (q.script, c.script):
+            # A Chinese name is pinyin, letter for letter: folding would merge Yang with
+            # Korean Jang.
+            return compare_tokens(q.plain, q.plain, c.plain, c.plain, weigh, person=person,
+                                  strict=True)
         return compare_tokens(q.tokens, q.plain, c.tokens, c.plain, weigh, person=person,
                               strict=strict)
 

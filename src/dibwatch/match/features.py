@@ -59,11 +59,16 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "an initial against a person's name starting with it (J. / John); it carries "
                 "the initial's weight only"),
     FeatureSpec("prefix", "name", 0.85,
-                "a word of 4+ letters that starts the other, up to 3 letters shorter "
-                "(Tech / Technology)"),
+                "in an organisation's name, a word of 4+ letters that starts the other, up "
+                "to 3 letters shorter (Tech / Technology); in a person's name Ming / Mingfu "
+                "are two names"),
     FeatureSpec("acronym", "name", 0.9,
-                "an acronym against the run of words it abbreviates (PLA / People's "
-                "Liberation Army, НПП / Научно-Производственное Предприятие)"),
+                "in an organisation's name, an acronym against the run of words it "
+                "abbreviates (PLA / People's Liberation Army, НПП / Научно-Производственное "
+                "Предприятие); in a person's name two letters are a syllable (Su, Li)"),
+    FeatureSpec("feminine_form", "name", 0.0,
+                "in a person's name, a word and its form with a final a (Ivanov / Ivanova, "
+                "Martin / Martina) are different names"),
     FeatureSpec("query_extra", "name", 1.0,
                 "weight of a query word the list name lacks (a word the party's name has "
                 "and the listed name does not is evidence of another party)"),

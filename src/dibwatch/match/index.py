@@ -4,11 +4,14 @@ the set of current snapshots changes."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -20,7 +23,7 @@ from dibwatch.match.names import analyse
 from dibwatch.model.entity import Entity
 from dibwatch.model.identifiers import make_identifier
 
-INDEX_VERSION = "6"  # bump when keys or name analysis change: stale indexes are rebuilt
+INDEX_VERSION = "7"  # bump when keys or name analysis change: stale indexes are rebuilt
 # Keys shared by more of all names than this are too common to block on (the exact channel
 # ``x:`` is never pruned): words 5%, consonant skeletons 2%, trigrams (many per word) 0.5%.
 MAX_SHARE = {"t": 0.05, "s": 0.02, "g": 0.005, "i": 0.01, "n": 0.05}
@@ -36,8 +39,29 @@ class IndexState:
     key_count: int
 
 
+@lru_cache(maxsize=1)
+def _analysis_fingerprint() -> str:
+    """A digest of everything name analysis depends on (the modules and their tables): an
+    index built by another analysis is stale even if nobody bumped INDEX_VERSION, and a
+    listed name screened against it would not find itself."""
+    import dibwatch.match as match_pkg
+    import dibwatch.text as text_pkg
+
+    digest = hashlib.sha1()
+    for pkg, names in ((text_pkg, ("translit.py", "fold.py", "legal_forms.py", "org_kinds.py",
+                                   "name_parts.py", "vocab.py")),
+                       (match_pkg, ("names.py", "keys.py"))):
+        folder = Path(pkg.__file__ or "").parent
+        for name in names:
+            digest.update((folder / name).read_bytes())
+        for path in sorted((folder / "data").glob("*")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _index_label() -> str:
-    return f"{DibwatchV1.name}/{DibwatchV1.version}/index-{INDEX_VERSION}"
+    return (f"{DibwatchV1.name}/{DibwatchV1.version}/index-{INDEX_VERSION}/"
+            f"{_analysis_fingerprint()}")
 
 
 def current_snapshot_ids(engine: Engine) -> tuple[int, ...]:

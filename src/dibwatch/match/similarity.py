@@ -67,8 +67,11 @@ def token_sim(a: str, b: str, *, person: bool = False, strict: bool = False) -> 
     if la <= 2 or lb <= 2:
         return 0.0
     shortest, longest = (la, lb) if la < lb else (lb, la)
-    if shortest >= 4 and longest - shortest <= 3 and (a.startswith(b) or b.startswith(a)):
-        return PREFIX_SIM
+    if not person and shortest >= 4 and longest - shortest <= 3 and (
+            a.startswith(b) or b.startswith(a)):
+        return PREFIX_SIM  # Tech / Technology; in a person's name Ming / Mingfu are two
+    if person and longest - shortest == 1 and (a == b + "a" or b == a + "a"):
+        return 0.0  # the feminine form: Ivanov / Ivanova, Martin / Martina
     if person and longest <= 5:
         # Short names one letter apart are mostly other names (Rost / Trost, Bing / Ging):
         # only a vowel for a vowel is a spelling (Omar / Umar, Ahmed / Ahmad).
@@ -144,7 +147,8 @@ _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "la", "le", "d
 
 def _merge_acronyms(side: _Side, other: _Side) -> bool:
     """A short token of ``side`` that spells the initials of a run of ``other``'s tokens
-    ("pla" / "people's liberation army", "jc" / "jean claude") is aligned with the whole run:
+    ("pla" / "people's liberation army", "npp" / "nauchno proizvodstvennoe predpriyatie") is
+    aligned with the whole run:
     the run is joined into one token equal to the acronym."""
     for k, token in enumerate(side.tokens):
         if not 2 <= len(token) <= 6 or not token.isalpha():
@@ -176,7 +180,9 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
                                                                             strict=True)])
     _merge_compounds(q, c.tokens)
     _merge_compounds(c, q.tokens)
-    abbreviated = _merge_acronyms(q, c) | _merge_acronyms(c, q)
+    # Acronyms stand for organisations' words; in a person's name two letters are a
+    # syllable (Su, Li) and initials are single letters.
+    abbreviated = not person and (_merge_acronyms(q, c) | _merge_acronyms(c, q))
     pairs: list[tuple[float, float, int, int]] = []
     for i, a in enumerate(q.tokens):
         for j, b in enumerate(c.tokens):
@@ -217,6 +223,10 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
     # is not "Banco Santander"): in organisation names a left-over word weighs at least
     # UNALIGNED_FLOOR.
     floor = (PERSON_CONFLICT_FLOOR if conflict else 0.0) if person else UNALIGNED_FLOOR
+    if strict:
+        # A syllable one side has and the other lacks is another name (Min / Min Jun).
+        lam_q = lam_c = 1.0
+        floor = PERSON_CONFLICT_FLOOR
     den = (sum(a.weight for a in aligned)
            + lam_q * sum(max(q.weights[i], floor) for i in rest_q)
            + lam_c * sum(max(c.weights[j], floor) for j in rest_c))

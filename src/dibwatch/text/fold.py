@@ -91,8 +91,10 @@ _PINYIN_C = frozenset(
 )
 
 
-# Pinyin syllables with j (never y): Jun is not Yun (j before i already stays).
-_PINYIN_J = frozenset({"ju", "juan", "jue", "jun"})
+# Pinyin syllables with j (never y), kept whole: Jun is not Yun, and Jie must not fold on
+# to "e" (j → i, then ie → e).
+_PINYIN_J = frozenset({"ji", "jia", "jian", "jiang", "jiao", "jie", "jin", "jing", "jiong",
+                       "jiu", "ju", "juan", "jue", "jun"})
 
 
 def _one_pass(token: str) -> str:

@@ -209,7 +209,7 @@ _ARABIC_ARTICLE_RE = re.compile("(?<![\u0600-\u06ff])\u0627\u0644(?=[\u0600-\u06
 # عبد ال… ("servant of" + a name of God) is one name, written Abdullah, Abdul Qadir, Abdel
 # Aziz: joined here (the matcher joins the Latin words), the article kept inside. الله is
 # a word of its own, not an article.
-_ABD_RE = re.compile("(\u0639\u0628\u062f)\s*(\u0627\u0644)")
+_ABD_RE = re.compile("(\u0639\u0628\u062f)\\s*(\u0627\u0644)")
 _ALLAH = "\u0627\u0644\u0644\u0647"
 _TA_MARBUTA = str.maketrans({"\u0629": "\u0627"})  # ة: an a at the end (Hamza, not Hamzat)
 _DEVANAGARI_FINAL_CONSONANT_RE = re.compile("[\u0915-\u0939\u0958-\u095f]$")
