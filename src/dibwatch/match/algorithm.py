@@ -9,13 +9,16 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, ClassVar
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from dibwatch.match.features import feature_table, weight
 from dibwatch.match.names import PERSON, NameForm, analyse
 from dibwatch.match.similarity import NameScore, compare_tokens, native_sim
 from dibwatch.model.entity import Identifier, NameKind
-from dibwatch.text.legal_forms import form_family, form_kind
+from dibwatch.text.legal_forms import form_family, form_kind, legal_forms
 from dibwatch.text.name_parts import name_variants
-from dibwatch.text.vocab import generic_weight
+from dibwatch.text.vocab import generic_weight, generic_weights
 
 __doc__ = f"""Matching algorithms: named, versioned classes with documented features.
 
@@ -180,6 +183,20 @@ class _Memo:
         self.data[key] = value
 
 
+@dataclass(frozen=True)
+class _NameEvidence:
+    """One query name against one list name: what the pair is worth."""
+
+    form: NameForm
+    name: CandidateName
+    score: NameScore
+    value: float  # the name feature (capped at WEAK_CAP for a weak alias)
+    exact: bool
+    features: list[Feature]
+    cap: tuple[str, float, str] | None
+    effective: float  # value with the pair's own features and cap: what picks the best pair
+
+
 class DibwatchV1(Algorithm):
     """Token alignment with rarity weights plus identifier, schema, number, legal-form,
     country and flag features; the module docstring has the feature table.
@@ -267,41 +284,54 @@ class DibwatchV1(Algorithm):
     def compare(self, query: Query, candidate: Candidate) -> Match:
         schema = query.schema or candidate.schema
         person = schema == PERSON
-        forms = [analyse(n, schema) for n in query.variants]
-        best: tuple[float, bool, NameForm | None, CandidateName | None, NameScore | None] = (
-            0.0, False, None, None, None)
-        for form in forms:
+        # The best of the query's names against the entity's names, judged with what each
+        # pair says besides its words (numbers, legal forms, extra words) and its caps.
+        best: _NameEvidence | None = None
+        for name in query.variants:
+            form = analyse(name, schema)
             for cn in candidate.names:
-                found = self.name_score(form, cn.form, person)
-                value = found.score
-                if cn.kind == NameKind.WEAK:
-                    value = min(value, WEAK_CAP)
-                exact = found.exact and cn.kind != NameKind.WEAK
-                if (value, exact) > best[:2] or best[3] is None:
-                    best = (value, exact, form, cn, found)
-        value, exact, qform, cname, ns = best
-        features: list[Feature] = [Feature("name", value, "best name alignment")]
-        if exact:
-            features.append(Feature("exact_name", 0.0, "the same words as a listed name"))
+                found = self._evidence(form, cn, person)
+                if best is None or (found.effective, found.exact) > (best.effective,
+                                                                     best.exact):
+                    best = found
+        features: list[Feature] = []
+        if best is not None:
+            features.append(Feature("name", best.value, "best name alignment"))
+            if best.exact:
+                features.append(Feature("exact_name", 0.0, "the same words as a listed name"))
+            features += best.features
         features += self._identifier_features(query, candidate)
         if query.schema and _schema_conflict(query.schema, candidate.schema):
             features.append(Feature("schema_conflict", weight("schema_conflict"),
                                     f"{query.schema} vs {candidate.schema}"))
-        if qform is not None and cname is not None:
-            features += _name_features(qform, cname.form)
         features += _place_features(query, candidate)
         total = sum(f.contribution for f in features)
         if any(f.name == "identifier_match" for f in features):
             total = max(total, ID_FLOOR)
-        elif not exact and qform is not None and cname is not None:
-            cap = self._cap(qform, cname.form, ns)
-            if cap is not None and total > cap[1]:
-                features.append(Feature(cap[0], cap[1] - total, cap[2]))
-                total = cap[1]
+        elif best is not None and best.cap is not None and total > best.cap[1]:
+            features.append(Feature(best.cap[0], best.cap[1] - total, best.cap[2]))
+            total = best.cap[1]
         total = max(0.0, min(1.0, total))
         return Match(candidate.entity_id, total, total >= self.threshold,
-                     qform.original if qform else query.name,
-                     cname.value if cname else "", ns, tuple(features))
+                     best.form.original if best else query.name,
+                     best.name.value if best else "", best.score if best else None,
+                     tuple(features))
+
+    def _evidence(self, form: NameForm, cn: CandidateName, person: bool) -> _NameEvidence:
+        found = self.name_score(form, cn.form, person)
+        value = found.score
+        if cn.kind == NameKind.WEAK:
+            value = min(value, WEAK_CAP)
+        exact = found.exact and cn.kind != NameKind.WEAK
+        features = _name_features(form, cn.form)
+        if not person and any(map(_distinctive, found.unaligned_query)):
+            features.append(Feature("extra_query_word", weight("extra_query_word"),
+                                    ", ".join(found.unaligned_query)))
+        cap = None if exact else self._cap(form, cn.form, found)
+        effective = value + sum(f.contribution for f in features)
+        if cap is not None:
+            effective = min(effective, cap[1])
+        return _NameEvidence(form, cn, found, value, exact, features, cap, effective)
 
     def _cap(self, qform: NameForm, cform: NameForm, ns: NameScore | None
              ) -> tuple[str, float, str] | None:
@@ -346,6 +376,24 @@ class DibwatchV1(Algorithm):
                                    f"{qi.scheme}:{qi.value} vs {others[0].value}"))
                 break
         return out
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> tuple[str, ...]:
+    words = {w for w in generic_weights() if len(w) >= 6}
+    words |= {w for form in legal_forms() for w in form.split() if len(w) >= 6}
+    return tuple(sorted(words))
+
+
+@lru_cache(maxsize=50_000)
+def _distinctive(word: str) -> bool:
+    """A word that names something: not generic, not a number, not a typo of a generic word
+    or a legal form ("Corporaton")."""
+    if word.isdigit() or generic_weight(word) < 1.0:
+        return False
+    return len(word) < 6 or process.extractOne(word, _common_words(),
+                                               scorer=Levenshtein.distance,
+                                               score_cutoff=1) is None
 
 
 def identifier_key(ident: Identifier) -> tuple[str, str]:
@@ -411,7 +459,10 @@ def compare_names(name1: str, name2: str, schema: str | None = None,
                   algorithm: DibwatchV1 | None = None) -> Match:
     """Score two bare names, as the name benchmarks do."""
     algo = algorithm or DibwatchV1()
-    form = analyse(name2, schema)
-    cand = Candidate("candidate", schema or "LegalEntity", name2,
-                     (CandidateName(name2, NameKind.PRIMARY, form),))
+    # The listed name as a list load would store it: its name field split into the name
+    # and the aliases beside it.
+    names = name_variants(name2, person=schema == PERSON)
+    cand = Candidate("candidate", schema or "LegalEntity", name2, tuple(
+        CandidateName(n, NameKind.PRIMARY if i == 0 else NameKind.ALIAS, analyse(n, schema))
+        for i, n in enumerate(names)))
     return algo.compare(Query(name1, schema), cand)

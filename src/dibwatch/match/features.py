@@ -121,12 +121,16 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("number_conflict", "adjust", -0.35,
                 "the names carry different numbers (Brigade 44 / Brigade 45, Snow Storm 1 / "
                 "2)"),
-    FeatureSpec("number_missing", "adjust", -0.2,
+    FeatureSpec("number_missing", "adjust", -0.3,
                 "one name carries a number the other lacks (Fund / Fund I)"),
+    FeatureSpec("extra_query_word", "adjust", -0.12,
+                "the query's organisation name has a distinctive word (not generic, not a "
+                "number) that the list name lacks: another body (Deutsche Bank Trust "
+                "Company / Deutsche Bank)"),
     FeatureSpec("legal_form_conflict", "adjust", -0.2,
                 "the names state legal forms of different kinds (LLC vs state enterprise, "
                 "company vs partnership)"),
-    FeatureSpec("legal_family_conflict", "adjust", -0.15,
+    FeatureSpec("legal_family_conflict", "adjust", -0.32,
                 "the names state company forms of different families: joint-stock (AG, "
                 "JSC, АО, SA, PLC) vs limited-liability (GmbH, LLC, ООО, Sp. z o.o.)"),
     FeatureSpec("country_mismatch", "adjust", -0.05,

@@ -87,6 +87,7 @@ def analyse(name: str, schema: str | None = None) -> NameForm:
     return _analyse(name, PERSON if schema == PERSON else None)
 
 
+_LAST_ROMAN = {"i": "1", "v": "5", "x": "10"}
 # An initial in any script: one letter and a dot ("Р.Ю.", "J.").
 _INITIAL_RE = re.compile(r"(?<![^\W\d_])([^\W\d_])\.")
 
@@ -114,6 +115,10 @@ def _analyse(name: str, schema: str | None) -> NameForm:
         words, forms = strip_legal_forms(latin)
         words = replace_org_kinds(words)
     words = normalise_numbers(words)
+    if schema != PERSON and len(words) > 1 and words[-1] in _LAST_ROMAN:
+        # "Fund I", "Brigade V": at the end of an organisation's name a lone I, V or X is a
+        # number (in a person's name, an initial)
+        words = [*words[:-1], _LAST_ROMAN[words[-1]]]
     plain: list[str] = []
     for word in words:
         plain.extend(expand_abbreviation(word).split())

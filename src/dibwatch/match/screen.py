@@ -271,8 +271,9 @@ class Screener:
                     continue
                 ranked += not is_exact
                 out[entity_id] = [cname]
-            elif len(names) < NAMES_PER_ENTITY and cname not in names:
-                names.append(cname)
+            elif (len(names) < NAMES_PER_ENTITY or name_id in retrieved.exact) and \
+                    cname not in names:
+                names.append(cname)  # every name with the query's words, whatever its form
         return out
 
     def score(self, query: Query, top: int, retrieved: Retrieved | None = None
