@@ -538,6 +538,8 @@ def partial_cases(lists: Lists, rng: random.Random) -> Iterator[Case]:
         if not names:
             continue
         value = rng.choice(names)
+        if re.search(r"(?i)obshch|obsch|tovarish", value):
+            continue  # a spelled-out Russian legal form: dropping its "s" corrupts it
         words = re.findall(r"[^\W_]+", value)
         keep = [w for w in words if w.lower() not in GENERIC and w.lower() not in _LEGAL_WORDS
                 and not w.isdigit() and len(w) >= 2]

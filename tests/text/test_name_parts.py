@@ -20,6 +20,9 @@ CASES = [
      False, "Mexpar International, Inc.", ["Pasadena Aerospace",
                                             "Aviation Logistics and Supply"], [], []),
     ("FUYI SUN A/K/A FRANK SUN", True, "FUYI SUN", ["FRANK SUN"], [], []),
+    ("Huawei Technologies Co., Ltd. (Huawei). Affiliated Entity: Huawei Device Co., Ltd.", False,
+     "Huawei Device Co., Ltd.", [], [], ["Huawei Technologies Co., Ltd. (Huawei). Affiliated "
+                                         "Entity"]),
     # a short form in brackets, in Cyrillic as the EU annexes write it
     ("Акционерное Общество «Концерн «Сириус» (ОАО «Концерн «Сириус»)", False,
      "Акционерное Общество «Концерн «Сириус»", ["ОАО «Концерн «Сириус»"], [], []),

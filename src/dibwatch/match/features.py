@@ -48,8 +48,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "agreement is worth"),
     FeatureSpec("token_edit", "name", 0.6,
                 "a word within the allowed edits of another scores 1 − weight × edits / "
-                "length (allowed: none up to 3 letters, then 1; organisations 2 from 6 "
-                "letters)"),
+                "length (allowed: none up to 3 letters, then 1; organisations 2 from 8 "
+                "letters and 3 from 12, persons 2 from 12 and 3 from 16)"),
     FeatureSpec("short_token_edit", "name", 1.0,
                 "in a person's name, words of up to 5 letters may differ only by one vowel "
                 "(Omar / Umar, Ahmed / Ahmad) and then score 1 − weight / length; any other "

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA, Levenshtein
 
 from dibwatch.match.features import weight
+from dibwatch.text.org_kinds import org_kind_symbols
 
 Weigher = Callable[[str, str], float]  # (folded token, plain token) -> weight
 
@@ -38,11 +39,12 @@ def allowed_edits(length: int, person: bool = True) -> int:
     match exactly ("Oil" is not "Gas"), names one edit ("Netanyahu" / "Natanyahu"); two edits
     already make another real name ("Monteiro" / "Montenegro", "Orbán" / "Orbach"). Words of
     organisation names are mostly coined or common words, where a near neighbour is a typo
-    ("Trafalgura" / "Trafigura"): they tolerate two edits from six letters on."""
+    ("Trafalgura" / "Trafigura"): they tolerate two edits from eight letters on (below,
+    Golden / Goldi and Eastern / Eastech are other names)."""
     if length <= 3:
         return 0
     if not person:
-        return 1 if length <= 5 else 2 if length <= 9 else 3
+        return 1 if length <= 7 else 2 if length <= 11 else 3
     if length <= 11:
         return 1
     if length <= 15:
@@ -142,6 +144,7 @@ def _merge_compounds(side: _Side, other: list[str]) -> None:
         i += 1
 
 
+_KIND_SYMBOLS = org_kind_symbols()
 _ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "la", "le", "des", "y", "i"})
 
 
@@ -151,8 +154,8 @@ def _merge_acronyms(side: _Side, other: _Side) -> bool:
     aligned with the whole run:
     the run is joined into one token equal to the acronym."""
     for k, token in enumerate(side.tokens):
-        if not 2 <= len(token) <= 6 or not token.isalpha():
-            continue
+        if not 2 <= len(token) <= 6 or not token.isalpha() or side.plain[k] in _KIND_SYMBOLS:
+            continue  # a kind of enterprise (NII, OKB) is resolved already, not an acronym
         words = [(i, t) for i, t in enumerate(other.tokens) if t not in _ACRONYM_SKIP]
         for start in range(len(words) - len(token) + 1):
             run = words[start:start + len(token)]

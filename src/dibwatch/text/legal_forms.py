@@ -26,6 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from dibwatch.text import vocab
 from dibwatch.text.fold import fold
 from dibwatch.text.translit import normalize
@@ -84,6 +86,32 @@ def _forms() -> tuple[dict[tuple[str, ...], LegalForm], int]:
 @lru_cache(maxsize=1)
 def _first_words() -> frozenset[str]:
     return frozenset(key[0] for key in _forms()[0])
+
+
+@lru_cache(maxsize=1)
+def _long_words() -> dict[str, str]:
+    """Each one-letter deletion of the forms' long words (7+ letters) -> the word."""
+    words = {word for key in _forms()[0] for word in key if len(word) >= 7}
+    out = {word: word for word in words}  # a form's own word is never read as another
+    for word in sorted(words):
+        for i in range(len(word)):
+            out.setdefault(word[:i] + word[i + 1:], word)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _typo_key(word: str) -> str:
+    """``_word_key``, with a long word one edit from a form's word read as that word
+    ("Corporaiton", "Copmany", "Aktisonernoe"): a mistyped legal form is still one."""
+    key = _word_key(word)
+    index = _long_words()
+    if len(key) < 7 or key in _first_words() or index.get(key) == key:
+        return key
+    for variant in (key, *{key[:i] + key[i + 1:] for i in range(len(key))}):
+        found = index.get(variant)
+        if found is not None and OSA.distance(found, key, score_cutoff=1) <= 1:
+            return found
+    return key
 
 
 def legal_forms() -> dict[str, LegalForm]:
@@ -159,7 +187,7 @@ def strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
         for word in normalize(token).split():
             words.append(word)
             owner.append(index)
-    keys = [_word_key(word) for word in words]
+    keys = [_typo_key(word) for word in words]
     alive = list(range(len(words)))
     found: list[tuple[int, str]] = []
     while (match := _find(keys, alive)) is not None:
