@@ -301,9 +301,12 @@ class DibwatchV1(Algorithm):
                 features.append(Feature("exact_name", 0.0, "the same words as a listed name"))
             features += best.features
         features += self._identifier_features(query, candidate)
-        if query.schema and _schema_conflict(query.schema, candidate.schema):
+        # A name with a legal form is an organisation's, whatever schema the query left out.
+        query_schema = query.schema or (
+            "LegalEntity" if best is not None and best.form.legal_forms else None)
+        if query_schema and _schema_conflict(query_schema, candidate.schema):
             features.append(Feature("schema_conflict", weight("schema_conflict"),
-                                    f"{query.schema} vs {candidate.schema}"))
+                                    f"{query_schema} vs {candidate.schema}"))
         features += _place_features(query, candidate)
         total = sum(f.contribution for f in features)
         if any(f.name == "identifier_match" for f in features):

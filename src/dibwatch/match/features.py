@@ -63,7 +63,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "to 3 letters shorter (Tech / Technology); in a person's name Ming / Mingfu "
                 "are two names"),
     FeatureSpec("acronym", "name", 0.9,
-                "in an organisation's name, an acronym against the run of words it "
+                "in an organisation's name, an acronym of 3 to 6 letters against the run of "
+                "words it "
                 "abbreviates (PLA / People's Liberation Army, НПП / Научно-Производственное "
                 "Предприятие); in a person's name two letters are a syllable (Su, Li)"),
     FeatureSpec("feminine_form", "name", 0.0,
@@ -117,7 +118,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "both sides carry registration or tax numbers of the same scheme and "
                 "country, and none agrees"),
     FeatureSpec("schema_conflict", "adjust", -0.4,
-                "a person against an organisation, a vessel or aircraft against either"),
+                "a person against an organisation, a vessel or aircraft against either (a "
+                "query name with a legal form is an organisation's)"),
     FeatureSpec("number_conflict", "adjust", -0.35,
                 "the names carry different numbers (Brigade 44 / Brigade 45, Snow Storm 1 / "
                 "2)"),

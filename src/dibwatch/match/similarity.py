@@ -145,17 +145,20 @@ def _merge_compounds(side: _Side, other: list[str]) -> None:
 
 
 _KIND_SYMBOLS = org_kind_symbols()
-_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "la", "le", "des", "y", "i"})
+_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "la", "le", "des", "y", "i",
+                           "to", "in", "on", "at", "by", "an"})
 
 
-def _merge_acronyms(side: _Side, other: _Side) -> bool:
+def _merge_acronyms(side: _Side, other: _Side) -> tuple[int, int] | None:
     """A short token of ``side`` that spells the initials of a run of ``other``'s tokens
     ("pla" / "people's liberation army", "npp" / "nauchno proizvodstvennoe predpriyatie") is
     aligned with the whole run:
     the run is joined into one token equal to the acronym."""
     for k, token in enumerate(side.tokens):
-        if not 2 <= len(token) <= 6 or not token.isalpha() or side.plain[k] in _KIND_SYMBOLS:
-            continue  # a kind of enterprise (NII, OKB) is resolved already, not an acronym
+        plain = side.plain[k]
+        if not 3 <= len(token) <= 6 or not token.isalpha() or plain in _KIND_SYMBOLS or \
+                plain in _ACRONYM_SKIP:
+            continue  # a kind of enterprise (NII, OKB) is resolved already; "the" is a word
         words = [(i, t) for i, t in enumerate(other.tokens) if t not in _ACRONYM_SKIP]
         for start in range(len(words) - len(token) + 1):
             run = words[start:start + len(token)]
@@ -166,8 +169,8 @@ def _merge_acronyms(side: _Side, other: _Side) -> bool:
             other.plain[first:last + 1] = [" ".join(other.plain[first:last + 1])]
             other.weights[first:last + 1] = [max(other.weights[first:last + 1])]
             side.weights[k] = max(side.weights[k], other.weights[first]) * ACRONYM_SIM
-            return True
-    return False
+            return k, first
+    return None
 
 
 def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
@@ -185,7 +188,16 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
     _merge_compounds(c, q.tokens)
     # Acronyms stand for organisations' words; in a person's name two letters are a
     # syllable (Su, Li) and initials are single letters.
-    abbreviated = not person and (_merge_acronyms(q, c) | _merge_acronyms(c, q))
+    q_acronym = c_acronym = -1
+    if not person:
+        found = _merge_acronyms(q, c)
+        if found is not None:
+            q_acronym, c_acronym = found
+        else:
+            found = _merge_acronyms(c, q)
+            if found is not None:
+                c_acronym, q_acronym = found
+    abbreviated = q_acronym >= 0
     pairs: list[tuple[float, float, int, int]] = []
     for i, a in enumerate(q.tokens):
         for j, b in enumerate(c.tokens):
@@ -197,6 +209,8 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
                 if pa != a or pb != b:
                     sim = max(sim, token_sim(pa.replace(" ", ""), pb.replace(" ", ""),
                                              person=person, strict=strict))
+            if i == q_acronym or j == c_acronym:
+                sim = min(sim, ACRONYM_SIM)  # an acronym is not its words spelled out
             if sim > 0:
                 # An initial matched to a full name carries the initial's weight only.
                 w = min(q.weights[i], c.weights[j]) * 2 if min(len(a), len(b)) == 1 else (
