@@ -161,6 +161,8 @@ def _slices(outcomes: list[Outcome]) -> dict[str, list[Outcome]]:
         by[o.case.group + "/*"].append(o)
         if k in CYRILLIC_SET:
             by["=cyrillic set (companies)"].append(o)
+        if k.startswith("neg/person-"):
+            by["=non-listed persons"].append(o)
         if o.case.positive:
             by["=all positives"].append(o)
         else:

@@ -47,11 +47,14 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "a word within the allowed edits of another scores 1 − weight × edits / "
                 "length (allowed: none up to 3 letters, then 1; organisations 2 from 8 "
                 "letters and 3 from 12, persons 2 from 12 and 3 from 16)"),
-    FeatureSpec("short_token_edit", "name", 1.0,
-                "in a person's name, words of up to 5 letters may differ only by one vowel "
-                "(Omar / Umar, Ahmed / Ahmad) and then score 1 − weight / length; any other "
-                "difference is another name (Rost / Trost, Bing / Ging). Syllables "
-                "romanised from Han or Hangul must be equal"),
+    FeatureSpec("short_token_edit", "name", 1.5,
+                "in a person's name, words of up to 5 letters one edit apart score 1 − "
+                "weight / length (Putin / Pudin 0.70); never when the first letter differs "
+                "(Rost / Trost, Bing / Ging); syllables romanised from Han or Hangul must be "
+                "equal"),
+    FeatureSpec("short_vowel_edit", "name", 1.0,
+                "the same for a vowel in place of a vowel, a spelling (Omar / Umar 0.75, "
+                "Ahmed / Ahmad 0.80)"),
     FeatureSpec("initial", "name", 0.75,
                 "an initial against a person's name starting with it (J. / John); it carries "
                 "the initial's weight only"),

@@ -26,6 +26,7 @@ PREFIX_SIM = weight("prefix")
 ACRONYM_SIM = weight("acronym")
 EDIT_COST = weight("token_edit")
 SHORT_EDIT_COST = weight("short_token_edit")
+VOWEL_EDIT_COST = weight("short_vowel_edit")
 QUERY_EXTRA = weight("query_extra")
 LIST_EXTRA = weight("list_extra_person")
 ORG_LIST_EXTRA = weight("list_extra_org")
@@ -75,14 +76,14 @@ def token_sim(a: str, b: str, *, person: bool = False, strict: bool = False) -> 
     if person and longest - shortest == 1 and (a == b + "a" or b == a + "a"):
         return 0.0  # the feminine form: Ivanov / Ivanova, Martin / Martina
     if person and longest <= 5:
-        # Short names one letter apart are mostly other names (Rost / Trost, Bing / Ging):
-        # only a vowel for a vowel is a spelling (Omar / Umar, Ahmed / Ahmad).
-        if strict or la != lb:
+        # Short names one letter apart are often other names: a different first letter
+        # always (Rost / Trost, Bing / Ging), any other consonant at a price (Putin / Pudin);
+        # a vowel for a vowel is a spelling (Omar / Umar, Ahmed / Ahmad).
+        if strict or a[0] != b[0] or OSA.distance(a, b, score_cutoff=2) > 1:
             return 0.0
-        diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-        if len(diff) != 1 or not (diff[0][0] in _VOWEL_LETTERS and diff[0][1] in _VOWEL_LETTERS):
-            return 0.0
-        return 1.0 - SHORT_EDIT_COST / longest
+        diff = [(x, y) for x, y in zip(a, b, strict=False) if x != y] if la == lb else []
+        vowel = len(diff) == 1 and diff[0][0] in _VOWEL_LETTERS and diff[0][1] in _VOWEL_LETTERS
+        return 1.0 - (VOWEL_EDIT_COST if vowel else SHORT_EDIT_COST) / longest
     if strict and longest <= 5:
         return 0.0
     allowed = allowed_edits(longest, person)
