@@ -162,9 +162,8 @@ class Screener:
         # (the weight of all its keys) makes the similarity a cosine.
         self.postings: dict[str, tuple[float, np.ndarray]] = {}
         self.exact: dict[str, np.ndarray] = {}
-        size = max(self.names, default=0) + 1
         kept = np.fromiter(self.names, dtype=np.int32)
-        norms = np.zeros(size)
+        norms = np.zeros(max(self.names, default=0) + 1)
         for batch in self.ws.engine.iter_batches(POSTINGS_SQL):
             keys = batch.column(0).to_pylist()
             idfs = batch.column(1).to_pylist()
@@ -184,7 +183,6 @@ class Screener:
                 self.postings[key] = (weight, postings)
                 norms[postings] += weight
         self.norms = norms
-        self.size = size
         # The deletion dictionary (SymSpell): each listed word of FUZZY_LENGTHS letters under
         # itself and every one-letter deletion of it, so that a query word finds the listed
         # words one edit away ("semvash" -> "sevmash") in a few lookups.
