@@ -47,6 +47,10 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "a word within the allowed edits of another scores 1 − weight × edits / "
                 "length (allowed: none up to 3 letters, then 1; organisations 2 from 8 "
                 "letters and 3 from 12, persons 2 from 12 and 3 from 16)"),
+    FeatureSpec("org_short_edit", "name", 1.0,
+                "in an organisation's name, a word of up to 7 letters one edit from another "
+                "scores 1 − weight / length (Markal / Markel 0.83): short words one letter "
+                "apart are as often other names as typos"),
     FeatureSpec("short_token_edit", "name", 1.5,
                 "in a person's name, words of up to 5 letters one edit apart score 1 − "
                 "weight / length (Putin / Pudin 0.70); never when the first letter differs "

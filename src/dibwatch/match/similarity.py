@@ -27,6 +27,7 @@ ACRONYM_SIM = weight("acronym")
 EDIT_COST = weight("token_edit")
 SHORT_EDIT_COST = weight("short_token_edit")
 VOWEL_EDIT_COST = weight("short_vowel_edit")
+ORG_SHORT_EDIT_COST = weight("org_short_edit")
 QUERY_EXTRA = weight("query_extra")
 LIST_EXTRA = weight("list_extra_person")
 ORG_LIST_EXTRA = weight("list_extra_org")
@@ -93,7 +94,8 @@ def token_sim(a: str, b: str, *, person: bool = False, strict: bool = False) -> 
     dist = OSA.distance(a, b, score_cutoff=allowed + 1)
     if dist > allowed:
         return 0.0
-    return 1.0 - EDIT_COST * dist / longest
+    cost = ORG_SHORT_EDIT_COST if not person and longest <= 7 else EDIT_COST
+    return 1.0 - cost * dist / longest
 
 
 @dataclass(frozen=True)
