@@ -6,7 +6,7 @@ import pytest
 
 from dibwatch.errors import SchemaVersionError, WorkspaceError
 from dibwatch.workspace import Workspace
-from dibwatch.workspace.schema import SCHEMA_VERSION
+from dibwatch.workspace.schema import MIGRATIONS, SCHEMA_VERSION
 
 
 def test_new_workspace_is_migrated(tmp_path: Path) -> None:
@@ -17,8 +17,8 @@ def test_new_workspace_is_migrated(tmp_path: Path) -> None:
             "SELECT table_name FROM information_schema.tables")}
     assert {"snapshots", "entities", "names", "identifiers", "sanctions",
             "load_issues"} <= tables
-    with Workspace(path) as ws:  # re-opening does not re-apply migrations
-        assert ws.engine.scalar("SELECT count(*) FROM schema_version") == SCHEMA_VERSION
+    with Workspace(path) as ws:  # re-opening does not re-apply migrations (numbers may skip)
+        assert ws.engine.scalar("SELECT count(*) FROM schema_version") == len(MIGRATIONS)
 
 
 def test_env_var_sets_the_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
