@@ -215,19 +215,18 @@ class Screener:
                 exact.extend(int(i) for i in self.exact[xkey])
         arrays = []
         weights = []
-        qnorm = 0.0
         for key, factor in keys.items():
             found = self.postings.get(key)
             if found is not None:
-                weight = found[0] * factor
                 arrays.append(found[1])
-                weights.append(np.full(len(found[1]), weight))
-                qnorm += weight
+                weights.append(found[0] * factor)
         ranked: list[int] = []
         if arrays:
             ids = np.concatenate(arrays)
+            qnorm = sum(weights)
+            per_id = np.repeat(np.array(weights), [len(a) for a in arrays])
             hit, inverse = np.unique(ids, return_inverse=True)
-            shared = np.bincount(inverse, weights=np.concatenate(weights))
+            shared = np.bincount(inverse, weights=per_id)
             sim = shared / np.sqrt(qnorm * self.norms[hit])
             if len(hit) > NAME_CANDIDATES:
                 best = np.argpartition(-sim, NAME_CANDIDATES)[:NAME_CANDIDATES]
