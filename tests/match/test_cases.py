@@ -79,6 +79,12 @@ MUST_MATCH = [
     ("romanised", "Company", "AO NPP KRASNOZNAMENETS",
      "АО «НПП «Краснознамёнец»"),
     ("romanised", "Company", "OKB NOVATOR", "Опытно-Конструкторское Бюро «Новатор»"),
+    # punctuation lost, a legal form mistyped, a word cut short
+    ("punctuation", "Company", "GRUPO CINJAB S A DE C V", "GRUPO CINJAB, S.A. DE C.V."),
+    ("punctuation", "Company", "smilwallet b v", "SMILEWALLET B.V."),
+    ("typo in form", "Company", "Pakgostar oCmpany", "Pakgostar Company"),
+    ("truncated", "Company", "Joint Stock Company Zelenograd NANO Center",
+     "Joint Stock Company “Zelenograd Nanotechnology Center”"),
     # other scripts against Latin names
     ("scripts", "Person", "김정은", "Kim Jong Un"),
     ("scripts", "Person", "ვლადიმერ პუტინი", "Vladimir Putin"),

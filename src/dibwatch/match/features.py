@@ -66,6 +66,9 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "in an organisation's name, a word of 4+ letters that starts the other, up "
                 "to 3 letters shorter (Tech / Technology); in a person's name Ming / Mingfu "
                 "are two names"),
+    FeatureSpec("truncation", "name", 0.75,
+                "in an organisation's name, a word of 4+ letters that starts a word more than "
+                "3 letters longer: a word cut short (Nano / Nanotechnology)"),
     FeatureSpec("acronym", "name", 0.9,
                 "in an organisation's name, an acronym of 3 to 6 letters against the run of "
                 "words it "

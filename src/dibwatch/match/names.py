@@ -88,6 +88,24 @@ def analyse(name: str, schema: str | None = None) -> NameForm:
 
 
 _LAST_ROMAN = {"i": "1", "v": "5", "x": "10"}
+
+
+def _join_letters(words: list[str]) -> list[str]:
+    """Runs of single letters in an organisation's name are one word: an initialism whose
+    dots were lost ("S A DE C V" is S.A. de C.V., "B V" is B.V.)."""
+    out: list[str] = []
+    run = ""
+    for word in [*words, ""]:
+        if len(word) == 1 and word.isalpha():
+            run += word
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        if word:
+            out.append(word)
+    return out
+
 # An initial in any script: one letter and a dot ("Р.Ю.", "J.").
 _INITIAL_RE = re.compile(r"(?<![^\W\d_])([^\W\d_])\.")
 
@@ -112,10 +130,10 @@ def _analyse(name: str, schema: str | None) -> NameForm:
         given = _given_names()
         words = [_PARTICLES.get(t, given.get(t, t)) for t in latin[lead:]]
     else:
-        words, forms = strip_legal_forms(latin)
+        words, forms = strip_legal_forms(_join_letters(latin))
         words = replace_org_kinds(words)
     words = normalise_numbers(words)
-    if schema != PERSON and len(words) > 1 and words[-1] in _LAST_ROMAN:
+    if schema != PERSON and len(words) > 1 and words[-1] in _LAST_ROMAN and len(words[-2]) > 1:
         # "Fund I", "Brigade V": at the end of an organisation's name a lone I, V or X is a
         # number (in a person's name, an initial)
         words = [*words[:-1], _LAST_ROMAN[words[-1]]]

@@ -23,6 +23,7 @@ Weigher = Callable[[str, str], float]  # (folded token, plain token) -> weight
 # The parameters are declared, with their reasons, in dibwatch.match.features.
 INITIAL_SIM = weight("initial")
 PREFIX_SIM = weight("prefix")
+TRUNCATION_SIM = weight("truncation")
 ACRONYM_SIM = weight("acronym")
 EDIT_COST = weight("token_edit")
 SHORT_EDIT_COST = weight("short_token_edit")
@@ -71,9 +72,10 @@ def token_sim(a: str, b: str, *, person: bool = False, strict: bool = False) -> 
     if la <= 2 or lb <= 2:
         return 0.0
     shortest, longest = (la, lb) if la < lb else (lb, la)
-    if not person and shortest >= 4 and longest - shortest <= 3 and (
-            a.startswith(b) or b.startswith(a)):
-        return PREFIX_SIM  # Tech / Technology; in a person's name Ming / Mingfu are two
+    if not person and shortest >= 4 and (a.startswith(b) or b.startswith(a)):
+        # Tech / Technology, a word cut short (Nano / Nanotechnology, Muni / Municipal); in a
+        # person's name Ming / Mingfu are two names
+        return PREFIX_SIM if longest - shortest <= 3 else TRUNCATION_SIM
     if person and longest - shortest == 1 and (a == b + "a" or b == a + "a"):
         return 0.0  # the feminine form: Ivanov / Ivanova, Martin / Martina
     if person and longest <= 5:

@@ -89,28 +89,33 @@ def _first_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _long_words() -> dict[str, str]:
-    """Each one-letter deletion of the forms' long words (7+ letters) -> the word."""
-    words = {word for key in _forms()[0] for word in key if len(word) >= 7}
-    out = {word: word for word in words}  # a form's own word is never read as another
-    for word in sorted(words):
-        for i in range(len(word)):
-            out.setdefault(word[:i] + word[i + 1:], word)
-    return out
+def _long_words() -> tuple[frozenset[str], dict[str, list[str]]]:
+    """The keys of the forms' long words (7+ letters), and each one-letter deletion of those
+    words as written (not folded: folding a typo scatters it) -> the words."""
+    keys = frozenset(w for key in _forms()[0] for w in key if len(w) >= 7)
+    deletions: dict[str, list[str]] = {}
+    for row in vocab.read_table("legal_forms.csv"):
+        for word in normalize(row["variant"]).split():
+            if len(word) >= 7:
+                for variant in {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}:
+                    found = deletions.setdefault(variant, [])
+                    if word not in found:
+                        found.append(word)
+    return keys, deletions
 
 
 @lru_cache(maxsize=65536)
 def _typo_key(word: str) -> str:
     """``_word_key``, with a long word one edit from a form's word read as that word
-    ("Corporaiton", "Copmany", "Aktisonernoe"): a mistyped legal form is still one."""
+    ("Corporaiton", "Copmany", "oCmpany"): a mistyped legal form is still one."""
     key = _word_key(word)
-    index = _long_words()
-    if len(key) < 7 or key in _first_words() or index.get(key) == key:
+    keys, deletions = _long_words()
+    if len(word) < 7 or key in keys or key in _first_words():
         return key
-    for variant in (key, *{key[:i] + key[i + 1:] for i in range(len(key))}):
-        found = index.get(variant)
-        if found is not None and OSA.distance(found, key, score_cutoff=1) <= 1:
-            return found
+    for variant in {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}:
+        for candidate in deletions.get(variant, ()):
+            if OSA.distance(candidate, word, score_cutoff=1) <= 1:
+                return _word_key(candidate)
     return key
 
 
