@@ -59,7 +59,7 @@ def run_parser(parser_cls: type[ListParser], path: Path,
     the publication date it read."""
     report = LoadReport(str(path))
     parser = parser_cls(path, source, report)
-    entities = list(parser.parse())
+    entities = list(parser.entities())
     return entities, report, parser.published_at
 
 

@@ -25,7 +25,6 @@ from dibwatch.lists.sources.csl import (
     CslJsonParser,
     detect_ids_layout,
     parse_ids,
-    split_name,
 )
 from dibwatch.lists.sources.dpl import DplParser
 from dibwatch.model.entity import Entity, NameKind, Schema
@@ -382,25 +381,6 @@ def test_json_leftovers_are_reported(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
-
-@pytest.mark.parametrize(("raw", "name", "aliases", "previous", "notes"), [
-    ("Foo; and any successor, sub-unit, or subsidiary thereof", "Foo", [], [],
-     ["and any successor, sub-unit, or subsidiary thereof"]),
-    ("Poly Technologies Incorporated (PTI), and its sub-units and successors",
-     "Poly Technologies Incorporated (PTI)", [], [], ["and its sub-units and successors"]),
-    ("Gazprom Promgaz, AO (f.k.a. Otkrytoe Aktsionernoe Obshchestvo Gazprom Promgaz)",
-     "Gazprom Promgaz, AO", [], ["Otkrytoe Aktsionernoe Obshchestvo Gazprom Promgaz"], []),
-    ("Mexpar International, Inc. (a.k.a. Pasadena Aerospace; Aviation Logistics and Supply)",
-     "Mexpar International, Inc.", ["Pasadena Aerospace", "Aviation Logistics and Supply"], [],
-     []),
-    ("FUYI SUN A/K/A FRANK SUN", "FUYI SUN", ["FRANK SUN"], [], []),
-])
-def test_split_name(raw: str, name: str, aliases: list[str], previous: list[str],
-                    notes: list[str]) -> None:
-    parts = split_name(raw)
-    assert (parts.name, parts.aliases, parts.previous, parts.notes) == (
-        name, aliases, previous, notes)
-
 
 def test_ids_layouts() -> None:
     v2022 = "RU, 7736640919, Tax ID No.; Korea, North, Nationality of Registration"

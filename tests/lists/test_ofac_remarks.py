@@ -122,6 +122,9 @@ IDENTIFIERS = [
     ("SWIFT/BIC SABRRUMM", [("BIC", "SABRRUMM", None, True)]),
     ("Vessel Registration Identification IMO 9187629", [("IMO", "9187629", None, True)]),
     ("IMO 9187620", [("IMO", "9187620", None, False)]),
+    # an IMO company number: seven digits, no ship check digit; it meets an IMO query
+    ("Identification Number IMO 5848165", [("IMO_COMPANY", "5848165", None, True)]),
+    ("Company Number IMO 5055293", [("IMO_COMPANY", "5055293", None, True)]),
     ("MMSI 572469210", [("MMSI", "572469210", None, None)]),
     ("Tax ID No. AABA 670850 Y", [("TAX_ID", "AABA 670850 Y", None, None)]),
     ("National ID No. 4511669324 (Russia)", [("NATIONAL_ID", "4511669324", "ru", None)]),

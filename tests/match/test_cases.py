@@ -48,6 +48,60 @@ MUST_MATCH = [
     ("typo", "Company", "Tactical Missiles Corporaton", "Tactical Missiles Corporation"),
     ("typo", "Person", "Olaf Schloz", "Olaf Scholz"),
     ("typo", "Person", "Benjamin Natanyahu", "Benjamin Netanyahu"),
+    # the exact-name law: rarity never sinks an exact agreement, however common the words
+    ("exact law", "Company", "CHINA ELECTRONICS TECHNOLOGY GROUP CORPORATION",
+     "CHINA ELECTRONICS TECHNOLOGY GROUP CORPORATION"),
+    ("exact law", "Company", "Aviation Industry Corporation of China, Ltd.",
+     "AVIATION INDUSTRY CORPORATION OF CHINA, LTD."),
+    ("exact law", "Company", "AB ROSSIYA, OAO", "AB ROSSIYA, OAO"),
+    ("exact law", "Company", "Hong Kong Electronics", "HONG KONG ELECTRONICS"),
+    ("exact law", "Company", "GLOBAL TRADING CO LTD", "Global Trading Company Limited"),
+    ("exact law", "Person", "MOHAMED OMAR MOHAMED", "MOHAMED OMAR MOHAMED"),
+    ("exact law", "Company", "China North Industries Group Corporation",
+     "CHINA NORTH INDUSTRIES GROUP CORPORATION LIMITED"),
+    # list boilerplate in the listed field or the query
+    ("boilerplate", "Company", "NORINCO",
+     "China North Industries Group Corporation Limited (NORINCO)"),
+    ("boilerplate", "Company", "Fetco, Inc.",
+     "Foreign Economic Trading Company (a.k.a. FETCO, Inc.)"),
+    ("boilerplate", "Company", "Beijing Institute of Technology",
+     "Beijing Institute of Technology, and any successor, sub-unit, or subsidiary thereof"),
+    ("boilerplate", "Company", "VNESHECONOMBANK (VEB)", "Vnesheconombank"),
+    # Russian defence firms as customs declarations write them
+    ("customs cyrillic", "Company", "АО НАУЧНО-ПРОИЗВОДСТВЕННОЕ ПРЕДПРИЯТИЕ КРАСНОЗНАМЁНЕЦ",
+     "Акционерное Общество «Научно-Производственное Предприятие «Краснознамёнец» "
+     "(АО «НПП «Краснознамёнец»)"),
+    ("customs cyrillic", "Company", "АО НПП КРАСНОЗНАМЕНЕЦ",
+     "Акционерное Общество «Научно-Производственное Предприятие «Краснознамёнец»"),
+    ("customs cyrillic", "Company", 'ОАО "КОНЦЕРН "СИРИУС"', "JSC Concern Sirius"),
+    ("romanised", "Company", "JSC Research and Production Enterprise Krasnoznamenets",
+     "Акционерное Общество «Научно-Производственное Предприятие «Краснознамёнец»"),
+    ("romanised", "Company", "AO NPP KRASNOZNAMENETS",
+     "АО «НПП «Краснознамёнец»"),
+    ("romanised", "Company", "OKB NOVATOR", "Опытно-Конструкторское Бюро «Новатор»"),
+    # punctuation lost, a legal form mistyped, a word cut short
+    ("punctuation", "Company", "GRUPO CINJAB S A DE C V", "GRUPO CINJAB, S.A. DE C.V."),
+    ("punctuation", "Company", "smilwallet b v", "SMILEWALLET B.V."),
+    ("typo in form", "Company", "Pakgostar oCmpany", "Pakgostar Company"),
+    ("truncated", "Company", "Joint Stock Company Zelenograd NANO Center",
+     "Joint Stock Company “Zelenograd Nanotechnology Center”"),
+    # other scripts against Latin names
+    ("scripts", "Person", "김정은", "Kim Jong Un"),
+    ("scripts", "Person", "ვლადიმერ პუტინი", "Vladimir Putin"),
+    ("scripts", "Person", "Վլադիմիր Պուտին", "Vladimir Putin"),
+    ("scripts", "Person", "व्लादिमीर पुतिन", "Vladimir Putin"),
+    ("scripts", "Person", "رغد صدام حسين التكريتي", "RAGHAD SADDAM HUSSEIN AL-TIKRITI"),
+    ("scripts", "Person", "حامد عبد الله أحمد العلي", "HAMID ABDALLAH AHMAD AL-ALI"),
+    # titles and partial names
+    ("title", "Person", "Президент Путин", "Vladimir Vladimirovich PUTIN"),
+    ("partial", "Company", "midco", "MIDCO FINANCE S.A."),
+    # peers' cases (nomenklatura logic-v2)
+    ("peers", "Person", "Serej Lavrov", "Сергей Викторович Лавров"),
+    ("peers", "Person", "Ramimakhlouf", "Rami Makhlouf"),
+    ("peers", "Company", "Gazprom Neft JSC", "Gazprom Neft OAO"),
+    ("peers", "Company", "FABERLIC EUROPE", "FABERLIC EUROPE Sp. z o.o."),
+    ("peers", "Organization", "Brigade Fourty-four", "Brigade 44"),
+    ("peers", "Vessel", "Snow Storm 1", "Snow Stom 1"),
 ]
 
 MUST_NOT_MATCH = [
@@ -59,12 +113,34 @@ MUST_NOT_MATCH = [
     ("different surname", "Person", "SADDAM HUSSEIN AL-DULAIMI", "SADDAM HUSSEIN AL-TIKRITI"),
     ("syllabic script", "Person", "习近朋", "习近平"),
     ("syllabic script", "Person", "김종은", "김정은"),
-    ("generic words", "Company", "GLOBAL TRADING CO LTD", "Global Trading Company Limited"),
+    # generic words: an inexact agreement of common words is worth little (an exact one is
+    # the law: see EXACT_LAW)
+    ("generic words", "Company", "GLOBAL TRADING CO LTD", "Global Trading Group Limited"),
     ("generic words", "Company", "International Trading Group LLC",
-     "International Trading Group Limited"),
+     "International Trading Company Limited"),
     ("generic words", "Company", "Shenzhen Electronics Technology Co., Ltd.",
      "Shenzhen Electronic Technology Co Ltd"),
     ("short words", "Company", "ABC International", "XYZ International"),
+    # distinguishing evidence: numbers, legal-form families, an extra distinctive word
+    ("number", "Vessel", "Snow Storm 1", "Snow Storm 2"),
+    ("number", "Company", "Fund", "Fund I"),
+    ("legal family", "Company", "Siemens GmbH", "Siemens AG"),
+    ("extra word", "Company", "Deutsche Bank Trust Company", "Deutsche Bank"),
+    ("hard negative", "Company", "OJSC TACTICAL KITTENS CORPORATION",
+     "TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY"),
+    # persons: one letter in a short surname, a feminine form, a one-word list name inside
+    # a longer query, syllables of Chinese and Korean names
+    ("one letter", "Person", "Hans Rost", "Hans Troost"),
+    ("feminine", "Person", "Ivan Petrova", "Ivan Petrov"),
+    ("one-word list name", "Person", "Tom Hanks", "TOM"),
+    ("one-word list name", "Person", "Maria Santos Ferreira", "SANTOS"),
+    ("title is a surname", "Person", "Stephen King", "King"),
+    ("syllables", "Person", "韩洋", "HAN, Jang Su"),
+    ("syllables", "Person", "강 시우", "KANG CHOL SU"),
+    ("syllables", "Person", "陈明", "CHEN, Mingfu"),
+    ("peers", "Person", "A Nazarbayev", "Nursultan Naza"),
+    ("peers", "Person", "John Doe", "John Down"),
+    ("peers", "Company", "LXC Aviation", "LAU Aviation"),
 ]
 
 
@@ -133,6 +209,43 @@ def test_weak_alias_alone_does_not_match() -> None:
         CandidateName("Zhuk", NameKind.WEAK, analyse("Zhuk", "Person"))))
     match = DibwatchV1().compare(Query("Zhuk", "Person"), cand)
     assert match.matched_name == "Zhuk" and not match.is_match
+
+
+def test_bic_on_its_first_eight_letters() -> None:
+    cand = _candidate("Commerzbank AG", ids=("BIC:COBADEFF",))
+    query = Query("Some Bank", "Company", identifiers=(make_identifier("BIC", "COBADEFFXXX"),))
+    assert DibwatchV1().compare(query, cand).score >= 0.98
+
+
+def test_imo_company_number_meets_an_imo_query() -> None:
+    # OFAC's "Identification Number IMO 5848165": a company number, no ship check digit
+    cand = _candidate("GREEN SHIPPING LTD.", ids=("IMO_COMPANY:5848165",))
+    query = Query("Green Shipping", "Company", identifiers=(make_identifier("IMO", "5848165"),))
+    match = DibwatchV1().compare(query, cand)
+    assert match.score >= 0.98, match.explain_text()
+
+
+def test_vessel_flag_and_call_sign() -> None:
+    cand = Candidate("v1", "Vessel", "SEA STAR", (CandidateName(
+        "SEA STAR", NameKind.PRIMARY, analyse("SEA STAR", "Vessel")),),
+        identifiers=(make_identifier("CALL_SIGN", "3EAB7"),), flags=frozenset({"pa"}))
+    home = DibwatchV1().compare(Query("Sea Star", "Vessel", ("pa",)), cand)
+    away = DibwatchV1().compare(Query("Sea Star", "Vessel", ("ru",)), cand)
+    signed = DibwatchV1().compare(Query("Sea Star", "Vessel", ("ru",), identifiers=(
+        make_identifier("CALL_SIGN", "3E AB7"),)), cand)
+    assert away.score < home.score
+    assert any(f.name == "flag_mismatch" for f in away.features)
+    assert signed.score > away.score
+    assert any(f.name == "call_sign_match" for f in signed.features)
+
+
+def test_registration_numbers_that_disagree() -> None:
+    cand = _candidate("Sirius Trading FZE", ids=("REG_NO:12345",))
+    same = DibwatchV1().compare(Query("Sirius Trading FZE", "Company"), cand)
+    other = DibwatchV1().compare(Query("Sirius Trading FZE", "Company", identifiers=(
+        make_identifier("REG_NO", "99999"),)), cand)
+    assert other.score < same.score
+    assert any(f.name == "registration_conflict" for f in other.features)
 
 
 def test_explanation_names_the_aligned_tokens() -> None:

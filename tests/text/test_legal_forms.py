@@ -79,8 +79,11 @@ CASES = [
     ("Alpha DMCC", ["alpha"], ["dmcc"]),
     ("Toyota Kabushiki Kaisha", ["toyota"], ["kk"]),
     ("株式会社トヨタ", ["toyota"], ["kk"]),
-    ("주식회사 삼성", ["samseong"], ["co ltd"]),
+    ("주식회사 삼성", ["sam", "song"], ["co ltd"]),  # a short Hangul word: syllables
     ("PT Alpha Tbk", ["alpha"], ["pt", "tbk"]),
+    # a long form word mistyped is still the form
+    ("Iran Alloy Steel Copmany", ["iran", "alloy", "steel"], ["co"]),
+    ("Hesong Trading Cororation", ["hesong", "trading"], ["corp"]),
     # several forms in one name
     ("ООО Alpha GmbH", ["alpha"], ["llc", "gmbh"]),
 ]

@@ -47,15 +47,26 @@ TO_LATIN_CASES = [
     ("广东省东莞市长安镇", "guangdong dongguan changanzhen"),
     ("ABC 深圳 trading", "abc shenzhen trading"),
     ("株式会社", "kabushiki kaisha"),
-    # other scripts via anyascii
+    # scripts with an ICU transform (kana, Armenian, Georgian, Arabic, Hebrew, Devanagari)
     ("ウラジーミル・プーチン", "urajimiru puchin"),
-    ("Βλαντίμιρ Πούτιν", "vlantimir poutin"),
     ("Վլադիմիր Պուտին", "vladimir putin"),
-    ("ვლადიმერ პუტინი", "vladimer putini"),
-    ("삼성전자", "samseongjeonja"),
+    ("ვლადიმერ პუტინი", "vladimer putini"),  # ejective marks dropped
     ("محمد علي", "mhmd ly"),
-    ("ולדימיר פוטין", "vldymyr fvtyn"),
-    ("व्लादिमीर पुतिन", "vldmr ptn"),
+    ("رغد صدام حسين التكريتي", "rghd sdam hsyn al tkryty"),  # the article split off
+    ("عبدالرحيم", "bdalrhym"),  # عبد ال… is one name (Abdul Rahim)
+    ("حامد عبد الله", "hamd bdallh"),  # Abdallah; الله is no article
+    ("حمزة", "hmza"),  # ta marbuta: a final a
+    ("ولادیمیر پوتین", "wladymyr putyn"),  # Persian; waw inside a word is a vowel
+    ("ולדימיר פוטין", "wldymyr putyn"),
+    ("व्लादिमीर पुतिन", "vladimir putin"),  # Hindi final schwa dropped
+    # Hangul: a Korean name syllable by syllable, as lists write it; longer words joined
+    ("김정은", "kim jong un"),
+    ("리창호", "ri chang ho"),
+    ("김영복", "kim yong bok"),
+    ("삼성전자", "samsongjonja"),
+    # other scripts via anyascii
+    ("Βλαντίμιρ Πούτιν", "vlantimir poutin"),
+    ("ពូទីន", "ptn"),
     ("Ivan «Petrov» ’s", "ivan petrov 's"),  # non-ASCII punctuation: quotes → space/apostrophe
     ("", ""),
     ("   ", ""),

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from dibwatch.match import DibwatchV1
 from dibwatch.web import Role, add_user, create_app
 from dibwatch.workspace import Workspace
 from tests.web.conftest import PASSWORD, write_list
@@ -120,7 +121,7 @@ def test_analyst_journey(live: str, demo_workspace: Path, artifacts: Path,
             first = page.locator("#audit tr").nth(1)
             expect(first).to_contain_text("match.confirm")
             expect(first).to_contain_text(f"firm {firm_id}")
-            expect(first).to_contain_text("dibwatch-v1/1.0")
+            expect(first).to_contain_text(f"{DibwatchV1.name}/{DibwatchV1.version}")
             page.screenshot(path=str(artifacts / "4-audit.png"), full_page=True)
 
             new_list = write_list(tmp_path / "new_list.csv", [

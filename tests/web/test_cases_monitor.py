@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from dibwatch.match import DibwatchV1
 from dibwatch.monitor import MonitorSettings
 from dibwatch.web import WebSettings, confirmed_links
 from dibwatch.workspace import Workspace
@@ -73,7 +74,7 @@ def test_confirm_is_audited_and_becomes_a_link(server: Server, demo_workspace: P
     entry = server.client.get("/audit", headers=server.auth("vera")).json()["results"][0]
     assert entry["actor"] == "anna" and entry["action"] == "match.confirm"
     assert entry["object_id"] == str(firm_id)
-    assert entry["algorithm"] == "dibwatch-v1/1.0"
+    assert entry["algorithm"] == f"{DibwatchV1.name}/{DibwatchV1.version}"
     with Workspace(demo_workspace, read_only=True) as ws:
         current = sorted(int(r[0]) for r in ws.engine.query(
             "SELECT max(snapshot_id) FROM snapshots GROUP BY source"))

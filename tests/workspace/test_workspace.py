@@ -46,3 +46,9 @@ def test_not_a_database(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(WorkspaceError, match="cannot open"):
         Workspace(path)
+
+
+def test_migration_numbers_run_without_gaps() -> None:
+    """Migrations apply by number above the workspace's version: a number added below one
+    already applied (a gap filled later) would never run on existing workspaces."""
+    assert [m[0] for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))

@@ -10,6 +10,10 @@ Rules every parser follows (zavod style):
 - messy values are fixed through lookup tables, not code;
 - recoverable oddities are ``report.warn(...)`` with a location, and the row is still loaded;
 - unrecoverable input raises an :class:`~dibwatch.errors.InputError` subclass with a Location.
+
+The loader reads ``entities()``, not ``parse()``: it cleans every name the way every list
+needs (``clean_names``: successor clauses, embedded a.k.a.s, short forms in brackets, labels),
+so that no parser writes that code again.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from pathlib import Path
 from typing import ClassVar
 
 from dibwatch.lists.report import LoadReport
-from dibwatch.model.entity import Entity
+from dibwatch.model.entity import Entity, Name, NameKind
+from dibwatch.model.script import detect_script
+from dibwatch.text.name_parts import split_name
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9.\-_:]+")
 
@@ -61,6 +67,38 @@ class ListParser(ABC):
     @abstractmethod
     def parse(self) -> Iterator[Entity]:
         """Yield entities; raise InputError subclasses with a Location on fatal problems."""
+
+    def entities(self) -> Iterator[Entity]:
+        """``parse()`` with every entity's names cleaned (``clean_names``)."""
+        for entity in self.parse():
+            clean_names(entity)
+            yield entity
+
+
+def clean_names(entity: Entity) -> None:
+    """Split each name field into the name and the aliases, former names and notes beside
+    it (``dibwatch.text.name_parts``). An alias found in a weak name stays weak; a field that
+    held only a label is dropped."""
+    person = entity.schema == "Person"
+    names: dict[tuple[str, NameKind], Name] = {}
+    for n in entity.names:
+        parts = split_name(n.value, person=person)
+        if parts.name == n.value and not (parts.aliases or parts.previous or parts.notes):
+            names.setdefault((n.value, n.kind), n)
+            continue
+        found: list[tuple[str, NameKind]] = [(parts.name, n.kind)]
+        alias_kind = NameKind.WEAK if n.kind == NameKind.WEAK else NameKind.ALIAS
+        found += [(a, alias_kind) for a in parts.aliases]
+        found += [(p, NameKind.PREVIOUS) for p in parts.previous]
+        for value, kind in found:
+            if value:
+                names.setdefault((value, kind), Name(value, kind, detect_script(value), n.lang))
+        entity.notes.extend(note for note in parts.notes if note not in entity.notes)
+    cleaned = list(names.values())
+    if cleaned and not any(n.kind == NameKind.PRIMARY for n in cleaned):
+        first = cleaned[0]
+        cleaned[0] = Name(first.value, NameKind.PRIMARY, first.script, first.lang)
+    entity.names = cleaned
 
 
 def read_head(path: Path, size: int = 8192) -> bytes:

@@ -122,7 +122,7 @@ def load_list(ws: Workspace, path: str | Path, *, source: str | None = None,
         seen: set[str] = set()
         count = 0
         try:
-            for entity in parser.parse():
+            for entity in parser.entities():
                 if entity.id in seen:
                     prov = entity.provenance[0] if entity.provenance else None
                     report.warn(f"duplicate record id {entity.source_id!r}: later record "

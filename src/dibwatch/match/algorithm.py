@@ -1,51 +1,49 @@
-"""Matching algorithms: named, versioned classes with documented features.
-
-``dibwatch-v1`` scores a query (a name, optionally schema, countries and identifiers) against
-a list entity in [0, 1]. Its features, in the order they apply:
-
-=====================  =========================================================================
-feature                 effect
-=====================  =========================================================================
-name                    best name-to-name score over the entity's strong names (token
-                        alignment with rarity weights, word order free; syllabic scripts
-                        compared character by character); a weak alias scores at most 0.65
-identifier_match        the same validated identifier on both sides (INN, OGRN, USCC, LEI, IMO,
-                        BIC, …): the score is raised to at least 0.98 — it dominates the name
-identifier_conflict     both sides carry a valid identifier of the same unique scheme and the
-                        values differ: −0.25
-schema_conflict         Person against an organisation (or a vessel/aircraft against either):
-                        −0.4
-number_conflict         the names carry different numbers ("Brigade 44" / "Brigade 45"): −0.05
-legal_form_conflict     the names state legal forms of different kinds (LLC vs JSC, AG vs
-                        GmbH): −0.15
-country_mismatch        both sides have countries and none is shared: −0.05
-generic_only            the query's name is made only of generic words ("GLOBAL TRADING CO
-                        LTD"): capped at 0.5, whatever it aligns with
-=====================  =========================================================================
-
-The default threshold is 0.70: a score at or above it is a match.
-"""
+"""Matching algorithms: named, versioned classes with documented features."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any, ClassVar
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from dibwatch.match.features import feature_table, weight
 from dibwatch.match.names import PERSON, NameForm, analyse
 from dibwatch.match.similarity import NameScore, compare_tokens, native_sim
 from dibwatch.model.entity import Identifier, NameKind
-from dibwatch.text.vocab import generic_weight
+from dibwatch.text.legal_forms import form_family, form_kind, legal_forms
+from dibwatch.text.name_parts import name_variants
+from dibwatch.text.vocab import generic_weight, generic_weights
+
+__doc__ = f"""Matching algorithms: named, versioned classes with documented features.
+
+``dibwatch-v1`` scores a query (a name, optionally schema, countries and identifiers) against
+a list entity in [0, 1]; at or above its threshold (0.70) the pair is a match. Its features,
+declared once in :mod:`dibwatch.match.features` (this table is generated from there):
+
+{feature_table("rst")}
+"""
 
 ABJADS = frozenset({"Arabic", "Hebrew"})
 ORG_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity"})
-UNIQUE_SCHEMES = frozenset({"INN", "OGRN", "OGRNIP", "USCC", "LEI", "IMO", "BIC", "OKPO"})
-LEGAL_FORM_CONFLICT = -0.15
-WEAK_CAP = 0.65  # below the threshold: a weak alias alone never makes a match
-GENERIC_CAP = 0.5
+CRAFT = frozenset({"Vessel", "Airplane"})
+UNIQUE_SCHEMES = frozenset({"INN", "OGRN", "USCC", "LEI", "IMO", "BIC", "OKPO", "MMSI"})
+REGISTRATION_SCHEMES = frozenset({"REG_NO", "TAX_ID", "VAT"})
+# Schemes whose values name the same thing: an OGRNIP is an OGRN of a sole trader; OFAC
+# gives IMO company numbers where a query says just "IMO".
+_SCHEME_FAMILY = {"OGRNIP": "OGRN", "IMO_COMPANY": "IMO"}
+
+WEAK_CAP = weight("weak_alias")
+GENERIC_CAP = weight("generic_only")
+SINGLE_WORD_CAP = weight("single_word_list_name")
+ID_FLOOR = weight("identifier_match")
+DIGIT_WEIGHT = weight("digit_weight")
+SHORT_WEIGHT = weight("short_word_weight")
 IdfFn = Callable[[str], float]
 
 
@@ -56,13 +54,14 @@ def _person_weights() -> dict[str, float]:
         return {r["token"]: float(r["weight"]) for r in csv.DictReader(fh)}
 
 
-_VOWELS = str.maketrans({"p": "b", "v": "f", **{v: None for v in "aeiouyw"}})
+_VOWELS = str.maketrans({"p": "b", **{v: None for v in "aeiouywv"}})
 
 
 @lru_cache(maxsize=100_000)
 def skeleton(token: str) -> str:
     """The consonants of a folded token, as an abjad writes them: "mohammed" and "mhmd" both
-    give "mhmd"; p/b and v/f merge (Arabic has neither p nor v)."""
+    give "mhmd"; p and b merge (Arabic has no p), and w/v go with the vowels: waw writes w,
+    v, u and o alike (Delawar / دلاور)."""
     out = token.translate(_VOWELS)
     collapsed = "".join(ch for i, ch in enumerate(out) if i == 0 or ch != out[i - 1])
     return collapsed or token
@@ -76,7 +75,8 @@ def person_weight(token: str) -> float:
 
 @dataclass(frozen=True)
 class Query:
-    """What is screened: a trade party, a firm, a name typed by an analyst."""
+    """What is screened: a trade party, a firm, a name typed by an analyst. For a vessel or
+    aircraft, ``countries`` are compared with its flag."""
 
     name: str
     schema: str | None = None
@@ -87,6 +87,14 @@ class Query:
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        """The names screened: each name field split as list fields are (``name_parts``), so
+        that a name copied verbatim from a list file meets the entity made of it."""
+        person = self.schema == PERSON
+        return tuple(dict.fromkeys(v for n in self.names if n and n.strip()
+                                   for v in name_variants(n, person=person)))
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,7 @@ class Candidate:
     names: tuple[CandidateName, ...]
     countries: frozenset[str] = frozenset()
     identifiers: tuple[Identifier, ...] = ()
+    flags: frozenset[str] = frozenset()  # a vessel's or aircraft's flag (ISO alpha-2)
 
 
 @dataclass(frozen=True)
@@ -157,140 +166,287 @@ class Algorithm:
         raise NotImplementedError
 
 
+class _Memo:
+    """A bounded memo of a pure function's results. Shared by threads: a value depends on
+    its key alone, so a race costs a recomputation, never a wrong answer."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.data: dict[Any, Any] = {}
+
+    def get(self, key: Any) -> Any:
+        return self.data.get(key)
+
+    def put(self, key: Any, value: Any) -> None:
+        if len(self.data) >= self.size:
+            self.data = {}  # replaced, not cleared: a reader keeps a consistent dict
+        self.data[key] = value
+
+
+@dataclass(frozen=True)
+class _NameEvidence:
+    """One query name against one list name: what the pair is worth."""
+
+    form: NameForm
+    name: CandidateName
+    score: NameScore
+    value: float  # the name feature (capped at WEAK_CAP for a weak alias)
+    exact: bool
+    features: list[Feature]
+    cap: tuple[str, float, str] | None
+    effective: float  # value with the pair's own features and cap: what picks the best pair
+
+
 class DibwatchV1(Algorithm):
-    """Token alignment with rarity weights plus identifier, schema, country, legal-form and
-    number features; see the module docstring for the feature table."""
+    """Token alignment with rarity weights plus identifier, schema, number, legal-form,
+    country and flag features; the module docstring has the feature table.
+
+    An instance holds no state of one comparison: it is shared by the server's threads and
+    by forked workers; its memos hold pure results keyed by everything they depend on."""
 
     name = "dibwatch-v1"
-    version = "1.0"
+    version = "2.0"
     threshold = 0.70
 
     def __init__(self, idf: IdfFn | None = None) -> None:
-        # idf(folded token) -> rarity factor in (0, ~1.5]; without a corpus every word is
+        # idf(folded token) -> rarity factor in (0, 1]; without a corpus every word is
         # equally rare and only the generic-word table lowers weights.
         self._idf = idf
-        self._person = False
-        self._weights: dict[tuple[str, str, bool], float] = {}
-        self._scores: dict[tuple[str, str, str | None], NameScore] = {}
+        self._weights = _Memo(500_000)
+        self._scores = _Memo(100_000)
 
-    def weigh(self, token: str, plain: str) -> float:
-        key = (token, plain, self._person)
-        cached = self._weights.get(key)
-        if cached is not None:
-            return cached
-        weight = self._weigh(token, plain)
-        if len(self._weights) < 500_000:
-            self._weights[key] = weight
-        return weight
+    def clear_memos(self) -> None:
+        self._weights = _Memo(self._weights.size)
+        self._scores = _Memo(self._scores.size)
 
-    def _weigh(self, token: str, plain: str) -> float:
-        weight = generic_weight(plain)
-        if self._person:
-            weight = min(weight, person_weight(plain))
-        if token.isdigit():
-            weight *= 0.3  # series numbers: "Fund VII" vs "Fund VIII" is number_conflict's call
-        elif len(token) <= 2:
-            weight *= 0.5
-        if self._idf is not None:
-            weight *= self._idf(token)
-        return weight
-
-    def name_score(self, q: NameForm, c: NameForm, schema: str | None) -> NameScore:
-        key = (q.original, c.original, schema)
-        cached = self._scores.get(key)
+    # -- weights --------------------------------------------------------------------------
+    def weigh(self, token: str, plain: str, person: bool) -> float:
+        key = (token, plain, person)
+        cached: float | None = self._weights.get(key)
         if cached is None:
-            if len(self._scores) > 100_000:
-                self._scores.clear()
-            cached = self._scores[key] = self._name_score(q, c, schema)
+            cached = self._weigh(token, plain, person)
+            self._weights.put(key, cached)
         return cached
 
-    def _name_score(self, q: NameForm, c: NameForm, schema: str | None) -> NameScore:
+    def _weigh(self, token: str, plain: str, person: bool) -> float:
+        w = generic_weight(plain)
+        if person:
+            w = min(w, person_weight(plain))
+        if token.isdigit():
+            w *= DIGIT_WEIGHT
+        elif len(token) <= 2 and not person:
+            w *= SHORT_WEIGHT
+        if self._idf is not None:
+            w *= self._idf(token)
+        return w
+
+    # -- names ----------------------------------------------------------------------------
+    def name_score(self, q: NameForm, c: NameForm, person: bool) -> NameScore:
+        key = (q.original, c.original, person)
+        cached: NameScore | None = self._scores.get(key)
+        if cached is None:
+            cached = self._name_score(q, c, person)
+            self._scores.put(key, cached)
+        return cached
+
+    def _name_score(self, q: NameForm, c: NameForm, person: bool) -> NameScore:
+        def weigh(token: str, plain: str) -> float:
+            return self.weigh(token, plain, person)
+
         if q.native and c.native:
             sim = native_sim(q.native, c.native)
-            return NameScore(sim, (), (), ())
+            return NameScore(sim, (), (), (), exact=sim == 1.0)
         if (q.script in ABJADS) != (c.script in ABJADS) and q.tokens and c.tokens:
-            # Arabic and Hebrew script leave most vowels unwritten: compare consonants.
-            return compare_tokens(tuple(map(skeleton, q.tokens)), q.plain,
-                                  tuple(map(skeleton, c.tokens)), c.plain, self.weigh,
-                                  initials=schema == PERSON)
-        self._person = schema == PERSON
-        return compare_tokens(q.tokens, q.plain, c.tokens, c.plain, self.weigh,
-                              initials=schema == PERSON)
-
-    def _generic_only(self, form: NameForm) -> bool:
-        return bool(form.plain) and all(generic_weight(p) <= 0.5 for p in form.plain) and \
-            not form.native
-
-    def compare(self, query: Query, candidate: Candidate) -> Match:
-        schema = query.schema or candidate.schema
-        forms = [analyse(n, schema) for n in query.names if n and n.strip()]
-        best: tuple[float, str, CandidateName | None, NameScore | None] = (0.0, query.name,
-                                                                          None, None)
-        for form in forms:
-            for cn in candidate.names:
-                found = self.name_score(form, cn.form, schema)
-                value = found.score
-                if cn.kind == NameKind.WEAK:
-                    value = min(value, WEAK_CAP)
-                if value > best[0] or best[2] is None:
-                    best = (value, form.original, cn, found)
-        score, qname, cname, ns = best
-        features: list[Feature] = [Feature("name", score, "best name alignment")]
-        qform = analyse(qname, schema) if qname else None
-        cform = cname.form if cname else None
-
-        features += self._identifier_features(query.identifiers, candidate.identifiers)
-        if query.schema and _schema_conflict(query.schema, candidate.schema):
-            features.append(Feature("schema_conflict", -0.4,
-                                    f"{query.schema} vs {candidate.schema}"))
-        if qform and cform:
-            if qform.numbers and cform.numbers and qform.numbers != cform.numbers:
-                features.append(Feature("number_conflict", -0.05,
-                                        f"{sorted(qform.numbers)} vs {sorted(cform.numbers)}"))
-            if qform.legal_forms and cform.legal_forms and \
-                    qform.legal_forms.isdisjoint(cform.legal_forms):
-                features.append(Feature(
-                    "legal_form_conflict", LEGAL_FORM_CONFLICT,
-                    f"{'/'.join(sorted(qform.legal_forms))} vs "
-                    f"{'/'.join(sorted(cform.legal_forms))}"))
-        qc = {c.lower() for c in query.countries}
-        if qc and candidate.countries and qc.isdisjoint(candidate.countries):
-            features.append(Feature("country_mismatch", -0.05,
-                                    f"{'/'.join(sorted(qc))} vs "
-                                    f"{'/'.join(sorted(candidate.countries))}"))
-        total = sum(f.contribution for f in features)
-        id_match = any(f.name == "identifier_match" for f in features)
-        if id_match:
-            total = max(total, 0.98)
-        elif qform is not None and self._generic_only(qform):
-            features.append(Feature("generic_only", min(0.0, GENERIC_CAP - total),
-                                    "query name has only generic words"))
-            total = min(total, GENERIC_CAP)
-        total = max(0.0, min(1.0, total))
-        return Match(candidate.entity_id, total, total >= self.threshold, qname,
-                     cname.value if cname else "", ns, tuple(features))
+            # Arabic and Hebrew script leave most vowels unwritten: compare consonants. The
+            # agreement is never exact: vowels were guessed.
+            found = compare_tokens(tuple(map(skeleton, q.tokens)), q.plain,
+                                   tuple(map(skeleton, c.tokens)), c.plain, weigh,
+                                   person=person)
+            return NameScore(min(found.score, 0.99), found.aligned, found.unaligned_query,
+                             found.unaligned_candidate)
+        # A name written in a syllabic script against a romanised one: each romanised
+        # syllable is that syllable or another, never a near spelling of it.
+        strict = (q.native is None) != (c.native is None)
+        if strict and person and "Han" in (q.script, c.script):
+            # A Chinese name is pinyin, letter for letter: folding would merge Yang with
+            # Korean Jang.
+            return compare_tokens(q.plain, q.plain, c.plain, c.plain, weigh, person=person,
+                                  strict=True)
+        return compare_tokens(q.tokens, q.plain, c.tokens, c.plain, weigh, person=person,
+                              strict=strict)
 
     @staticmethod
-    def _identifier_features(query_ids: Sequence[Identifier],
-                             cand_ids: Sequence[Identifier]) -> list[Feature]:
+    def _generic_only(form: NameForm) -> bool:
+        return bool(form.plain) and not form.native and \
+            all(generic_weight(p) <= 0.5 for p in form.plain)
+
+    # -- the comparison -------------------------------------------------------------------
+    def compare(self, query: Query, candidate: Candidate) -> Match:
+        schema = query.schema or candidate.schema
+        person = schema == PERSON
+        # The best of the query's names against the entity's names, judged with what each
+        # pair says besides its words (numbers, legal forms, extra words) and its caps.
+        best: _NameEvidence | None = None
+        for name in query.variants:
+            form = analyse(name, schema)
+            for cn in candidate.names:
+                found = self._evidence(form, cn, person)
+                if best is None or (found.effective, found.exact) > (best.effective,
+                                                                     best.exact):
+                    best = found
+        features: list[Feature] = []
+        if best is not None:
+            features.append(Feature("name", best.value, "best name alignment"))
+            if best.exact:
+                features.append(Feature("exact_name", 0.0, "the same words as a listed name"))
+            features += best.features
+        features += self._identifier_features(query, candidate)
+        # A name with a legal form is an organisation's, whatever schema the query left out.
+        query_schema = query.schema or (
+            "LegalEntity" if best is not None and best.form.legal_forms else None)
+        if query_schema and _schema_conflict(query_schema, candidate.schema):
+            features.append(Feature("schema_conflict", weight("schema_conflict"),
+                                    f"{query_schema} vs {candidate.schema}"))
+        features += _place_features(query, candidate)
+        total = sum(f.contribution for f in features)
+        if any(f.name == "identifier_match" for f in features):
+            total = max(total, ID_FLOOR)
+        elif best is not None and best.cap is not None and total > best.cap[1]:
+            features.append(Feature(best.cap[0], best.cap[1] - total, best.cap[2]))
+            total = best.cap[1]
+        total = max(0.0, min(1.0, total))
+        return Match(candidate.entity_id, total, total >= self.threshold,
+                     best.form.original if best else query.name,
+                     best.name.value if best else "", best.score if best else None,
+                     tuple(features))
+
+    def _evidence(self, form: NameForm, cn: CandidateName, person: bool) -> _NameEvidence:
+        found = self.name_score(form, cn.form, person)
+        value = found.score
+        if cn.kind == NameKind.WEAK:
+            value = min(value, WEAK_CAP)
+        exact = found.exact and cn.kind != NameKind.WEAK
+        features = _name_features(form, cn.form)
+        if not person and any(map(_distinctive, found.unaligned_query)):
+            features.append(Feature("extra_query_word", weight("extra_query_word"),
+                                    ", ".join(found.unaligned_query)))
+        cap = None if exact else self._cap(form, cn.form, found)
+        effective = value + sum(f.contribution for f in features)
+        if cap is not None:
+            effective = min(effective, cap[1])
+        return _NameEvidence(form, cn, found, value, exact, features, cap, effective)
+
+    def _cap(self, qform: NameForm, cform: NameForm, ns: NameScore | None
+             ) -> tuple[str, float, str] | None:
+        """A rarity cap on an inexact agreement."""
+        if self._generic_only(qform):
+            return "generic_only", GENERIC_CAP, "query name has only generic words"
+        if ns is not None and len(cform.tokens) == 1 and not cform.native and any(
+                generic_weight(t) > 0.5 for t in ns.unaligned_query):
+            return ("single_word_list_name", SINGLE_WORD_CAP,
+                    "a one-word list name inside a longer query")
+        return None
+
+    def _identifier_features(self, query: Query, candidate: Candidate) -> list[Feature]:
         out: list[Feature] = []
-        cand = {(i.scheme, i.value) for i in cand_ids}
-        for qi in query_ids:
-            if qi.valid is False:
+        cand = {identifier_key(c): c for c in candidate.identifiers}
+        for qi in query.identifiers:
+            found = cand.get(identifier_key(qi))
+            if found is None:
                 continue
-            if (qi.scheme, qi.value) in cand or (
-                    qi.scheme in ("OGRN", "OGRNIP") and ("OGRN", qi.value) in cand):
+            if qi.scheme == "CALL_SIGN":
+                out.append(Feature("call_sign_match", weight("call_sign_match"), qi.value))
+            elif qi.valid is not False or found.valid is True:
                 out.append(Feature("identifier_match", 0.5, f"{qi.scheme}:{qi.value}"))
                 return out
-        for qi in query_ids:
-            if qi.valid is not True or qi.scheme not in UNIQUE_SCHEMES:
+        for qi in query.identifiers:
+            family = _SCHEME_FAMILY.get(qi.scheme, qi.scheme)
+            if qi.valid is not True or family not in UNIQUE_SCHEMES:
                 continue
-            others = [c for c in cand_ids if c.scheme == qi.scheme and c.valid is True]
-            if others and all(c.value != qi.value for c in others):
-                out.append(Feature("identifier_conflict", -0.25,
+            others = [c for c in candidate.identifiers
+                      if _SCHEME_FAMILY.get(c.scheme, c.scheme) == family and c.valid is True]
+            if others and all(identifier_key(c) != identifier_key(qi) for c in others):
+                out.append(Feature("identifier_conflict", weight("identifier_conflict"),
+                                   f"{qi.scheme}:{qi.value} vs {others[0].value}"))
+                return out
+        for qi in query.identifiers:
+            if qi.scheme not in REGISTRATION_SCHEMES:
+                continue
+            others = [c for c in candidate.identifiers if c.scheme == qi.scheme
+                      and (c.country or "") == (qi.country or "")]
+            if others and all(identifier_key(c) != identifier_key(qi) for c in others):
+                out.append(Feature("registration_conflict", weight("registration_conflict"),
                                    f"{qi.scheme}:{qi.value} vs {others[0].value}"))
                 break
         return out
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> tuple[str, ...]:
+    words = {w for w in generic_weights() if len(w) >= 6}
+    words |= {w for form in legal_forms() for w in form.split() if len(w) >= 6}
+    return tuple(sorted(words))
+
+
+@lru_cache(maxsize=50_000)
+def _distinctive(word: str) -> bool:
+    """A word that names something: not generic, not a number, not a typo of a generic word
+    or a legal form ("Corporaton")."""
+    if word.isdigit() or generic_weight(word) < 1.0:
+        return False
+    return len(word) < 6 or process.extractOne(word, _common_words(),
+                                               scorer=Levenshtein.distance,
+                                               score_cutoff=1) is None
+
+
+def identifier_key(ident: Identifier) -> tuple[str, str]:
+    """Identifiers that name the same thing meet on this key: an OGRNIP is an OGRN, an IMO
+    company number an IMO, a BIC its first eight letters."""
+    scheme = _SCHEME_FAMILY.get(ident.scheme, ident.scheme)
+    value = ident.value
+    if scheme == "BIC":
+        value = value[:8]  # COBADEFFXXX is COBADEFF's head office; other branches, its bank
+    return scheme, value
+
+
+def _name_features(qform: NameForm, cform: NameForm) -> list[Feature]:
+    out: list[Feature] = []
+    if qform.numbers != cform.numbers:
+        detail = f"{sorted(qform.numbers)} vs {sorted(cform.numbers)}"
+        if qform.numbers and cform.numbers:
+            out.append(Feature("number_conflict", weight("number_conflict"), detail))
+        else:
+            out.append(Feature("number_missing", weight("number_missing"), detail))
+    if qform.legal_forms and cform.legal_forms and \
+            qform.legal_forms.isdisjoint(cform.legal_forms):
+        detail = (f"{'/'.join(sorted(qform.legal_forms))} vs "
+                  f"{'/'.join(sorted(cform.legal_forms))}")
+        qkinds = {form_kind(f) for f in qform.legal_forms} - {None}
+        ckinds = {form_kind(f) for f in cform.legal_forms} - {None}
+        qfam = {form_family(f) for f in qform.legal_forms} - {None}
+        cfam = {form_family(f) for f in cform.legal_forms} - {None}
+        if qkinds and ckinds and qkinds.isdisjoint(ckinds):
+            out.append(Feature("legal_form_conflict", weight("legal_form_conflict"), detail))
+        elif qfam and cfam and qfam.isdisjoint(cfam):
+            out.append(Feature("legal_family_conflict", weight("legal_family_conflict"),
+                               detail))
+    return out
+
+
+def _place_features(query: Query, candidate: Candidate) -> list[Feature]:
+    qc = {c.lower() for c in query.countries}
+    if not qc:
+        return []
+    if candidate.schema in CRAFT and candidate.flags:
+        if qc.isdisjoint(candidate.flags):
+            return [Feature("flag_mismatch", weight("flag_mismatch"),
+                            f"{'/'.join(sorted(qc))} vs flag "
+                            f"{'/'.join(sorted(candidate.flags))}")]
+        return []
+    if candidate.countries and qc.isdisjoint(candidate.countries):
+        return [Feature("country_mismatch", weight("country_mismatch"),
+                        f"{'/'.join(sorted(qc))} vs {'/'.join(sorted(candidate.countries))}")]
+    return []
 
 
 def _schema_conflict(a: str, b: str) -> bool:
@@ -306,7 +462,10 @@ def compare_names(name1: str, name2: str, schema: str | None = None,
                   algorithm: DibwatchV1 | None = None) -> Match:
     """Score two bare names, as the name benchmarks do."""
     algo = algorithm or DibwatchV1()
-    form = analyse(name2, schema)
-    cand = Candidate("candidate", schema or "LegalEntity", name2,
-                     (CandidateName(name2, NameKind.PRIMARY, form),))
+    # The listed name as a list load would store it: its name field split into the name
+    # and the aliases beside it.
+    names = name_variants(name2, person=schema == PERSON)
+    cand = Candidate("candidate", schema or "LegalEntity", name2, tuple(
+        CandidateName(n, NameKind.PRIMARY if i == 0 else NameKind.ALIAS, analyse(n, schema))
+        for i, n in enumerate(names)))
     return algo.compare(Query(name1, schema), cand)

@@ -4,11 +4,14 @@ the set of current snapshots changes."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -18,10 +21,12 @@ from dibwatch.match.algorithm import DibwatchV1
 from dibwatch.match.keys import name_keys
 from dibwatch.match.names import analyse
 from dibwatch.model.entity import Entity
+from dibwatch.model.identifiers import make_identifier
 
-INDEX_VERSION = "4"  # bump when keys or name analysis change: stale indexes are rebuilt
-MAX_KEY_SHARE = 0.05  # words shared by more than 5% of all names are too common to block on
-MAX_GRAM_SHARE = 0.005  # trigrams are many per word: only the rarer ones are kept
+INDEX_VERSION = "7"  # bump when keys or name analysis change: stale indexes are rebuilt
+# Keys shared by more of all names than this are too common to block on (the exact channel
+# ``x:`` is never pruned): words 5%, consonant skeletons 2%, trigrams (many per word) 0.5%.
+MAX_SHARE = {"t": 0.05, "s": 0.02, "g": 0.005, "i": 0.01, "n": 0.05}
 Progress = Callable[[int, int], None]
 
 
@@ -34,8 +39,29 @@ class IndexState:
     key_count: int
 
 
+@lru_cache(maxsize=1)
+def _analysis_fingerprint() -> str:
+    """A digest of everything name analysis depends on (the modules and their tables): an
+    index built by another analysis is stale even if nobody bumped INDEX_VERSION, and a
+    listed name screened against it would not find itself."""
+    import dibwatch.match as match_pkg
+    import dibwatch.text as text_pkg
+
+    digest = hashlib.sha1()
+    for pkg, names in ((text_pkg, ("translit.py", "fold.py", "legal_forms.py", "org_kinds.py",
+                                   "name_parts.py", "vocab.py")),
+                       (match_pkg, ("names.py", "keys.py"))):
+        folder = Path(pkg.__file__ or "").parent
+        for name in names:
+            digest.update((folder / name).read_bytes())
+        for path in sorted((folder / "data").glob("*")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _index_label() -> str:
-    return f"{DibwatchV1.name}/{DibwatchV1.version}/index-{INDEX_VERSION}"
+    return (f"{DibwatchV1.name}/{DibwatchV1.version}/index-{INDEX_VERSION}/"
+            f"{_analysis_fingerprint()}")
 
 
 def current_snapshot_ids(engine: Engine) -> tuple[int, ...]:
@@ -59,13 +85,18 @@ def is_fresh(engine: Engine) -> bool:
 
 def _entity_row(e: Entity, snapshot_id: int) -> dict[str, object]:
     programs = sorted({p for s in e.sanctions for p in (s.list_name, s.program) if p})
+    identifiers = [[i.scheme, i.value, i.valid] for i in e.identifiers]
+    for sign in e.extra.get("callSign", []):
+        ident = make_identifier("CALL_SIGN", sign)
+        identifiers.append([ident.scheme, ident.value, ident.valid])
     return {
         "entity_id": e.id, "snapshot_id": snapshot_id, "source": e.source,
         "source_id": e.source_id, "schema": e.schema, "caption": e.caption,
         "countries": sorted({c.code.lower() for c in e.countries}
                             | {a.country.lower() for a in e.addresses if a.country}),
-        "identifiers": json.dumps([[i.scheme, i.value, i.valid] for i in e.identifiers]),
+        "identifiers": json.dumps(identifiers),
         "programs": "; ".join(programs),
+        "flags": sorted({f.lower() for f in e.extra.get("flag", []) if len(f) == 2}),
     }
 
 
@@ -122,10 +153,10 @@ def build_index(engine: Engine, progress: Progress | None = None) -> IndexState:
             "INSERT INTO match_key_idf SELECT key, count(*) AS df, ln(? / count(*)) AS idf "
             "FROM match_keys GROUP BY key", [float(n_names) + 1.0])
         # Drop postings of keys too common to discriminate ("g:ing", "t:trading"…).
-        engine.execute("DELETE FROM match_keys WHERE key IN (SELECT key FROM match_key_idf "
-                       "WHERE df > CASE WHEN key LIKE 'g:%' THEN ? ELSE ? END)",
-                       [max(50, int(n_names * MAX_GRAM_SHARE)),
-                        max(50, int(n_names * MAX_KEY_SHARE))])
+        for kind, share in MAX_SHARE.items():
+            engine.execute("DELETE FROM match_keys WHERE key IN (SELECT key FROM "
+                           "match_key_idf WHERE key LIKE ? AND df > ?)",
+                           [f"{kind}:%", max(50, int(n_names * share))])
         key_count = int(engine.scalar("SELECT count(*) FROM match_keys"))
         state = IndexState(datetime.now(UTC).replace(tzinfo=None, microsecond=0),
                            tuple(snapshot_ids), _index_label(),

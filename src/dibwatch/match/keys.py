@@ -1,32 +1,81 @@
 """Blocking keys: what makes a list name a candidate for a query.
 
-Each name is indexed under its folded tokens (``t:``), the character trigrams of those tokens
-(``g:``, with word-boundary marks, so a typo still shares most trigrams), their letters in
-order (``a:``, which survives swapped letters) and, for names in a
-syllabic script, the character bigrams of its native form (``n:``). Candidates are the names
-sharing the most rarity-weighted keys with the query.
+A name is indexed under several independent kinds of key, so that losing one (a typo, a
+script without vowels, a name run together) leaves the others:
+
+=====  =============================================================  =======
+key    what                                                           weight
+=====  =============================================================  =======
+``x:`` the whole name: its folded words, sorted (or its native         exact
+       characters): the exact channel, never pruned however common
+``t:`` a folded word; two adjacent words joined ("hua qiang" also      1.0
+       gives ``t:huaqiang``), so that spacing never decides; at query
+       time also the listed words one edit away (a deletion
+       dictionary over the words of the index: ``Screener``)
+``s:`` the word's consonants (``skeleton``), and two adjacent words'   0.5
+       joined: Arabic and Hebrew write few vowels, loose
+       romanisations change them
+``g:`` character trigrams of each word, with word-boundary marks:      1/3
+       typos, partial words
+``i:`` a word of three letters or more with the initial of another     1.0
+       word of the name (``i:nikolaev:k``): a surname with initials
+       ("НИКОЛАЕВ К.Ю.") finds the name spelt out among many namesakes
+``n:`` character bigrams of a syllabic-script name (Han, Hangul,        1.0
+       kana)
+=====  =============================================================  =======
+
+Candidates are the names sharing the most weighted keys with the query, rarity-weighted
+(idf) and normalised by the size of each name (cosine), plus every name with the same exact
+key. Keys too common to discriminate are pruned from the postings (the exact channel never).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from dibwatch.match.algorithm import skeleton
 from dibwatch.match.names import NameForm
 
+KEY_WEIGHTS = {"t": 1.0, "s": 0.5, "g": 1 / 3, "i": 1.0, "n": 1.0}
+MAX_INITIAL_WORDS = 5  # names with more words get no initials keys (organisations, mostly)
 
-def name_keys(form: NameForm) -> set[str]:
+
+def exact_key(form: NameForm) -> str | None:
+    if form.tokens:
+        return "x:" + " ".join(sorted(form.tokens))
+    if form.native:
+        return "x:" + form.native
+    return None
+
+
+def name_keys(form: NameForm, grams: Collection[str] | None = None) -> set[str]:
+    """The keys of a name. ``grams``: the words to make trigrams of (all when None; a query
+    needs them only for words the index does not have)."""
     keys: set[str] = set()
-    for token in form.tokens:
+    tokens = form.tokens
+    for i, token in enumerate(tokens):
         keys.add("t:" + token)
-        if len(token) >= 3:
-            # letters in order: a swap of two letters ("Lakahl" / "Lakhal") keeps this key
-            # where it breaks most trigrams of a short word
-            keys.add("a:" + "".join(sorted(token)))
-        if len(token) >= 3:
+        if i + 1 < len(tokens) and len(token) + len(tokens[i + 1]) >= 5:
+            keys.add("t:" + token + tokens[i + 1])
+            joined = skeleton(token + tokens[i + 1])
+            if len(joined) >= 3:
+                keys.add("s:" + joined)
+        cons = skeleton(token)
+        if len(cons) >= 2:
+            keys.add("s:" + cons)
+        if len(token) >= 3 and (grams is None or token in grams):
             padded = f"^{token}$"
-            keys.update("g:" + padded[i:i + 3] for i in range(len(padded) - 2))
-    # compounds: "vladimirputin" meets "vladimir putin" through their trigrams already
+            keys.update("g:" + padded[j:j + 3] for j in range(len(padded) - 2))
+    if len(tokens) <= MAX_INITIAL_WORDS:
+        for i, token in enumerate(tokens):
+            if len(token) >= 3:
+                keys.update(f"i:{token}:{t[0]}" for j, t in enumerate(tokens) if j != i)
     if form.native:
         chars = form.native
         if len(chars) == 1:
             keys.add("n:" + chars)
-        keys.update("n:" + chars[i:i + 2] for i in range(len(chars) - 1))
+        keys.update("n:" + chars[j:j + 2] for j in range(len(chars) - 1))
+    exact = exact_key(form)
+    if exact is not None:
+        keys.add(exact)
     return keys

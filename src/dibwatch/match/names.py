@@ -20,17 +20,19 @@ from importlib import resources
 from dibwatch.model.script import detect_script
 from dibwatch.text.fold import fold
 from dibwatch.text.legal_forms import strip_legal_forms
-from dibwatch.text.translit import normalize
+from dibwatch.text.org_kinds import replace_org_kinds
+from dibwatch.text.translit import normalize, to_latin
 from dibwatch.text.vocab import expand_abbreviation, normalise_numbers
 
 SYLLABIC = frozenset({"Han", "Hangul", "Japanese"})
 PERSON = "Person"
 _NATIVE_DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 
-# Honorifics, titles and offices that carry no identity in person names.
+# Honorifics, titles and offices that carry no identity in person names, dropped where they
+# lead the name ("President Putin"); never "King" or "Prince", which are surnames too.
 _PERSON_NOISE = frozenset({
-    "president", "minister", "premier", "chairman", "king", "queen", "prince", "princess",
-    "senator", "ambassador", "governor", "mayor",
+    "president", "prezident", "minister", "ministr", "premier", "chairman", "senator",
+    "ambassador", "governor", "gubernator", "mayor",
     "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "mme", "herr", "frau", "hon",
     "gen", "general", "col", "colonel", "maj", "major", "capt", "captain", "lt", "sgt",
     "shaikh", "sheikh", "sheik", "haji", "hajji", "alhaj", "mullah", "maulvi", "mawlawi",
@@ -85,18 +87,56 @@ def analyse(name: str, schema: str | None = None) -> NameForm:
     return _analyse(name, PERSON if schema == PERSON else None)
 
 
+_LAST_ROMAN = {"i": "1", "v": "5", "x": "10"}
+
+
+def _join_letters(words: list[str]) -> list[str]:
+    """Runs of single letters in an organisation's name are one word: an initialism whose
+    dots were lost ("S A DE C V" is S.A. de C.V., "B V" is B.V.)."""
+    out: list[str] = []
+    run = ""
+    for word in [*words, ""]:
+        if len(word) == 1 and word.isalpha():
+            run += word
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        if word:
+            out.append(word)
+    return out
+
+# An initial in any script: one letter and a dot ("Р.Ю.", "J.").
+_INITIAL_RE = re.compile(r"(?<![^\W\d_])([^\W\d_])\.")
+
+
+def _initial(match: re.Match[str]) -> str:
+    # The initial's first Latin letter: Ю. is "y", not "yu", as the name it abbreviates
+    # (Yuryevich) starts.
+    return (to_latin(match.group(1))[:1] or match.group(1)) + " "
+
+
 @lru_cache(maxsize=200_000)
 def _analyse(name: str, schema: str | None) -> NameForm:
     script = detect_script(name)
-    latin = normalize(name).split()
+    person_initials = schema == PERSON and "." in name
+    name_text = _INITIAL_RE.sub(_initial, name) if person_initials else name
+    latin = normalize(name_text).split()
     if schema == PERSON:
         forms: list[str] = []
-        words = [t for t in latin if t not in _PERSON_NOISE] or latin
+        lead = 0
+        while lead < len(latin) - 1 and latin[lead] in _PERSON_NOISE:
+            lead += 1
         given = _given_names()
-        words = [_PARTICLES.get(t, given.get(t, t)) for t in words]
+        words = [_PARTICLES.get(t, given.get(t, t)) for t in latin[lead:]]
     else:
-        words, forms = strip_legal_forms(latin)
+        words, forms = strip_legal_forms(_join_letters(latin))
+        words = replace_org_kinds(words)
     words = normalise_numbers(words)
+    if schema != PERSON and len(words) > 1 and words[-1] in _LAST_ROMAN and len(words[-2]) > 1:
+        # "Fund I", "Brigade V": at the end of an organisation's name a lone I, V or X is a
+        # number (in a person's name, an initial)
+        words = [*words[:-1], _LAST_ROMAN[words[-1]]]
     plain: list[str] = []
     for word in words:
         plain.extend(expand_abbreviation(word).split())

@@ -1,5 +1,11 @@
-"""Screening queries against the index: candidates in the engine, scoring in Python (on every
-core), and a proof-of-screening record of each run."""
+"""Screening queries against the index: candidates from several independent keys, scoring in
+Python (on every core), and a proof-of-screening record of each run.
+
+Retrieval (``candidates``) is measured apart from scoring (``benchmarks/screening_quality.py``):
+the entities handed to the scorer are, in this order, those sharing a valid identifier with
+the query, those with a name exactly the query's (the exact channel: however common its
+words), and the ENTITY_CANDIDATES best by rarity-weighted key similarity (``keys.py``).
+"""
 
 from __future__ import annotations
 
@@ -14,20 +20,30 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from dibwatch.errors import NotFoundError
-from dibwatch.match.algorithm import ABJADS, Candidate, CandidateName, DibwatchV1, Match, Query
+from dibwatch.match.algorithm import (
+    Candidate,
+    CandidateName,
+    DibwatchV1,
+    Match,
+    Query,
+    identifier_key,
+)
 from dibwatch.match.index import build_index, idf_function, index_state, is_fresh
-from dibwatch.match.keys import name_keys
+from dibwatch.match.keys import KEY_WEIGHTS, exact_key, name_keys
 from dibwatch.match.names import NameForm, analyse
 from dibwatch.model.entity import Identifier, NameKind
 from dibwatch.workspace import Workspace
 
-NAME_CANDIDATES = 100  # list names kept per query from the key index
-ENTITY_CANDIDATES = 20  # entities considered per query
-SHORTLIST = 5  # names given the full comparison, chosen by rapidfuzz token-sort ratio (C speed)
-SHORTLIST_FLOOR = 55  # token-sort ratio (0-100) under which a name is not worth scoring
+NAME_CANDIDATES = 60  # list names ranked by key similarity and kept
+ENTITY_CANDIDATES = 12  # entities scored per query, beside exact-name and identifier ones
+NAMES_PER_ENTITY = 3  # of an entity's names, the best-ranked are scored
+EXACT_LIMIT = 50  # entities one exact name may bring (a very common name on many lists)
+FUZZY_LENGTHS = (5, 14)  # words this long also find listed words one edit away
+FUZZY_WEIGHT = 0.8  # a word one edit away counts this much of an equal one
+RELATIVE_FLOOR = 0.4  # names ranked below this share of the best one's similarity are dropped
 Progress = Callable[[int, int], None]
 
 POSTINGS_SQL = """
@@ -48,6 +64,15 @@ class EntityInfo:
     programs: str
     countries: frozenset[str]
     identifiers: tuple[Identifier, ...]
+    flags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """What retrieval found for a query: list name ids, best first (exact ones first)."""
+
+    names: list[int]
+    exact: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -78,11 +103,16 @@ class ScreeningRun:
 
 
 class Screener:
-    """Holds the index in memory for fast, repeated screening of one workspace."""
+    """Holds the index in memory for fast, repeated screening of one workspace. After
+    construction it is read-only: one instance serves many threads."""
 
     def __init__(self, ws: Workspace, *, algorithm: DibwatchV1 | None = None,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None,
+                 names: Callable[[CandidateName], bool] | None = None) -> None:
+        """``names`` keeps only the list names it accepts (the benchmarks screen against the
+        Latin-script names alone, to measure cross-script matching)."""
         self.ws = ws
+        self._keep = names
         if not is_fresh(ws.engine):
             if not ws.engine.scalar("SELECT count(*) FROM snapshots"):
                 raise NotFoundError("no lists loaded: run `dibwatch lists load` first")
@@ -99,13 +129,14 @@ class Screener:
         self.entities: dict[str, EntityInfo] = {}
         self.by_identifier: dict[tuple[str, str], list[str]] = defaultdict(list)
         for row in eng.query("SELECT entity_id, snapshot_id, source, source_id, schema, "
-                             "caption, programs, countries, identifiers FROM match_entities"):
+                             "caption, programs, countries, identifiers, flags "
+                             "FROM match_entities"):
             ids = tuple(Identifier(s, v, valid=ok) for s, v, ok in json.loads(row[8] or "[]"))
             info = EntityInfo(row[0], int(row[1]), row[2], row[3], row[4], row[5], row[6] or "",
-                              frozenset(row[7] or ()), ids)
+                              frozenset(row[7] or ()), ids, frozenset(row[9] or ()))
             self.entities[info.entity_id] = info
             for i in ids:
-                self.by_identifier[(i.scheme, i.value)].append(info.entity_id)
+                self.by_identifier[identifier_key(i)].append(info.entity_id)
         self.names: dict[int, tuple[str, CandidateName]] = {}
         self.entity_names: dict[str, list[CandidateName]] = defaultdict(list)
         for (name_id, entity_id, name, kind, tokens, plain, forms, numbers, native,
@@ -115,6 +146,8 @@ class Screener:
             form = NameForm(name, script, tuple(tokens), tuple(plain), frozenset(forms),
                             frozenset(numbers), native)
             cname = CandidateName(name, NameKind(kind), form)
+            if self._keep is not None and not self._keep(cname):
+                continue
             self.names[int(name_id)] = (entity_id, cname)
             self.entity_names[entity_id].append(cname)
         self.snapshots = [
@@ -125,8 +158,12 @@ class Screener:
 
     def _load_postings(self) -> None:
         # The postings live in the workspace (match_keys); screening reads them once into
-        # arrays so that one query costs microseconds, not a table scan.
+        # arrays so that one query costs microseconds, not a table scan. Each name's norm
+        # (the weight of all its keys) makes the similarity a cosine.
         self.postings: dict[str, tuple[float, np.ndarray]] = {}
+        self.exact: dict[str, np.ndarray] = {}
+        kept = np.fromiter(self.names, dtype=np.int32)
+        norms = np.zeros(max(self.names, default=0) + 1)
         for batch in self.ws.engine.iter_batches(POSTINGS_SQL):
             keys = batch.column(0).to_pylist()
             idfs = batch.column(1).to_pylist()
@@ -134,93 +171,119 @@ class Screener:
             offsets = lists.offsets.to_numpy()
             values = lists.values.to_numpy(zero_copy_only=False).astype(np.int32)
             for i, key in enumerate(keys):
-                self.postings[key] = (float(idfs[i]), values[offsets[i]:offsets[i + 1]])
+                postings = values[offsets[i]:offsets[i + 1]]
+                if self._keep is not None:
+                    postings = postings[np.isin(postings, kept)]
+                if not len(postings):
+                    continue
+                if key.startswith("x:"):
+                    self.exact[key] = postings
+                    continue
+                weight = float(idfs[i]) * KEY_WEIGHTS[key[0]]
+                self.postings[key] = (weight, postings)
+                norms[postings] += weight
+        self.norms = norms
+        # The deletion dictionary (SymSpell): each listed word of FUZZY_LENGTHS letters under
+        # itself and every one-letter deletion of it, so that a query word finds the listed
+        # words one edit away ("semvash" -> "sevmash") in a few lookups.
+        deletes: dict[str, list[str]] = defaultdict(list)
+        self.known = frozenset(t for _, c in self.names.values() for t in c.form.tokens)
+        vocabulary = {t for t in self.known if FUZZY_LENGTHS[0] <= len(t) <= FUZZY_LENGTHS[1]
+                      and "t:" + t in self.postings}
+        for token in vocabulary:
+            for variant in (token, *_deletions(token)):
+                deletes[variant].append(token)
+        self.deletes = dict(deletes)
 
     # -- candidates -----------------------------------------------------------------------
-    def query_candidates(self, query: Query) -> list[int]:
-        """The NAME_CANDIDATES list names sharing the most rarity-weighted keys with the
-        query, best first."""
-        keys: set[str] = set()
-        for name in query.names:
-            if name and name.strip():
-                keys |= name_keys(analyse(name, query.schema))
+    def retrieve(self, query: Query) -> Retrieved:
+        """List names for ``query``: every name whose exact key is the query's, and the
+        NAME_CANDIDATES names most similar by weighted keys (cosine), best first, down to
+        RELATIVE_FLOOR of the best."""
+        keys: dict[str, float] = {}
+        exact: list[int] = []
+        for name in query.variants:
+            form = analyse(name, query.schema)
+            unknown = [t for t in form.tokens if t not in self.known]
+            for key in name_keys(form, grams=unknown):
+                keys[key] = 1.0
+            for token in unknown:  # a word no list has: maybe a typo of one that has it
+                for near in self._near(token):
+                    keys.setdefault("t:" + near, FUZZY_WEIGHT)
+            xkey = exact_key(form)
+            if xkey is not None and xkey in self.exact:
+                exact.extend(int(i) for i in self.exact[xkey])
         arrays = []
         weights = []
-        for key in keys:
+        for key, factor in keys.items():
             found = self.postings.get(key)
             if found is not None:
                 arrays.append(found[1])
-                weights.append(np.full(len(found[1]), found[0]))
-        if not arrays:
-            return []
-        ids = np.concatenate(arrays)
-        uniq, inverse = np.unique(ids, return_inverse=True)
-        scores = np.bincount(inverse, weights=np.concatenate(weights))
-        if len(uniq) > NAME_CANDIDATES:
-            best = np.argpartition(-scores, NAME_CANDIDATES)[:NAME_CANDIDATES]
-        else:
-            best = np.arange(len(uniq))
-        order = best[np.lexsort((uniq[best], -scores[best]))]
-        return [int(x) for x in uniq[order]]
+                weights.append(found[0] * factor)
+        ranked: list[int] = []
+        if arrays:
+            ids = np.concatenate(arrays)
+            qnorm = sum(weights)
+            per_id = np.repeat(np.array(weights), [len(a) for a in arrays])
+            hit, inverse = np.unique(ids, return_inverse=True)
+            shared = np.bincount(inverse, weights=per_id)
+            sim = shared / np.sqrt(qnorm * self.norms[hit])
+            if len(hit) > NAME_CANDIDATES:
+                best = np.argpartition(-sim, NAME_CANDIDATES)[:NAME_CANDIDATES]
+                hit, sim = hit[best], sim[best]
+            keep = sim >= RELATIVE_FLOOR * sim.max()
+            hit, sim = hit[keep], sim[keep]
+            order = np.lexsort((hit, -sim))
+            ranked = hit[order].tolist()
+        return Retrieved(list(dict.fromkeys([*exact, *ranked])), frozenset(exact))
 
-    def candidate_names(self, queries: Sequence[Query]) -> dict[int, list[int]]:
-        return {i: self.query_candidates(q) for i, q in enumerate(queries)}
+    def _near(self, token: str) -> set[str]:
+        """Listed words one edit (OSA) from ``token``, other than itself."""
+        if not FUZZY_LENGTHS[0] - 1 <= len(token) <= FUZZY_LENGTHS[1] + 1:
+            return set()
+        found = {t for v in (token, *_deletions(token)) for t in self.deletes.get(v, ())}
+        found.discard(token)
+        return {t for t in found if OSA.distance(t, token, score_cutoff=1) <= 1}
 
-    def _entities_for(self, query: Query, name_ids: list[int]) -> list[str]:
-        ordered: dict[str, None] = {}
+    def candidates(self, query: Query, retrieved: Retrieved | None = None
+                   ) -> dict[str, list[CandidateName]]:
+        """The entities, with the names, that the scorer compares ``query`` with: those
+        sharing an identifier with it (all their names), those with a name exactly the
+        query's, then the ENTITY_CANDIDATES best-ranked, each with its best-ranked names."""
+        if retrieved is None:
+            retrieved = self.retrieve(query)
+        out: dict[str, list[CandidateName]] = {}
         for i in query.identifiers:
-            if i.valid is not False:
-                ordered.update(dict.fromkeys(self.by_identifier.get((i.scheme, i.value), [])))
-        for name_id in name_ids:
-            ordered[self.names[name_id][0]] = None
-            if len(ordered) >= ENTITY_CANDIDATES:
-                break
-        return list(ordered)[:ENTITY_CANDIDATES]
-
-    def shortlist(self, query: Query, name_ids: list[int]) -> dict[str, list[CandidateName]]:
-        """Entity -> its names worth the full comparison: the retrieved names of the first
-        ENTITY_CANDIDATES entities, cut to SHORTLIST by rapidfuzz's token-sort ratio on the
-        folded tokens; entities sharing a valid identifier with the query always stay."""
-        entities = self._entities_for(query, name_ids)
-        allowed = set(entities)
-        pool: list[tuple[str, CandidateName]] = []
-        for name_id in name_ids:
+            for entity_id in self.by_identifier.get(identifier_key(i), []):
+                out.setdefault(entity_id, list(self.entity_names[entity_id]))
+        ranked = 0
+        for name_id in retrieved.names:
             entity_id, cname = self.names[name_id]
-            if entity_id in allowed:
-                pool.append((entity_id, cname))
-        out: dict[str, list[CandidateName]] = defaultdict(list)
-        forms = [analyse(n, query.schema) for n in query.names if n.strip()]
-        if pool and forms and not forms[0].native:
-            probe = " ".join(forms[0].tokens)
-            # The same name often sits on several lists (SDN, CSL, EU, UN): rank distinct
-            # spellings, keep every entity carrying a kept one.
-            choices = {" ".join(c.form.tokens) for _, c in pool}
-            # Abjad queries are vowel-less: their Latin letters are no guide to the cut-off.
-            floor = 0 if forms[0].script in ABJADS else SHORTLIST_FLOOR
-            ranked = process.extract(probe, choices, scorer=fuzz.token_sort_ratio,
-                                     limit=SHORTLIST, score_cutoff=floor)
-            kept = {choice for choice, _, _ in ranked}
-            pool = [(e, c) for e, c in pool if " ".join(c.form.tokens) in kept]
-        elif len(pool) > SHORTLIST:
-            pool = pool[:SHORTLIST]
-        for entity_id, cname in pool:
-            out[entity_id].append(cname)
-        for i in query.identifiers:  # an identifier match is scored whatever its name
-            for entity_id in self.by_identifier.get((i.scheme, i.value), []):
-                if entity_id not in out:
-                    out[entity_id] = list(self.entity_names[entity_id])
+            names = out.get(entity_id)
+            if names is None:
+                is_exact = name_id in retrieved.exact
+                if not is_exact and ranked >= ENTITY_CANDIDATES:
+                    continue
+                if is_exact and len(out) >= EXACT_LIMIT + ENTITY_CANDIDATES:
+                    continue
+                ranked += not is_exact
+                out[entity_id] = [cname]
+            elif (len(names) < NAMES_PER_ENTITY or name_id in retrieved.exact) and \
+                    cname not in names:
+                names.append(cname)  # every name with the query's words, whatever its form
         return out
 
-    def score(self, query: Query, name_ids: list[int], top: int) -> QueryResult:
+    def score(self, query: Query, top: int, retrieved: Retrieved | None = None
+              ) -> QueryResult:
         result = QueryResult(query)
         if not any(n.strip() for n in query.names):
             result.warnings.append("empty name")
             return result
         hits: list[Hit] = []
-        for entity_id, cnames in self.shortlist(query, name_ids).items():
+        for entity_id, cnames in self.candidates(query, retrieved).items():
             info = self.entities[entity_id]
             cand = Candidate(entity_id, info.schema, info.caption, tuple(cnames),
-                             info.countries, info.identifiers)
+                             info.countries, info.identifiers, info.flags)
             hits.append(Hit(self.algorithm.compare(query, cand), info))
         hits.sort(key=lambda h: (-h.match.score, h.entity.entity_id))
         result.hits = hits[:top]
@@ -252,7 +315,7 @@ class Screener:
         if n_workers <= 1 or total < 200 or "fork" not in \
                 multiprocessing.get_all_start_methods():
             for i, q in enumerate(queries, 1):
-                out.append(self.score(q, self.query_candidates(q), top))
+                out.append(self.score(q, top))
                 if progress is not None and (i % 500 == 0 or i == total):
                     progress(i, total)
             return out
@@ -292,9 +355,13 @@ def _score_job(job: tuple[list[Query], int]) -> list[tuple[list[str], list[Match
     queries, top = job
     out = []
     for q in queries:
-        result = _ACTIVE.score(q, _ACTIVE.query_candidates(q), top)
+        result = _ACTIVE.score(q, top)
         out.append((result.warnings, [h.match for h in result.hits]))
     return out
+
+
+def _deletions(token: str) -> set[str]:
+    return {token[:i] + token[i + 1:] for i in range(len(token))}
 
 
 def record_run(ws: Workspace, run: ScreeningRun, top: int, origin: str | None) -> int:

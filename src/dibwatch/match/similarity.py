@@ -15,23 +15,26 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from dibwatch.match.features import weight
+from dibwatch.text.org_kinds import org_kind_symbols
+
 Weigher = Callable[[str, str], float]  # (folded token, plain token) -> weight
 
-INITIAL_SIM = 0.75
-PREFIX_SIM = 0.85
-ACRONYM_SIM = 0.9
-# How much an unaligned token counts against the score: a word the query has and the list
-# name lacks is strong evidence of another party; a word only the list name has (a middle
-# name, "Trust", a branch) is weaker evidence, since lists spell names out in full.
-QUERY_EXTRA = 0.8
-LIST_EXTRA = 0.4
-# An organisation's extra words are seldom omitted the way middle names are: "Banco
-# Santander México" is a subsidiary of "Banco Santander", not a fuller spelling of it.
-ORG_LIST_EXTRA = 0.8
-UNALIGNED_FLOOR = 0.5
-# In a person's name, a left-over word on each side is a different name in that slot
-# ("ben Mohamed" where the list says "ben Ali"): even a common name counts then.
-PERSON_CONFLICT_FLOOR = 1.0
+# The parameters are declared, with their reasons, in dibwatch.match.features.
+INITIAL_SIM = weight("initial")
+PREFIX_SIM = weight("prefix")
+TRUNCATION_SIM = weight("truncation")
+ACRONYM_SIM = weight("acronym")
+EDIT_COST = weight("token_edit")
+SHORT_EDIT_COST = weight("short_token_edit")
+VOWEL_EDIT_COST = weight("short_vowel_edit")
+ORG_SHORT_EDIT_COST = weight("org_short_edit")
+QUERY_EXTRA = weight("query_extra")
+LIST_EXTRA = weight("list_extra_person")
+ORG_LIST_EXTRA = weight("list_extra_org")
+UNALIGNED_FLOOR = weight("unaligned_floor")
+PERSON_CONFLICT_FLOOR = weight("person_conflict_floor")
+ORG_CONFLICT = weight("org_conflict")
 
 
 def allowed_edits(length: int, person: bool = True) -> int:
@@ -39,11 +42,12 @@ def allowed_edits(length: int, person: bool = True) -> int:
     match exactly ("Oil" is not "Gas"), names one edit ("Netanyahu" / "Natanyahu"); two edits
     already make another real name ("Monteiro" / "Montenegro", "Orbán" / "Orbach"). Words of
     organisation names are mostly coined or common words, where a near neighbour is a typo
-    ("Trafalgura" / "Trafigura"): they tolerate two edits from six letters on."""
+    ("Trafalgura" / "Trafigura"): they tolerate two edits from eight letters on (below,
+    Golden / Goldi and Eastern / Eastech are other names)."""
     if length <= 3:
         return 0
     if not person:
-        return 1 if length <= 5 else 2 if length <= 9 else 3
+        return 1 if length <= 7 else 2 if length <= 11 else 3
     if length <= 11:
         return 1
     if length <= 15:
@@ -51,28 +55,49 @@ def allowed_edits(length: int, person: bool = True) -> int:
     return 3
 
 
-def token_sim(a: str, b: str, *, initials: bool = False) -> float:
+_VOWEL_LETTERS = frozenset("aeiou")
+
+
+def token_sim(a: str, b: str, *, person: bool = False, strict: bool = False) -> float:
+    """Similarity of two folded words. ``strict``: words of five letters or fewer must be
+    equal (a syllable romanised from Han or Hangul is the syllable or another one)."""
     if a == b:
         return 1.0
     la, lb = len(a), len(b)
     if la == 1 or lb == 1:
-        if not initials:
+        if not person:
             return 0.0
         short, long_ = (a, b) if la == 1 else (b, a)
         return INITIAL_SIM if long_.startswith(short) else 0.0
     if la <= 2 or lb <= 2:
         return 0.0
     shortest, longest = (la, lb) if la < lb else (lb, la)
-    if shortest >= 4 and longest - shortest <= 3 and (a.startswith(b) or b.startswith(a)):
-        return PREFIX_SIM
-    allowed = allowed_edits(longest, initials)
+    if not person and shortest >= 4 and (a.startswith(b) or b.startswith(a)):
+        # Tech / Technology, a word cut short (Nano / Nanotechnology, Muni / Municipal); in a
+        # person's name Ming / Mingfu are two names
+        return PREFIX_SIM if longest - shortest <= 3 else TRUNCATION_SIM
+    if person and longest - shortest == 1 and (a == b + "a" or b == a + "a"):
+        return 0.0  # the feminine form: Ivanov / Ivanova, Martin / Martina
+    if person and longest <= 5:
+        # Short names one letter apart are often other names: a different first letter
+        # always (Rost / Trost, Bing / Ging), any other consonant at a price (Putin / Pudin);
+        # a vowel for a vowel is a spelling (Omar / Umar, Ahmed / Ahmad).
+        if strict or a[0] != b[0] or OSA.distance(a, b, score_cutoff=2) > 1:
+            return 0.0
+        diff = [(x, y) for x, y in zip(a, b, strict=False) if x != y] if la == lb else []
+        vowel = len(diff) == 1 and diff[0][0] in _VOWEL_LETTERS and diff[0][1] in _VOWEL_LETTERS
+        return 1.0 - (VOWEL_EDIT_COST if vowel else SHORT_EDIT_COST) / longest
+    if strict and longest <= 5:
+        return 0.0
+    allowed = allowed_edits(longest, person)
     if longest - shortest > allowed:
         return 0.0
     # Optimal string alignment: a swap of two letters ("Schloz") is one edit, not two.
     dist = OSA.distance(a, b, score_cutoff=allowed + 1)
-    if dist <= allowed:
-        return 1.0 - 0.6 * dist / longest
-    return 0.0
+    if dist > allowed:
+        return 0.0
+    cost = ORG_SHORT_EDIT_COST if not person and longest <= 7 else EDIT_COST
+    return 1.0 - cost * dist / longest
 
 
 @dataclass(frozen=True)
@@ -89,6 +114,7 @@ class NameScore:
     aligned: tuple[Aligned, ...]
     unaligned_query: tuple[str, ...]
     unaligned_candidate: tuple[str, ...]
+    exact: bool = False  # every word aligned with its equal, none left over
 
 
 @dataclass
@@ -103,7 +129,7 @@ def _merge_compounds(side: _Side, other: list[str]) -> None:
     ``other`` ("good will" / "goodwill", "plat ono vich" / "platonovich")."""
     if len(side.tokens) < 2:
         return
-    targets = [t for t in other if len(t) >= 5 and t not in side.tokens]
+    targets = [t for t in other if len(t) >= 4 and t not in side.tokens]
     if not targets:
         return
     lengths = {len(t) for t in targets}
@@ -123,16 +149,21 @@ def _merge_compounds(side: _Side, other: list[str]) -> None:
         i += 1
 
 
-_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "la", "le", "des", "y", "i"})
+_KIND_SYMBOLS = org_kind_symbols()
+_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "la", "le", "des", "y", "i",
+                           "to", "in", "on", "at", "by", "an"})
 
 
-def _merge_acronyms(side: _Side, other: _Side) -> None:
+def _merge_acronyms(side: _Side, other: _Side) -> tuple[int, int] | None:
     """A short token of ``side`` that spells the initials of a run of ``other``'s tokens
-    ("pla" / "people's liberation army", "jc" / "jean claude") is aligned with the whole run:
+    ("pla" / "people's liberation army", "npp" / "nauchno proizvodstvennoe predpriyatie") is
+    aligned with the whole run:
     the run is joined into one token equal to the acronym."""
     for k, token in enumerate(side.tokens):
-        if not 2 <= len(token) <= 6 or not token.isalpha():
-            continue
+        plain = side.plain[k]
+        if not 3 <= len(token) <= 6 or not token.isalpha() or plain in _KIND_SYMBOLS or \
+                plain in _ACRONYM_SKIP:
+            continue  # a kind of enterprise (NII, OKB) is resolved already; "the" is a word
         words = [(i, t) for i, t in enumerate(other.tokens) if t not in _ACRONYM_SKIP]
         for start in range(len(words) - len(token) + 1):
             run = words[start:start + len(token)]
@@ -143,34 +174,48 @@ def _merge_acronyms(side: _Side, other: _Side) -> None:
             other.plain[first:last + 1] = [" ".join(other.plain[first:last + 1])]
             other.weights[first:last + 1] = [max(other.weights[first:last + 1])]
             side.weights[k] = max(side.weights[k], other.weights[first]) * ACRONYM_SIM
-            return
+            return k, first
+    return None
 
 
 def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
                    c_tokens: tuple[str, ...], c_plain: tuple[str, ...], weigh: Weigher,
-                   *, initials: bool = False) -> NameScore:
+                   *, person: bool = False, strict: bool = False) -> NameScore:
     if q_tokens and sorted(q_tokens) == sorted(c_tokens):  # same words, any order
         return NameScore(1.0, tuple(Aligned(p, p, 1.0, 2 * weigh(t, p))
-                                    for t, p in zip(q_tokens, q_plain, strict=True)), (), ())
+                                    for t, p in zip(q_tokens, q_plain, strict=True)), (), (),
+                         exact=True)
     q = _Side(list(q_tokens), list(q_plain), [weigh(t, p) for t, p in zip(q_tokens, q_plain,
                                                                             strict=True)])
     c = _Side(list(c_tokens), list(c_plain), [weigh(t, p) for t, p in zip(c_tokens, c_plain,
                                                                             strict=True)])
     _merge_compounds(q, c.tokens)
     _merge_compounds(c, q.tokens)
-    _merge_acronyms(q, c)
-    _merge_acronyms(c, q)
+    # Acronyms stand for organisations' words; in a person's name two letters are a
+    # syllable (Su, Li) and initials are single letters.
+    q_acronym = c_acronym = -1
+    if not person:
+        found = _merge_acronyms(q, c)
+        if found is not None:
+            q_acronym, c_acronym = found
+        else:
+            found = _merge_acronyms(c, q)
+            if found is not None:
+                c_acronym, q_acronym = found
+    abbreviated = q_acronym >= 0
     pairs: list[tuple[float, float, int, int]] = []
     for i, a in enumerate(q.tokens):
         for j, b in enumerate(c.tokens):
             # Folding makes romanisations meet; the plain spelling keeps what folding may
             # blur. A pair is as similar as the better of the two views.
-            sim = token_sim(a, b, initials=initials)
+            sim = token_sim(a, b, person=person, strict=strict)
             if sim < 1.0:
                 pa, pb = q.plain[i], c.plain[j]
                 if pa != a or pb != b:
                     sim = max(sim, token_sim(pa.replace(" ", ""), pb.replace(" ", ""),
-                                             initials=initials))
+                                             person=person, strict=strict))
+            if i == q_acronym or j == c_acronym:
+                sim = min(sim, ACRONYM_SIM)  # an acronym is not its words spelled out
             if sim > 0:
                 # An initial matched to a full name carries the initial's weight only.
                 w = min(q.weights[i], c.weights[j]) * 2 if min(len(a), len(b)) == 1 else (
@@ -192,19 +237,28 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
     # Words left over on both sides are a conflict ("al-Mosuli" where the list says
     # "al-Tikriti"), not a name spelt out more fully on one side: they count in full.
     conflict = bool(rest_q) and bool(rest_c)
-    lam_q = 1.0 if conflict else QUERY_EXTRA
-    lam_c = 1.0 if conflict else (LIST_EXTRA if initials else ORG_LIST_EXTRA)
+    lam_q = (1.0 if person else ORG_CONFLICT) if conflict else QUERY_EXTRA
+    lam_c = (1.0 if person else ORG_CONFLICT) if conflict else (
+        LIST_EXTRA if person else ORG_LIST_EXTRA)
     # Sharing a generic word ("group", "Chile") is weak evidence of a match, but a word one
     # side has and the other lacks marks a different organisation ("Banco Santander Chile"
     # is not "Banco Santander"): in organisation names a left-over word weighs at least
     # UNALIGNED_FLOOR.
-    floor = (PERSON_CONFLICT_FLOOR if conflict else 0.0) if initials else UNALIGNED_FLOOR
+    floor = (PERSON_CONFLICT_FLOOR if conflict else 0.0) if person else UNALIGNED_FLOOR
+    if strict:
+        # A syllable one side has and the other lacks is another name (Min / Min Jun).
+        lam_q = lam_c = 1.0
+        floor = PERSON_CONFLICT_FLOOR
     den = (sum(a.weight for a in aligned)
            + lam_q * sum(max(q.weights[i], floor) for i in rest_q)
            + lam_c * sum(max(c.weights[j], floor) for j in rest_c))
     score = num / den if den > 0 else 0.0
-    return NameScore(score, tuple(aligned), tuple(q.plain[i] for i in rest_q),
-                     tuple(c.plain[j] for j in rest_c))
+    # Spacing ("VladimirPutin") is no difference; an acronym for its words is.
+    exact = not rest_q and not rest_c and not abbreviated and all(a.sim == 1.0
+                                                                 for a in aligned)
+    return NameScore(1.0 if exact else score, tuple(aligned),
+                     tuple(q.plain[i] for i in rest_q), tuple(c.plain[j] for j in rest_c),
+                     exact=exact)
 
 
 def native_sim(a: str, b: str) -> float:

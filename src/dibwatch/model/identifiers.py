@@ -157,6 +157,35 @@ class IMO(_Digits):
         return sum(int(d) * (7 - i) for i, d in enumerate(value[:6])) % 10 == int(value[6])
 
 
+class ImoCompany(_Digits):
+    """IMO Unique Company and Registered Owner Identification Number: seven digits, no
+    published check digit (the ship-number check does not apply). OFAC writes it
+    "Identification Number IMO 5848165"."""
+
+    name = "IMO_COMPANY"
+    ftm_prop = "imoNumber"
+
+    @classmethod
+    def clean(cls, raw: str) -> str:
+        return IMO.clean(raw)
+
+    @classmethod
+    def validate(cls, value: str) -> bool:
+        return len(value) == 7 and value.isdigit()
+
+
+class CallSign(_Digits):
+    """Radio call sign of a vessel or aircraft (letters and digits)."""
+
+    name = "CALL_SIGN"
+    ftm_prop = "callSign"
+    _FORMAT = re.compile(r"^[A-Z0-9]{3,9}$")
+
+    @classmethod
+    def validate(cls, value: str) -> bool:
+        return bool(cls._FORMAT.match(value))
+
+
 class BIC(_Digits):
     name = "BIC"
     ftm_prop = "swiftBic"
@@ -213,8 +242,8 @@ class GenericId(_FreeText):
 
 SCHEMES: dict[str, type[Scheme]] = {
     s.name: s
-    for s in (INN, KPP, OGRN, OGRNIP, OKPO, USCC, LEI, IMO, BIC, Passport, NationalId, TaxId,
-              RegistrationNumber, VAT, DUNS, MMSI, GenericId)
+    for s in (INN, KPP, OGRN, OGRNIP, OKPO, USCC, LEI, IMO, ImoCompany, BIC, Passport,
+              NationalId, TaxId, RegistrationNumber, VAT, DUNS, MMSI, CallSign, GenericId)
 }
 
 # FtM property -> scheme, for import. registrationNumber/taxNumber are generic in FtM.

@@ -43,12 +43,13 @@ Putin ≠ Puchin, Scholz ≠ Schulze, Li ≠ Lee. What it deliberately does not 
 - ``ё`` is ``e`` (to_latin), so Yolkin ≠ Elkin (Ёлкин); German ``z`` for ц (Zwetkow) is not
   recognised (it would merge з and ц).
 - ``iu``/``ia`` keep their ``i`` (Liudmila ≠ Ludmila) because dropping it merges pinyin Liu
-  with Lu and Maria with Mara. Pinyin ``ju``/``yu`` do merge (Juan = Yuan): the price of
-  Jurij = Yuriy; ``j`` before ``i`` stays (pinyin Jiang ≠ Yang, Jin ≠ Yin).
+  with Lu and Maria with Mara. ``j`` before ``i`` stays (pinyin Jiang ≠ Yang, Jin ≠ Yin);
+  Korean Jang and Yang still meet: the price of Jurij = Yuriy.
 - a final silent ``e`` stays (Poutine ≠ Putin, Schulz ≠ Schulze), Gaddafi ≠ Qaddafi (g/k),
   Dutch ``oe`` for у is not recognised (Poetin): it is ö in German (Goebbels).
 - a whole pinyin syllable with ``c`` (Cao, Cong, Cai) keeps its ``c`` as ``ts`` (Wade-Giles
-  Ts'ao), so that Cong ≠ Kong and Cao ≠ Kao.
+  Ts'ao), so that Cong ≠ Kong and Cao ≠ Kao; a whole pinyin syllable with ``j`` (Jun, Juan,
+  Jue) keeps its ``j`` (Jun ≠ Yun), and pinyin ``gui`` keeps its ``u`` (Guiying ≠ Giing).
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ _HARD_C_RE = re.compile(r"c(?=[aoulrtk]|$)")
 _SOFT_C_RE = re.compile(r"c(?!h)")
 _J_RE = re.compile(r"(?<!d)j(?!i)")
 _I_RUN_RE = re.compile(r"i+")
-_GUE_RE = re.compile(r"gu(?=[ei])")
+# French gue / gui before a vowel or l (Ievgueni, Guillaume); never pinyin gui (guiying).
+_GUE_RE = re.compile(r"gu(?=e|i[aeioul])")
 _FINAL_F_RE = re.compile(r"(?<=[oe])f$")
 _DOUBLE_RE = re.compile(r"(.)\1+")
 _NOT_WORD_RE = re.compile(r"[^a-z0-9]+")
@@ -89,9 +91,17 @@ _PINYIN_C = frozenset(
 )
 
 
+# Pinyin syllables with j (never y), kept whole: Jun is not Yun, and Jie must not fold on
+# to "e" (j → i, then ie → e).
+_PINYIN_J = frozenset({"ji", "jia", "jian", "jiang", "jiao", "jie", "jin", "jing", "jiong",
+                       "jiu", "ju", "juan", "jue", "jun"})
+
+
 def _one_pass(token: str) -> str:
     if token in _PINYIN_C:
         token = "ts" + token[1:]
+    if token in _PINYIN_J:
+        return token
     token = _GROUPS_RE.sub(_group, token)
     if "c" in token:
         token = _CH_TO_H_RE.sub("h", token)

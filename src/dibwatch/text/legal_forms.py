@@ -26,6 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from dibwatch.text import vocab
 from dibwatch.text.fold import fold
 from dibwatch.text.translit import normalize
@@ -86,6 +88,37 @@ def _first_words() -> frozenset[str]:
     return frozenset(key[0] for key in _forms()[0])
 
 
+@lru_cache(maxsize=1)
+def _long_words() -> tuple[frozenset[str], dict[str, list[str]]]:
+    """The keys of the forms' long words (7+ letters), and each one-letter deletion of those
+    words as written (not folded: folding a typo scatters it) -> the words."""
+    keys = frozenset(w for key in _forms()[0] for w in key if len(w) >= 7)
+    deletions: dict[str, list[str]] = {}
+    for row in vocab.read_table("legal_forms.csv"):
+        for word in normalize(row["variant"]).split():
+            if len(word) >= 7:
+                for variant in {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}:
+                    found = deletions.setdefault(variant, [])
+                    if word not in found:
+                        found.append(word)
+    return keys, deletions
+
+
+@lru_cache(maxsize=65536)
+def _typo_key(word: str) -> str:
+    """``_word_key``, with a long word one edit from a form's word read as that word
+    ("Corporaiton", "Copmany", "oCmpany"): a mistyped legal form is still one."""
+    key = _word_key(word)
+    keys, deletions = _long_words()
+    if len(word) < 7 or key in keys or key in _first_words():
+        return key
+    for variant in {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}:
+        for candidate in deletions.get(variant, ()):
+            if OSA.distance(candidate, word, score_cutoff=1) <= 1:
+                return _word_key(candidate)
+    return key
+
+
 def legal_forms() -> dict[str, LegalForm]:
     """Every known variant (as normalised words joined by spaces) → its form."""
     return {" ".join(key): form for key, form in _forms()[0].items()}
@@ -105,6 +138,22 @@ def form_kind(canonical: str) -> str | None:
 @lru_cache(maxsize=1)
 def _kinds() -> dict[str, str]:
     return {form.canonical: form.kind for form in _forms()[0].values()}
+
+
+@lru_cache(maxsize=1)
+def _families() -> dict[str, str]:
+    families = {row["canonical"]: row["family"] for row in vocab.read_table("legal_families.csv")}
+    unknown = set(families) - set(_kinds())
+    if unknown:
+        raise ValueError(f"legal_families.csv: not canonical forms: {sorted(unknown)}")
+    return families
+
+
+def form_family(canonical: str) -> str | None:
+    """The company family of a canonical form: ``joint-stock`` (AG, JSC, АО, SA) or
+    ``limited-liability`` (GmbH, LLC, ООО); None for forms whose family varies with the
+    country or the translator (Ltd, Co. Ltd., Inc., Corp.)."""
+    return _families().get(canonical)
 
 
 def _find(keys: list[str], alive: list[int]) -> tuple[int, int, LegalForm] | None:
@@ -143,7 +192,7 @@ def strip_legal_forms(tokens: list[str]) -> tuple[list[str], list[str]]:
         for word in normalize(token).split():
             words.append(word)
             owner.append(index)
-    keys = [_word_key(word) for word in words]
+    keys = [_typo_key(word) for word in words]
     alive = list(range(len(words)))
     found: list[tuple[int, str]] = []
     while (match := _find(keys, alive)) is not None:

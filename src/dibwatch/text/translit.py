@@ -2,8 +2,13 @@
 
 One canonical romanisation per script, so that both sides of a comparison go through the same
 table: Cyrillic by a BGN/PCGN-like table (``ж→zh``, ``х→kh``, ``щ→shch``, ``ё→e``, ``ъ/ь→""``),
-Chinese by the company-word dictionary (``vocab.han_words``) and pypinyin for the rest, every
-other script by ``anyascii`` (ISC licence). Latin diacritics are stripped, except the háček
+Chinese by the company-word dictionary (``vocab.han_words``) and pypinyin for the rest, Korean
+Hangul by the McCune-Reischauer-like spelling sanctions lists use (김정은 → kim jong un, one
+word per syllable), the scripts ICU has transforms for (Arabic and Persian, Hebrew, Georgian,
+Armenian, kana, Devanagari and the other Indic scripts, Burmese, Ethiopic, Syriac, Thaana) by
+ICU's ``Any-Latin`` (PyICU), with the Hindi final schwa dropped (पुतिन → putin) and the Arabic
+article split off (التكريتي → al tkryty); any other script by ``anyascii`` (ISC licence).
+Latin diacritics are stripped, except the háček
 letters ``š č ž`` (ISO 9 / Czech / Baltic spellings of Russian names) which become the digraphs
 ``sh ch zh`` so that "Ščukin" meets "Shchukin". Variant spellings that still differ after this
 (Jurij / Yuriy) are the business of ``fold``.
@@ -12,9 +17,11 @@ letters ``š č ž`` (ISO 9 / Czech / Baltic spellings of Russian names) which b
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
+import icu
 from anyascii import anyascii
 from pypinyin import lazy_pinyin
 from pypinyin.seg.mmseg import seg as _mmseg
@@ -182,14 +189,100 @@ def han_segments(text: str) -> list[tuple[str, str]]:
     return list(_han_segments(text))
 
 
-# Vowel digraphs that anyascii renders letter by letter ("ու" → "ow"); both mean u.
-_DIGRAPHS_RE = re.compile("ու|ου|ού")
+# Greek vowel digraphs that anyascii renders letter by letter; both mean u.
+_DIGRAPHS_RE = re.compile("ου|ού")
+
+
+# Scripts romanised by ICU (Hangul by _hangul); code point ranges.
+_ICU_RUN_RE = re.compile(
+    "[\u0590-\u05ff\ufb1d-\ufb4f"  # Hebrew
+    "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"  # Arabic
+    "\u0700-\u074f\u0780-\u07bf"  # Syriac, Thaana
+    "\u0900-\u0dff"  # Devanagari and the other Indic scripts
+    "\u1000-\u109f\u1200-\u137f"  # Myanmar, Ethiopic
+    "\u10a0-\u10ff\u1c90-\u1cbf\u0530-\u058f"  # Georgian, Armenian
+    "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"  # kana
+    "]+(?:[\\s\u200c\u200d\u30fb]+[\u0590-\u05ff\u0600-\u06ff\u0900-\u0dff\u3040-"
+    "\u30ff]+)*")
+_HANGUL_RUN_RE = re.compile("[\uac00-\ud7a3]+")
+_ARABIC_ARTICLE_RE = re.compile("(?<![\u0600-\u06ff])\u0627\u0644(?=[\u0600-\u06ff]{2})")
+# عبد ال… ("servant of" + a name of God) is one name, written Abdullah, Abdul Qadir, Abdel
+# Aziz: joined here (the matcher joins the Latin words), the article kept inside. الله is
+# a word of its own, not an article.
+_ABD_RE = re.compile("(\u0639\u0628\u062f)\\s*(\u0627\u0644)")
+_ALLAH = "\u0627\u0644\u0644\u0647"
+_TA_MARBUTA = str.maketrans({"\u0629": "\u0627"})  # ة: an a at the end (Hamza, not Hamzat)
+_DEVANAGARI_FINAL_CONSONANT_RE = re.compile("[\u0915-\u0939\u0958-\u095f]$")
+_ICU = threading.local()  # ICU transliterators are not safe to share between threads
+
+
+def _icu_transliterator() -> icu.Transliterator:
+    found = getattr(_ICU, "any_latin", None)
+    if found is None:
+        found = _ICU.any_latin = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
+    return found
+
+
+def _split_article(match: re.Match[str]) -> str:
+    start = match.start()
+    if match.string.startswith(_ALLAH, start) and (
+            start + 4 == len(match.string) or not "\u0600" <= match.string[start + 4] <= "\u06ff"):
+        return match.group(0)
+    return "\u0627\u0644 "
+
+
+@lru_cache(maxsize=65536)
+def _icu_run(run: str) -> str:
+    if "\u0600" <= run[0] <= "\u06ff" or "\ufb50" <= run[0] <= "\ufeff":
+        run = _ABD_RE.sub("\\1\u0640\\2", run.translate(_TA_MARBUTA))  # tatweel: no split
+        run = _ARABIC_ARTICLE_RE.sub(_split_article, run).replace("\u0640", "")
+    words = run.split()
+    latin = _icu_transliterator().transliterate(" ".join(words))
+    out = latin.lower().replace("'", "").split()  # ejective and syllable marks
+    if len(out) == len(words):
+        for i, (word, rom) in enumerate(zip(words, out, strict=True)):
+            if "\u0900" <= word[0] <= "\u097f" and _DEVANAGARI_FINAL_CONSONANT_RE.search(word) \
+                    and rom.endswith("a") and len(rom) > 2:
+                out[i] = rom[:-1]  # Hindi drops the inherent vowel of a final consonant
+            elif "\u0590" <= word[0] <= "\u06ff" and "w" in rom[1:]:
+                out[i] = rom[0] + rom[1:].replace("w", "u")  # waw / vav inside a word: u, o
+    return " ".join(out)
+
+
+# Hangul jamo as sanctions lists romanise Korean names (McCune-Reischauer without its marks):
+# the first syllable's ㄱ ㄷ ㅂ ㅈ voiceless (Kim, Pak), later ones voiced (Jong, Bok).
+_INITIALS = ["k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "ch", "jj", "ch",
+             "k", "t", "p", "h"]
+_VOICED = {0: "g", 3: "d", 7: "b", 12: "j"}
+_MEDIALS = ["a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u",
+            "wo", "we", "wi", "yu", "u", "ui", "i"]
+_FINALS = ["", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m",
+           "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t"]
+
+
+def _hangul(run: str) -> str:
+    """A Korean name's syllables as words (김정은 → "kim jong un", as lists write them);
+    longer words, mostly foreign, as one word (블라디미르 → "pulradimiru")."""
+    out = []
+    for i, ch in enumerate(run):
+        code = ord(ch) - 0xAC00
+        initial, rest = divmod(code, 21 * 28)
+        medial, final = divmod(rest, 28)
+        first = _INITIALS[initial] if i == 0 else _VOICED.get(initial, _INITIALS[initial])
+        if initial == 5 and i == 0 and _MEDIALS[medial] in ("i", "ya", "yo", "yu", "ye"):
+            first = "r"  # 리 is Ri in the North, Lee / Yi in the South: lists write Ri
+        out.append(first + _MEDIALS[medial] + _FINALS[final])
+    return " ".join(out) if len(out) <= 3 else "".join(out)
 
 
 def _latin_part(text: str) -> str:
     text = text.lower()
-    if "ւ" in text or "υ" in text or "ύ" in text:
-        text = _DIGRAPHS_RE.sub(lambda m: "u" if m.group(0) == "ու" else "ou", text)
+    if "υ" in text or "ύ" in text:
+        text = _DIGRAPHS_RE.sub("ou", text)
+    if not text.isascii():
+        if _HANGUL_RUN_RE.search(text):
+            text = _HANGUL_RUN_RE.sub(lambda m: f" {_hangul(m.group(0))} ", text)
+        text = _ICU_RUN_RE.sub(lambda m: f" {_icu_run(m.group(0))} ", text)
     return text.translate(_CHAR_MAP)
 
 

@@ -646,4 +646,9 @@ MIGRATIONS.append((13, "designation dates", [
     )""",
 ]))
 
+MIGRATIONS.append((14, "screening index: vessel and aircraft flags", [
+    # dibwatch-v1 2.0 compares a vessel query's country with the listed vessel's flag.
+    "ALTER TABLE match_entities ADD COLUMN flags VARCHAR[]",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -12,12 +12,13 @@ from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from dibwatch.model.country import country_code
 from dibwatch.model.entity import (
     Schema,
 )
+from dibwatch.text.name_parts import NameParts, split_name
+
+__all__ = ["NameParts", "split_name"]  # re-exported: the CSL and DPL builders split names
 
 SOURCE = "us_csl"
 TYPE_LAST = "type_last"  # 2022 layout of the ids column
@@ -79,18 +80,6 @@ def _legal_forms() -> list[tuple[str, str]]:
     return [(f" {r['form'].upper()} ", r["schema"]) for r in _data_rows("csl_legal_forms.csv")]
 
 
-@dataclass(frozen=True)
-class _NamePattern:
-    kind: str
-    regex: re.Pattern[str]
-
-
-@lru_cache(maxsize=1)
-def _name_patterns() -> list[_NamePattern]:
-    items = yaml.safe_load(_data_text("csl_name_patterns.yml"))
-    return [_NamePattern(i["kind"], re.compile(i["pattern"], re.IGNORECASE)) for i in items]
-
-
 def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -107,34 +96,6 @@ def schema_by_legal_form(name: str) -> Schema | None:
         if form in words:
             return Schema(schema)
     return None
-
-
-@dataclass
-class NameParts:
-    name: str
-    aliases: list[str] = field(default_factory=list)
-    previous: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-def split_name(raw: str) -> NameParts:
-    """Cut "and any successor, sub-unit…", "(a.k.a. …)", "(f.k.a. …)" out of a name field."""
-    parts = NameParts(raw)
-    for pat in _name_patterns():
-        match = pat.regex.search(parts.name)
-        if match is None:
-            continue
-        rest = (parts.name[: match.start()] + " " + parts.name[match.end():]).strip(" ,;")
-        if not rest:  # never cut the whole name away
-            continue
-        parts.name = " ".join(rest.split())
-        if pat.kind == "note":
-            parts.notes.append(match.group(0).strip(" ,;"))
-            continue
-        names = [n.strip(" ,;") for n in match.group("names").split(";")]
-        target = parts.aliases if pat.kind == "alias" else parts.previous
-        target.extend(n for n in names if n)
-    return parts
 
 
 def iso_date(text: str | None) -> str | None:

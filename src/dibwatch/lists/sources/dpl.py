@@ -128,8 +128,11 @@ class DplParser(ListParser):
             return None
         parts = split_name(raw_name)
         source_id = dpl_source_id(raw_name, effective or effective_raw)
+        # The legal form may be in a bracket split off as an alias ("SOCCER ZONE (MNC GROUP
+        # INTERNATIONAL, INC.)").
         schema = (_schema_overrides().get(_norm(parts.name))
-                  or schema_by_legal_form(parts.name) or Schema.PERSON)
+                  or next((s for s in map(schema_by_legal_form, [parts.name, *parts.aliases])
+                           if s), None) or Schema.PERSON)
         entity = Entity(id=make_id(self.source, source_id), schema=schema, source=self.source,
                         source_id=source_id)
         entity.add_name(parts.name)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from dibwatch.match.algorithm import DibwatchV1
 from dibwatch.match.algorithm import Query as MatchQuery
 from dibwatch.match.batch import SCHEMATA, make_query
+from dibwatch.match.features import FEATURES
 from dibwatch.match.screen import Hit, Screener
 from dibwatch.model.country import country_code
 from dibwatch.model.identifiers import make_identifier
@@ -28,28 +29,20 @@ router = APIRouter(tags=["Matching"])
 
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
 COUNTRY_PROPS = ("country", "jurisdiction", "nationality", "citizenship", "mainCountry",
-                 "registrationCountry")
+                 "registrationCountry", "flag")  # a vessel's flag meets the listed flag
 # FtM identifier property -> dibwatch identifier scheme (check digits where the scheme has
 # them). Unknown-scheme numbers still count when both sides carry the same value.
 ID_PROPS = {"innCode": "INN", "ogrnCode": "OGRN", "kppCode": "KPP", "okpoCode": "OKPO",
-            "leiCode": "LEI", "swiftBic": "BIC", "imoNumber": "IMO",
-            "registrationNumber": "REG", "taxNumber": "TAX", "idNumber": "ID"}
+            "leiCode": "LEI", "swiftBic": "BIC", "imoNumber": "IMO", "callSign": "CALL_SIGN",
+            "mmsi": "MMSI",
+            "registrationNumber": "REG_NO", "taxNumber": "TAX_ID", "idNumber": "ID"}
 SCHEME_PROPS = {scheme: prop for prop, scheme in ID_PROPS.items()}
 ALGORITHM_ALIASES = {"dibwatch-v1": DibwatchV1.name, "default": DibwatchV1.name,
                      "best": DibwatchV1.name}
-# What each feature means, as yente's ``matcher`` block documents its own.
+# What each feature means, as yente's ``matcher`` block documents its own: generated from
+# the one declaration of the matcher's features and weights.
 FEATURE_DOCS: dict[str, tuple[str, float]] = {
-    "name": ("best token alignment of the query's names with the entity's strong names, "
-             "rarity-weighted, word order free", 1.0),
-    "identifier_match": ("the same validated identifier on both sides: score at least 0.98",
-                         0.98),
-    "identifier_conflict": ("valid identifiers of the same unique scheme differ", -0.25),
-    "schema_conflict": ("Person against an organisation, or vessel against either", -0.4),
-    "number_conflict": ("the names carry different numbers", -0.05),
-    "legal_form_conflict": ("the names state legal forms of different kinds", -0.15),
-    "country_mismatch": ("both sides have countries and none is shared", -0.05),
-    "generic_only": ("the query's name is only generic words: capped at 0.5", 0.5),
-}
+    f.name: (f"{f.kind}: {f.description}", f.weight) for f in FEATURES}
 
 
 class EntityExample(BaseModel):
