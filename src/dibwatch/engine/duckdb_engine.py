@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from dibwatch.csvout import open_csv
 from dibwatch.engine.base import Engine, Params
 from dibwatch.errors import WorkspaceError
 
@@ -42,13 +43,15 @@ class DuckDBEngine(Engine):
 
     def iter_batches(self, sql: str, params: Params = None,
                      batch_size: int = 50_000) -> Iterator[pa.RecordBatch]:
+        yield from self._arrow_reader(sql, params, batch_size)
+
+    def _arrow_reader(self, sql: str, params: Params = None,
+                      batch_size: int = 50_000) -> pa.RecordBatchReader:
         rel = self._con.sql(sql, params=params)
         # DuckDB 2 renamed the Arrow accessors; 1.x (pinned by the FtM extra) has the old ones.
         if hasattr(rel, "to_arrow_reader"):
-            reader = rel.to_arrow_reader(batch_size)
-        else:
-            reader = rel.fetch_arrow_reader(batch_size)
-        yield from reader
+            return rel.to_arrow_reader(batch_size)
+        return rel.fetch_arrow_reader(batch_size)
 
     def insert_arrow(self, table: str, data: pa.Table) -> None:
         if not _TABLE_NAME.match(table):
@@ -104,7 +107,17 @@ class DuckDBEngine(Engine):
         fmt = fmt.lower()
         if fmt not in ("csv", "parquet"):
             raise ValueError(f"unsupported format {fmt}")
-        opts = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet"
+        if fmt == "csv":
+            # Through the one CSV writer, which neutralises formula cells; DuckDB renders each
+            # value as text the way its own COPY would.
+            text_sql = f"SELECT CAST(COLUMNS(*) AS VARCHAR) FROM ({sql})"
+            reader = self._arrow_reader(text_sql, params)
+            with open_csv(path, lineterminator="\n") as out:
+                out.writerow(reader.schema.names)
+                for batch in reader:
+                    out.writerows(zip(*(c.to_pylist() for c in batch.columns), strict=True))
+            return
+        opts = "FORMAT parquet"
         rel = _arrow_table(self._con.sql(sql, params=params)) if params else None
         if rel is not None:
             self._con.register("_export", rel)

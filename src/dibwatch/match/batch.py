@@ -12,6 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dibwatch.csvout import write_dicts
 from dibwatch.errors import FormatError, Location, ParseError
 from dibwatch.lists._io import decode, read_bytes
 from dibwatch.match.algorithm import Query
@@ -151,17 +152,13 @@ def result_rows(rows: list[InputRow], run: ScreeningRun) -> list[dict[str, Any]]
     return out
 
 
-def write_results(records: list[dict[str, Any]], path: Path) -> None:
+def write_results(records: list[dict[str, Any]], path: Path, *, private: bool = False) -> None:
+    """Results as Parquet or as CSV through the one CSV writer (formula cells neutralised);
+    ``private`` creates the file readable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".parquet":
         pq.write_table(pa.Table.from_pylist(records), path)
+        if private:
+            path.chmod(0o600)
         return
-    columns: list[str] = []
-    for rec in records:
-        for key in rec:
-            if key not in columns:
-                columns.append(key)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, columns)
-        writer.writeheader()
-        writer.writerows(records)
+    write_dicts(path, records, private=private)
