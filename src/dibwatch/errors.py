@@ -11,6 +11,7 @@ field) so a user can find the offending byte::
      │    ├── ParseError          malformed row, element or value
      │    ├── EncodingError       bytes that do not decode in any accepted encoding
      │    └── UnsafeInputError    XML entity tricks (XXE, billion laughs), zip bombs
+     │         └── TooLargeError  over a size limit: inflated bytes, rows of a batch job
      ├── WorkspaceError           the workspace file cannot be used
      │    ├── SchemaVersionError  workspace written by a newer dibwatch
      │    └── NotFoundError       unknown snapshot, entity or source
@@ -73,6 +74,11 @@ class EncodingError(InputError):
 
 class UnsafeInputError(InputError):
     """The input tries XML entity expansion, external entities, or is a decompression bomb."""
+
+
+class TooLargeError(UnsafeInputError):
+    """The input is over a configured limit: it inflates past the decompression cap (a bomb,
+    or a genuine file needing a raised cap), or has more rows than a batch job admits."""
 
 
 class WorkspaceError(DibwatchError):

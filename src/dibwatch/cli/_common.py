@@ -31,6 +31,15 @@ WorkspaceOpt = Annotated[
 ]
 
 
+MaxInflatedOpt = Annotated[
+    float | None,
+    typer.Option("--max-inflated-mb", envvar="DIBWATCH_MAX_INFLATED_MB",
+                 help="Largest size a gzip/zip input may inflate to, in MiB. Default: 100x "
+                      "its compressed size (at least 64 MiB), at most 2 GiB: decompression "
+                      "bombs are refused. Raise it for a genuine file.", show_default=False),
+]
+
+
 @contextmanager
 def stage_progress() -> Iterator[Callable[[str, int, int], None]]:
     """A rich progress display with one bar per stage; yields ``report(stage, done, total)``

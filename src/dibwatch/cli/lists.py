@@ -11,10 +11,17 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from dibwatch.cli import render
-from dibwatch.cli._common import WorkspaceOpt, console, err_console, open_workspace
+from dibwatch.cli._common import (
+    MaxInflatedOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    open_workspace,
+)
 from dibwatch.cli.serve import monitored
 from dibwatch.lists import export as export_mod
 from dibwatch.lists import store
+from dibwatch.lists._io import InflateLimit, inflate_limit
 from dibwatch.lists.fetch import fetch_source
 from dibwatch.lists.loader import LoadResult, load_list
 from dibwatch.lists.parsers import all_parsers
@@ -42,9 +49,11 @@ def load(
     fmt: Annotated[str | None, typer.Option("--format", help="Parser format (default: "
                                                              "detected from content).")] = None,
     workspace: WorkspaceOpt = None,
+    max_inflated_mb: MaxInflatedOpt = None,
 ) -> None:
     """Load list files into new snapshots (a file already loaded is skipped)."""
-    with open_workspace(workspace) as ws, monitored(ws):
+    with inflate_limit(InflateLimit.flat(max_inflated_mb)), open_workspace(workspace) as ws, \
+            monitored(ws):
         for path in paths:
             result = _load_with_progress(ws, path, source, fmt)
             render.load_result(result, store.load_leftovers(ws.engine,

@@ -9,8 +9,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from dibwatch.cli._common import WorkspaceOpt, console, open_workspace
+from dibwatch.cli._common import MaxInflatedOpt, WorkspaceOpt, console, open_workspace
 from dibwatch.errors import ConfigError
+from dibwatch.lists._io import InflateLimit, inflate_limit
 from dibwatch.match.batch import make_query, read_parties, result_rows, write_results
 from dibwatch.match.screen import Screener
 
@@ -34,6 +35,7 @@ def screen(
     threshold: Annotated[float | None, typer.Option(
         help="Match threshold (default: the algorithm's, 0.70).")] = None,
     workspace: WorkspaceOpt = None,
+    max_inflated_mb: MaxInflatedOpt = None,
 ) -> None:
     """Screen a name, or a file of parties, against all loaded lists, with explained scores.
 
@@ -49,7 +51,8 @@ def screen(
                                                                           total=t))
         if input_ is not None:
             assert output is not None
-            rows = read_parties(input_)
+            with inflate_limit(InflateLimit.flat(max_inflated_mb)):
+                rows = read_parties(input_)
             with _progress() as progress:
                 task = progress.add_task("screening", total=len(rows))
                 run = screener.screen([r.query for r in rows], top=top, threshold=threshold,

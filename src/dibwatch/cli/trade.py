@@ -11,8 +11,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from dibwatch.cli import firms as firms_cli
-from dibwatch.cli._common import WorkspaceOpt, console, open_workspace
+from dibwatch.cli._common import MaxInflatedOpt, WorkspaceOpt, console, open_workspace
 from dibwatch.cli.serve import monitored
+from dibwatch.lists._io import InflateLimit, inflate_limit
 from dibwatch.trade import store
 from dibwatch.trade.loader import TradeLoadResult, load_shipments
 
@@ -60,9 +61,11 @@ def load(
     source_name: Annotated[str | None, typer.Option(
         help="Label for where the file came from (default: its name).")] = None,
     workspace: WorkspaceOpt = None,
+    max_inflated_mb: MaxInflatedOpt = None,
 ) -> None:
     """Load a shipment file (a file already loaded is skipped)."""
-    with open_workspace(workspace) as ws, monitored(ws):
+    with inflate_limit(InflateLimit.flat(max_inflated_mb)), open_workspace(workspace) as ws, \
+            monitored(ws):
         with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"),
                       TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
                       console=console, transient=True) as progress:
