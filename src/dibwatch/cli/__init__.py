@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
 
-from dibwatch.cli import countries, demo, graph, lists, rank, report, screen, serve, trade
+from dibwatch.cli import (
+    audit,
+    countries,
+    demo,
+    graph,
+    lists,
+    rank,
+    report,
+    screen,
+    serve,
+    trade,
+    users,
+)
 from dibwatch.cli._common import console, err_console
 from dibwatch.errors import DibwatchError
 
@@ -22,7 +35,8 @@ app.add_typer(lists.app, name="lists")
 app.add_typer(trade.app, name="trade")
 app.add_typer(graph.app, name="graph")
 app.add_typer(countries.app, name="countries")
-app.add_typer(serve.users, name="users")
+app.add_typer(users.app, name="users")
+app.add_typer(audit.app, name="audit")
 app.command("demo")(demo.demo)
 app.command("screen")(screen.screen)
 app.command("rank")(rank.rank)
@@ -31,6 +45,10 @@ app.command("serve")(serve.serve)
 
 
 def main() -> None:
+    # Files dibwatch creates (the workspace and its WAL, the app state, job results,
+    # exports, reports) are its user's alone: sanctions work is confidential. Share one
+    # with chmod.
+    os.umask(0o077)
     try:
         app()
     except DibwatchError as exc:
