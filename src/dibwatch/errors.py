@@ -15,7 +15,9 @@ field) so a user can find the offending byte::
      ├── WorkspaceError           the workspace file cannot be used
      │    ├── SchemaVersionError  workspace written by a newer dibwatch
      │    └── NotFoundError       unknown snapshot, entity or source
-     └── FetchError               download failed (offline, HTTP error, checksum)
+     ├── FetchError               download failed (offline, HTTP error, checksum)
+     ├── BusyError                the workspace could not be reached in time (try again)
+     └── PermissionDenied         someone else's job, token or account
 """
 
 from __future__ import annotations
@@ -95,3 +97,16 @@ class NotFoundError(WorkspaceError):
 
 class FetchError(DibwatchError):
     """A download failed: offline, HTTP error, or checksum mismatch."""
+
+
+class BusyError(DibwatchError):
+    """The workspace could not be reached in time (a long write holds it) or refused the
+    write: nothing was done, and trying again later may succeed."""
+
+    def __init__(self, message: str, retry_after: float = 5.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermissionDenied(DibwatchError):
+    """The thing exists but belongs to someone else (a job's results, a token)."""

@@ -1,24 +1,19 @@
-"""``dibwatch serve`` (the web app) and ``dibwatch users`` (accounts and API tokens)."""
+"""``dibwatch serve`` (the web app), and the monitor around command-line loads."""
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from dibwatch.cli._common import WorkspaceOpt, console
-from dibwatch.errors import ConfigError
 from dibwatch.risk import Decisions
 from dibwatch.web.cases import confirmed_links, dismissed_links
 from dibwatch.web.state import AppState, state_path_for
-from dibwatch.web.users import add_user, create_token, get_user, list_users, role_of
 from dibwatch.workspace import Workspace, resolve_path
 
 if TYPE_CHECKING:
@@ -27,15 +22,8 @@ if TYPE_CHECKING:
 StateOpt = Annotated[Path | None, typer.Option(
     "--state", envvar="DIBWATCH_STATE",
     help="App-state file (SQLite). Default: <workspace>.state.sqlite.", show_default=False)]
-PASSWORD_ENV = "DIBWATCH_PASSWORD"
 WEBHOOK_ENV = "DIBWATCH_WEBHOOK"
 
-users = typer.Typer(help="User accounts (viewer, analyst, admin) and API tokens.",
-                    no_args_is_help=True)
-
-
-def _state(workspace: Path | None, state: Path | None) -> AppState:
-    return AppState(state or state_path_for(resolve_path(workspace)))
 
 
 @contextmanager
@@ -59,6 +47,7 @@ def monitored(ws: Workspace) -> Iterator[list[Alert]]:
     yield raised
     settings = MonitorSettings(webhook_url=os.environ.get(WEBHOOK_ENV))
     raised.extend(monitor.check(ws, state, settings=settings, workers=None))
+    monitor.deliver_pending(state, settings)
     if raised:
         kinds = sorted({a.kind for a in raised})
         console.print(f"monitor: {len(raised)} new alert(s) ({', '.join(kinds)})")
@@ -105,43 +94,3 @@ def serve(
     console.print(f"dibwatch serving [bold]{path}[/] on http://{host}:{port} "
                   f"(API docs at /docs)")
     uvicorn.run(app, host=host, port=port, log_level="info")
-
-
-@users.command("add")
-def users_add(
-    name: Annotated[str, typer.Argument(help="User name.")],
-    role: Annotated[str, typer.Option(help="viewer, analyst or admin.")] = "viewer",
-    workspace: WorkspaceOpt = None,
-    state: StateOpt = None,
-) -> None:
-    """Create a user. The password is read from $DIBWATCH_PASSWORD, else prompted for."""
-    password = os.environ.get(PASSWORD_ENV)
-    if password is None:
-        if not sys.stdin.isatty():
-            raise ConfigError(f"set {PASSWORD_ENV} or run in a terminal to be prompted")
-        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    user = add_user(_state(workspace, state), name, password, role_of(role))
-    console.print(f"user [bold]{user.name}[/] ({user.role.name}) created")
-
-
-@users.command("list")
-def users_list(workspace: WorkspaceOpt = None, state: StateOpt = None) -> None:
-    """List the users of the workspace's app state, with their roles."""
-    table = Table("user", "role")
-    for user in list_users(_state(workspace, state)):
-        table.add_row(user.name, user.role.name)
-    console.print(table)
-
-
-@users.command("token")
-def users_token(
-    name: Annotated[str, typer.Argument(help="User the token acts as.")],
-    days: Annotated[float, typer.Option(help="Lifetime in days.")] = 90.0,
-    label: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
-    workspace: WorkspaceOpt = None,
-    state: StateOpt = None,
-) -> None:
-    """Create an API token (printed once; only its hash is kept)."""
-    app_state = _state(workspace, state)
-    token = create_token(app_state, get_user(app_state, name), label, timedelta(days=days))
-    console.print(token, soft_wrap=True)
