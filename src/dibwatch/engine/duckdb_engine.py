@@ -96,12 +96,26 @@ class DuckDBEngine(Engine):
         self._in_tx = True
         try:
             yield
-        except BaseException:
+        except BaseException as exc:
             self._in_tx = False
-            self._con.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):  # a failed write may have ended it
+                self._con.execute("ROLLBACK")
+            if isinstance(exc, duckdb.IOException | duckdb.OutOfMemoryException):
+                raise self._not_written(exc) from exc
             raise
         self._in_tx = False
-        self._con.execute("COMMIT")
+        try:
+            self._con.execute("COMMIT")
+        except duckdb.Error as exc:  # a full disk shows here, as the WAL is written
+            with contextlib.suppress(duckdb.Error):
+                self._con.execute("ROLLBACK")
+            raise self._not_written(exc) from exc
+
+    def _not_written(self, exc: duckdb.Error) -> WorkspaceError:
+        reason = str(exc).splitlines()[0].rsplit(": ", 1)[-1]
+        return WorkspaceError(f"the workspace {self.path} could not be written ({reason}): "
+                              f"nothing of this change was kept, what was there before is "
+                              f"intact. Free disk space (or memory) and run it again.")
 
     def copy_to(self, sql: str, path: str, fmt: str, params: Params = None) -> None:
         fmt = fmt.lower()

@@ -22,9 +22,6 @@ from dibwatch.web.state import AppState
 from dibwatch.web.throttle import LoginThrottle
 from dibwatch.web.users import Session, User, authenticate, create_session
 
-TARPIT_SECONDS = 1.0
-
-
 class LoginRefused(Exception):
     """Not logged in: ``status`` 401 (wrong), 429 (locked), 503 (busy)."""
 
@@ -60,7 +57,7 @@ class LoginService:
     async def attempt(self, name: str, password: str, client: str, via: str) -> LoggedIn:
         wait = self.throttle.retry_after(name, client)
         if wait > 0:
-            await asyncio.sleep(min(wait, TARPIT_SECONDS))
+            await asyncio.sleep(min(wait, self.settings.login_tarpit_seconds))
             raise LoginRefused(429, f"too many failed logins: try again in "
                                     f"{math.ceil(wait)} s", wait)
         if self._inflight >= self.settings.password_checks + self.settings.login_queue:

@@ -24,11 +24,13 @@ class WebSettings:
     token_days: float = 90.0  # the longest lifetime of a token asked for through the API
     secure_cookies: bool = False  # True behind HTTPS
     # Logins: wrong passwords before a user name / a client address is locked; the first
-    # lockout's seconds (each next one doubles, to an hour); Argon2 checks at once (each
-    # ~140 ms of a core and 64 MiB) and how many more may wait.
+    # lockout's seconds (each next one doubles, to an hour); the pause before a refusal
+    # while locked; Argon2 checks at once (each ~140 ms of a core and 64 MiB) and how many
+    # more may wait.
     login_user_failures: int = 5
     login_client_failures: int = 20
     login_lockout_seconds: float = 30.0
+    login_tarpit_seconds: float = 1.0  # a refused login is answered after this (no CPU)
     password_checks: int = 1
     login_queue: int = 4
     record_matches: bool = True  # proof of screening for every /match query
