@@ -22,6 +22,7 @@ from dibwatch.web.state import AppState
 from dibwatch.web.throttle import LoginThrottle
 from dibwatch.web.users import Session, User, authenticate, create_session
 
+
 class LoginRefused(Exception):
     """Not logged in: ``status`` 401 (wrong), 429 (locked), 503 (busy)."""
 
