@@ -235,7 +235,8 @@ def test_password_checks_are_bounded(tmp_path: Path) -> None:
     add_user(state, "vera", PASSWORD, Role.viewer)
     service = LoginService(state, WebSettings(password_checks=1, login_queue=2,
                                               login_client_failures=1000,
-                                              login_user_failures=1000))
+                                              login_user_failures=1000,
+                                              login_tarpit_seconds=0.01))
 
     async def flood() -> list[int]:
         async def one(i: int) -> int:

@@ -102,13 +102,26 @@ def test_a_job_can_be_cancelled(server: Server) -> None:
     assert job["status"] == "cancelled" and job["done"] == 0
     assert server.client.get(f"/screening/jobs/{job_id}/results", headers=server.auth("anna")
                              ).status_code == 409
-    # A running job stops at its next slice.
-    job_id = _submit(server, "many.csv", rows.encode())["job_id"]
-    deadline = time.monotonic() + 30
-    while ctx.jobs.get(job_id).status != "running" and time.monotonic() < deadline:
-        time.sleep(0.01)
-    server.client.post(f"/screening/jobs/{job_id}/cancel", headers=server.auth("anna"))
-    ctx.jobs.wait(60)
+    # A running job stops at its next slice: here the job is held after its first slice
+    # (where it asks whether the API is busy) until the cancel has been sent.
+    first_slice, cancelled = threading.Event(), threading.Event()
+
+    def held() -> bool:
+        first_slice.set()
+        cancelled.wait(30)
+        return False
+
+    busy, ctx.jobs.busy = ctx.jobs.busy, held
+    try:
+        job_id = _submit(server, "many.csv", rows.encode())["job_id"]
+        assert first_slice.wait(30)
+        assert ctx.jobs.get(job_id).status == "running"
+        server.client.post(f"/screening/jobs/{job_id}/cancel", headers=server.auth("anna"))
+        cancelled.set()
+        ctx.jobs.wait(60)
+    finally:
+        ctx.jobs.busy = busy
+        cancelled.set()
     job = ctx.jobs.get(job_id)
     assert job.status == "cancelled" and job.done < 4000
 

@@ -63,6 +63,7 @@ def create_app(workspace_path: Path, state_path: Path | None = None, *,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         ctx.jobs.shutdown()
+        ctx.jobs.parser.shutdown()
         ctx.proof.stop()
         ctx.webhook.stop()
         ctx.trail.stop()

@@ -65,3 +65,4 @@ class SecurityHeaders:
         finally:
             if counted:
                 self.activity.in_flight -= 1
+

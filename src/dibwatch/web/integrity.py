@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 
 from dibwatch.web import trail
+from dibwatch.web.background import background_priority
 from dibwatch.web.state import AppState
 
 
@@ -34,6 +35,7 @@ class TrailWatch:
         return self._report
 
     def _loop(self) -> None:
+        background_priority()
         while not self._stop.wait(self.every):
             try:
                 self.refresh()

@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from dibwatch.errors import FormatError, Location, NotFoundError, PermissionDenied
-from dibwatch.lists._io import InflateLimit, inflate_limit
+from dibwatch.lists._io import InflateLimit
 from dibwatch.match.batch import InputRow, read_parties, result_rows, write_results
 from dibwatch.match.screen import QueryResult, ScreeningRun, record_run
 from dibwatch.web import audit
+from dibwatch.web.background import UploadParser, background_priority
 from dibwatch.web.service import WorkspaceService
 from dibwatch.web.state import AppState, now
 
@@ -76,7 +77,8 @@ class JobRunner:
     def __init__(self, state: AppState, service: WorkspaceService, jobs_dir: Path, *,
                  max_rows: int = 100_000, retention: timedelta = timedelta(days=7),
                  limit: InflateLimit | None = None,
-                 busy: Callable[[], bool] = lambda: False) -> None:
+                 busy: Callable[[], bool] = lambda: False,
+                 parser: UploadParser | None = None) -> None:
         self.state = state
         self.service = service
         self.dir = _private_dir(jobs_dir)
@@ -84,8 +86,10 @@ class JobRunner:
         self.retention = retention
         self.limit = limit or InflateLimit()
         self.busy = busy
+        self.parser = parser or UploadParser(self.limit)
         # One screening job at a time: the machine's cores also serve the API.
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dibwatch-job")
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dibwatch-job",
+                                        initializer=background_priority)
         self._cancelled: set[str] = set()
         self._lock = threading.Lock()
         self._orphans()
@@ -109,9 +113,8 @@ class JobRunner:
         path = self.dir / f"{job_id}{suffix}"
         size = _write_private(path, data)
         try:
-            with inflate_limit(self.limit):
-                # refuses a file without a name column, bad Parquet, too many rows, a bomb…
-                rows = read_parties(path, max_rows=self.max_rows)
+            # refuses a file without a name column, bad Parquet, too many rows, a bomb…
+            rows = self.parser.run(read_parties, path, max_rows=self.max_rows)
         finally:
             path.unlink(missing_ok=True)
         with self.state.transaction() as con:

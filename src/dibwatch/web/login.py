@@ -4,8 +4,9 @@ Three bounds, in order: the :class:`~dibwatch.web.throttle.LoginThrottle` refuse
 user name or client address before any password is checked, after an asynchronous pause
 (the tarpit: a flooding client waits, the server does not); at most ``password_checks``
 Argon2 checks run at once, on a pool of their own (never the request threads that serve
-``/match``), with at most ``login_queue`` more waiting: past that, 503 at once; the audit
-log gets the failures up to the limits and one row per lockout, not one per refused guess.
+``/match``), with at most ``login_queue`` more waiting: past that, 503 after the same pause;
+the audit log gets the failures up to the limits and one row per lockout, not one per
+refused guess.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from dibwatch.web import audit
+from dibwatch.web.background import background_priority
 from dibwatch.web.settings import WebSettings
 from dibwatch.web.state import AppState
 from dibwatch.web.throttle import LoginThrottle
@@ -51,8 +53,11 @@ class LoginService:
         self.throttle = LoginThrottle(user_failures=settings.login_user_failures,
                                       client_failures=settings.login_client_failures,
                                       base_lockout=settings.login_lockout_seconds)
+        # At background priority: an Argon2 check is ~140 ms of a core, and under a flood
+        # the API's threads must get the cores first.
         self._pool = ThreadPoolExecutor(max_workers=settings.password_checks,
-                                        thread_name_prefix="dibwatch-login")
+                                        thread_name_prefix="dibwatch-login",
+                                        initializer=background_priority)
         self._inflight = 0  # only touched on the event loop: no lock needed
 
     async def attempt(self, name: str, password: str, client: str, via: str) -> LoggedIn:
@@ -62,6 +67,8 @@ class LoginService:
             raise LoginRefused(429, f"too many failed logins: try again in "
                                     f"{math.ceil(wait)} s", wait)
         if self._inflight >= self.settings.password_checks + self.settings.login_queue:
+            # Paused too: an instant refusal would let a flood spin as fast as we answer.
+            await asyncio.sleep(self.settings.login_tarpit_seconds)
             raise LoginRefused(503, "too many logins at once: try again in a second", 1.0)
         self._inflight += 1
         try:

@@ -12,7 +12,6 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 
 from dibwatch import monitor
 from dibwatch.lists import store
-from dibwatch.lists._io import inflate_limit
 from dibwatch.lists.loader import parse_list, store_parsed
 from dibwatch.web import audit
 from dibwatch.web.auth import Analyst, Viewer
@@ -88,10 +87,10 @@ def load_and_check(ctx: AppContext, path: Path, actor: str, source: str | None,
                    fmt: str | None, name: str | None = None) -> dict[str, Any]:
     """Load a list file as a snapshot, then let the monitor compare (a baseline is taken
     first if the monitor never ran). The file is parsed (and inflated, within the upload's
-    inflate limit) before the workspace lock is taken: the lock covers the insert, the index
-    rebuild and the monitor's check, not the parse. New alerts go to the webhook's queue."""
-    with inflate_limit(ctx.settings.inflate_limit):
-        parsed = parse_list(path, source=source, fmt=fmt)
+    inflate limit, at background priority) before the workspace lock is taken: the lock
+    covers the insert, the index rebuild and the monitor's check, not the parse. New alerts
+    go to the webhook's queue."""
+    parsed = ctx.jobs.parser.run(parse_list, path, source=source, fmt=fmt)
     if name:
         parsed.path = Path(name)  # the snapshot records the file as the client named it
     with ctx.service.locked() as ws:
