@@ -73,6 +73,11 @@ def serve(
     score_threshold: Annotated[float, typer.Option(
         help="Risk score at which a firm's crossing raises an alert.")] = 0.5,
     max_upload_mb: Annotated[float, typer.Option(help="Largest upload accepted.")] = 20.0,
+    max_job_rows: Annotated[int, typer.Option(
+        help="Most parties in one batch screening job.", min=1)] = 100_000,
+    token_days: Annotated[float, typer.Option(
+        help="Longest lifetime of an API token asked for through the API.", min=0.01,
+        max=3650)] = 90.0,
     secure_cookies: Annotated[bool, typer.Option(
         help="Mark session cookies Secure (serve behind HTTPS).")] = False,
 ) -> None:
@@ -87,6 +92,7 @@ def serve(
 
     path = resolve_path(workspace)
     settings = WebSettings(max_upload_bytes=int(max_upload_mb * 1024 * 1024),
+                           max_job_rows=max_job_rows, token_days=token_days,
                            secure_cookies=secure_cookies,
                            monitor=MonitorSettings(webhook_url=webhook,
                                                    score_threshold=score_threshold))
