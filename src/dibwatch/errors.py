@@ -11,13 +11,16 @@ field) so a user can find the offending byte::
      │    ├── ParseError          malformed row, element or value
      │    ├── EncodingError       bytes that do not decode in any accepted encoding
      │    └── UnsafeInputError    XML entity tricks (XXE, billion laughs), zip bombs
+     │         └── TooLargeError  over a size limit: inflated bytes, rows of a batch job
      ├── WorkspaceError           the workspace file cannot be used
      │    ├── SchemaVersionError  workspace written by a newer dibwatch
      │    ├── EngineVersionError  workspace written by a DuckDB this install cannot read
      │    ├── WorkspaceBusyError  another process (often `dibwatch serve`) holds the file
      │    ├── StageEmptyError     the stage a command reads from has not run yet
      │    └── NotFoundError       unknown snapshot, entity or source
-     └── FetchError               download failed (offline, HTTP error, checksum)
+     ├── FetchError               download failed (offline, HTTP error, checksum)
+     ├── BusyError                the workspace could not be reached in time (try again)
+     └── PermissionDenied         someone else's job, token or account
 """
 
 from __future__ import annotations
@@ -78,6 +81,11 @@ class UnsafeInputError(InputError):
     """The input tries XML entity expansion, external entities, or is a decompression bomb."""
 
 
+class TooLargeError(UnsafeInputError):
+    """The input is over a configured limit: it inflates past the decompression cap (a bomb,
+    or a genuine file needing a raised cap), or has more rows than a batch job admits."""
+
+
 class WorkspaceError(DibwatchError):
     """The workspace cannot be opened or written."""
 
@@ -108,3 +116,16 @@ class NotFoundError(WorkspaceError):
 
 class FetchError(DibwatchError):
     """A download failed: offline, HTTP error, or checksum mismatch."""
+
+
+class BusyError(DibwatchError):
+    """The workspace could not be reached in time (a long write holds it) or refused the
+    write: nothing was done, and trying again later may succeed."""
+
+    def __init__(self, message: str, retry_after: float = 5.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermissionDenied(DibwatchError):
+    """The thing exists but belongs to someone else (a job's results, a token)."""

@@ -130,9 +130,9 @@ def test_batch_screening_job(server: Server) -> None:
     assert r.status_code == 202, r.text
     job_id = r.json()["job_id"]
     server.app.state.ctx.jobs.wait(60)
-    job = server.client.get(f"/screening/jobs/{job_id}", headers=server.auth("vera")).json()
+    job = server.client.get(f"/screening/jobs/{job_id}", headers=server.auth("anna")).json()
     assert job["status"] == "done" and job["done"] == job["total"] == 2
-    out = server.client.get(f"/screening/jobs/{job_id}/results", headers=server.auth("vera"))
+    out = server.client.get(f"/screening/jobs/{job_id}/results", headers=server.auth("anna"))
     lines = out.text.strip().splitlines()
     assert lines[0].startswith("name,")
     assert "demo_list-demo-0001" in lines[1]

@@ -139,5 +139,43 @@ def test_analyst_journey(live: str, demo_workspace: Path, artifacts: Path,
         finally:
             browser.close()
     assert target_id is not None
-    assert sorted(p.name for p in artifacts.glob("*.png")) == [
+    assert sorted(p.name for p in artifacts.glob("[1-5]-*.png")) == [
         "1-overview.png", "2-screening.png", "3-firm.png", "4-audit.png", "5-alerts.png"]
+
+
+def test_pages_and_api_docs_run_under_the_csp(live: str, demo_workspace: Path,
+                                              artifacts: Path) -> None:
+    """The Content-Security-Policy forbids inline script: the dashboard's scripts and the
+    vendored Swagger UI must run without one refusal, and nothing loads from elsewhere."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with Workspace(demo_workspace, read_only=True) as ws:
+        firm_id = ws.engine.scalar("SELECT firm_id FROM firm_screening ORDER BY score DESC, "
+                                   "firm_id LIMIT 1")
+    refused: list[str] = []
+    foreign: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM),
+                                    args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on("console", lambda m: refused.append(m.text)
+                if "Content Security Policy" in m.text else None)
+        page.on("request", lambda r: foreign.append(r.url)
+                if not r.url.startswith((live, "data:")) else None)
+        try:
+            page.goto(f"{live}/docs")
+            expect(page.locator(".swagger-ui .info .title")).to_contain_text("dibwatch",
+                                                                              timeout=15_000)
+            expect(page.locator(".opblock").first).to_be_visible()
+            page.screenshot(path=str(artifacts / "6-docs.png"))
+            page.goto(f"{live}/login")
+            page.fill("input[name=name]", "anna")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.goto(f"{live}/ui/firms/{firm_id}")
+            expect(page.locator("#network")).to_have_attribute("data-ready", "true",
+                                                               timeout=15_000)
+        finally:
+            browser.close()
+    assert not refused, refused
+    assert not foreign, foreign

@@ -227,7 +227,7 @@ def test_webhook_unreachable_is_reported() -> None:
 
 
 def test_users_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dibwatch.cli.serve import users
+    from dibwatch.cli.users import app as users
 
     ws = tmp_path / "w.duckdb"
     monkeypatch.setenv("DIBWATCH_PASSWORD", "cli password 1")

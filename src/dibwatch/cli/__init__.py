@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from typing import Annotated
@@ -10,6 +11,7 @@ import typer
 
 from dibwatch import __version__
 from dibwatch.cli import (
+    audit,
     countries,
     demo,
     graph,
@@ -21,6 +23,7 @@ from dibwatch.cli import (
     synth,
     trade,
     update,
+    users,
     workspace,
 )
 from dibwatch.cli._common import console, err_console, esc, interrupted_message
@@ -38,7 +41,8 @@ app.add_typer(lists.app, name="lists")
 app.add_typer(trade.app, name="trade")
 app.add_typer(graph.app, name="graph")
 app.add_typer(countries.app, name="countries")
-app.add_typer(serve.users, name="users")
+app.add_typer(users.app, name="users")
+app.add_typer(audit.app, name="audit")
 app.add_typer(workspace.app, name="workspace")
 app.command("demo")(demo.demo)
 app.command("screen")(screen.screen)
@@ -74,6 +78,10 @@ def _on_interrupt(signum: int, frame: object) -> None:
 
 
 def main() -> None:
+    # Files dibwatch creates (the workspace and its WAL, the app state, job results,
+    # exports, reports) are its user's alone: sanctions work is confidential. Share one
+    # with chmod.
+    os.umask(0o077)
     signal.signal(signal.SIGINT, _on_interrupt)
     try:
         app()

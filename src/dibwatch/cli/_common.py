@@ -55,6 +55,15 @@ Report = Callable[[str, int, int], None]
 PLAIN_EVERY = 5.0  # seconds between plain progress lines of one stage
 
 
+MaxInflatedOpt = Annotated[
+    float | None,
+    typer.Option("--max-inflated-mb", envvar="DIBWATCH_MAX_INFLATED_MB",
+                 help="Largest size a gzip/zip input may inflate to, in MiB. Default: 100x "
+                      "its compressed size (at least 64 MiB), at most 2 GiB: decompression "
+                      "bombs are refused. Raise it for a genuine file.", show_default=False),
+]
+
+
 @contextmanager
 def stage_progress() -> Iterator[Report]:
     """Yields ``report(stage, done, total)`` (total 0 = unknown), the callback the pipeline

@@ -12,6 +12,7 @@ from rich.table import Table
 from dibwatch.cli import render
 from dibwatch.cli import xref as xref_commands
 from dibwatch.cli._common import (
+    MaxInflatedOpt,
     WorkspaceOpt,
     console,
     err_console,
@@ -25,6 +26,7 @@ from dibwatch.cli.serve import monitored
 from dibwatch.errors import ConfigError
 from dibwatch.lists import export as export_mod
 from dibwatch.lists import store
+from dibwatch.lists._io import InflateLimit, inflate_limit
 from dibwatch.lists.fetch import fetch_source
 from dibwatch.lists.loader import LoadResult, load_list, unload_list
 from dibwatch.lists.parsers import all_parsers, list_inputs
@@ -63,12 +65,14 @@ def load(
         "--replace", help="Replace the source's current snapshot (loaded by mistake); the "
                           "change is recorded.")] = False,
     workspace: WorkspaceOpt = None,
+    max_inflated_mb: MaxInflatedOpt = None,
 ) -> None:
     """Load list files into new snapshots (a file already loaded is skipped)."""
     files = [f for p in paths for f in list_inputs(p, fmt)]
     if replace and len(files) > 1:
         raise ConfigError("--replace takes one list file")
-    with open_workspace(workspace, through_server=_through_server(workspace)) as ws, \
+    with inflate_limit(InflateLimit.flat(max_inflated_mb)), \
+            open_workspace(workspace, through_server=_through_server(workspace)) as ws, \
             monitored(ws):
         for path in files:
             result = _load_with_progress(ws, path, source, fmt, replace)

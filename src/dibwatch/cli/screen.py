@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from dibwatch.cli._common import (
+    MaxInflatedOpt,
     WorkspaceOpt,
     console,
     esc,
@@ -17,7 +18,14 @@ from dibwatch.cli._common import (
     stage_progress,
 )
 from dibwatch.errors import ConfigError
-from dibwatch.match.batch import make_query, read_parties, result_rows, write_results
+from dibwatch.lists._io import InflateLimit, inflate_limit
+from dibwatch.match.batch import (
+    InputRow,
+    make_query,
+    read_parties,
+    result_rows,
+    write_results,
+)
 from dibwatch.match.screen import Screener
 
 
@@ -35,6 +43,7 @@ def screen(
     threshold: Annotated[float | None, typer.Option(
         help="Match threshold (default: the algorithm's, 0.70).")] = None,
     workspace: WorkspaceOpt = None,
+    max_inflated_mb: MaxInflatedOpt = None,
 ) -> None:
     """Screen a name, or a file of parties, against all loaded lists, with explained scores.
 
@@ -44,7 +53,10 @@ def screen(
         raise ConfigError("give either a NAME or --input FILE")
     if input_ is not None and output is None:
         raise ConfigError("--input needs --output (.csv or .parquet)")
-    rows = read_parties(input_) if input_ is not None else []
+    rows: list[InputRow] = []
+    if input_ is not None:
+        with inflate_limit(InflateLimit.flat(max_inflated_mb)):
+            rows = read_parties(input_)
     if input_ is None:
         assert name is not None
         query, warnings = make_query(name, country=country, ident="|".join(ident or []),

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from dibwatch.cli import firms as firms_cli
 from dibwatch.cli._common import (
+    MaxInflatedOpt,
     WorkspaceOpt,
     console,
     esc,
@@ -19,6 +20,7 @@ from dibwatch.cli._common import (
     storing,
 )
 from dibwatch.cli.serve import monitored
+from dibwatch.lists._io import InflateLimit, inflate_limit
 from dibwatch.trade import store
 from dibwatch.trade.loader import TradeLoadResult, load_shipments, unload_shipments
 from dibwatch.workspace.changes import list_changes
@@ -80,10 +82,12 @@ def load(
                             "line, or 'replace' them and warn on each such line.")]
     = "refuse",
     workspace: WorkspaceOpt = None,
+    max_inflated_mb: MaxInflatedOpt = None,
 ) -> None:
     """Load a shipment file (a file already loaded is skipped). A file none of whose rows
     maps to the canonical schema is refused."""
-    with (open_workspace(workspace, through_server=VIA_SERVER) as ws, monitored(ws),
+    with (inflate_limit(InflateLimit.flat(max_inflated_mb)),
+          open_workspace(workspace, through_server=VIA_SERVER) as ws, monitored(ws),
           storing(path)):
         with stage_progress() as progress:
             result = load_shipments(ws, path, mapping=mapping, source_name=source_name,

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from dibwatch.csvout import open_csv
 from dibwatch.engine.base import Engine, Params
 from dibwatch.errors import EngineVersionError, WorkspaceBusyError, WorkspaceError
 
@@ -52,13 +53,15 @@ class DuckDBEngine(Engine):
 
     def iter_batches(self, sql: str, params: Params = None,
                      batch_size: int = 50_000) -> Iterator[pa.RecordBatch]:
+        yield from self._arrow_reader(sql, params, batch_size)
+
+    def _arrow_reader(self, sql: str, params: Params = None,
+                      batch_size: int = 50_000) -> pa.RecordBatchReader:
         rel = self._con.sql(sql, params=params)
         # DuckDB 2 renamed the Arrow accessors; 1.x (pinned by the FtM extra) has the old ones.
         if hasattr(rel, "to_arrow_reader"):
-            reader = rel.to_arrow_reader(batch_size)
-        else:
-            reader = rel.fetch_arrow_reader(batch_size)
-        yield from reader
+            return rel.to_arrow_reader(batch_size)
+        return rel.fetch_arrow_reader(batch_size)
 
     def insert_arrow(self, table: str, data: pa.Table) -> None:
         if not _TABLE_NAME.match(table):
@@ -103,24 +106,45 @@ class DuckDBEngine(Engine):
         self._in_tx = True
         try:
             yield
-        except BaseException:
+        except BaseException as exc:
             self._in_tx = False
-            self._con.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):  # a failed write may have ended it
+                self._con.execute("ROLLBACK")
+            if isinstance(exc, duckdb.IOException | duckdb.OutOfMemoryException):
+                raise self._not_written(exc) from exc
             raise
         self._in_tx = False
         try:
             self._con.execute("COMMIT")
-        except duckdb.Error as exc:
+        except duckdb.Error as exc:  # a full disk shows here, as the WAL is written
+            with contextlib.suppress(duckdb.Error):
+                self._con.execute("ROLLBACK")
             # Another process took the file's lock (DuckDB locks the WAL at commit).
             if _LOCK_HOLDER.search(str(exc)):
                 raise open_error(self.path, exc) from exc
-            raise
+            raise self._not_written(exc) from exc
+
+    def _not_written(self, exc: duckdb.Error) -> WorkspaceError:
+        reason = str(exc).splitlines()[0].rsplit(": ", 1)[-1]
+        return WorkspaceError(f"the workspace {self.path} could not be written ({reason}): "
+                              f"nothing of this change was kept, what was there before is "
+                              f"intact. Free disk space (or memory) and run it again.")
 
     def copy_to(self, sql: str, path: str, fmt: str, params: Params = None) -> None:
         fmt = fmt.lower()
         if fmt not in ("csv", "parquet"):
             raise ValueError(f"unsupported format {fmt}")
-        opts = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet"
+        if fmt == "csv":
+            # Through the one CSV writer, which neutralises formula cells; DuckDB renders each
+            # value as text the way its own COPY would.
+            text_sql = f"SELECT CAST(COLUMNS(*) AS VARCHAR) FROM ({sql})"
+            reader = self._arrow_reader(text_sql, params)
+            with open_csv(path, lineterminator="\n") as out:
+                out.writerow(reader.schema.names)
+                for batch in reader:
+                    out.writerows(zip(*(c.to_pylist() for c in batch.columns), strict=True))
+            return
+        opts = "FORMAT parquet"
         rel = _arrow_table(self._con.sql(sql, params=params)) if params else None
         if rel is not None:
             self._con.register("_export", rel)

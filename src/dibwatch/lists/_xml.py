@@ -1,7 +1,9 @@
 """Safe XML reading: no DTDs, no external or internal entities, no network, with line numbers.
 
-Official list XML never declares entities; a file that does is refused as unsafe rather than
-parsed with the entities left unexpanded, so a billion-laughs or XXE file can never load.
+Official list XML never declares entities or a DOCTYPE; a file that does is refused as unsafe
+rather than parsed with the entities left unexpanded, so a billion-laughs or XXE file can
+never load. A quick byte scan of the head refuses most; the parser's own document info
+catches the rest (a DOCTYPE behind a long comment, or in UTF-16).
 """
 
 from __future__ import annotations
@@ -31,15 +33,26 @@ def _check_prolog(data: bytes, file: str) -> None:
         raise ParseError("NUL bytes in XML", Location(file, 1))
 
 
+def _check_doctype(elem: etree._Element, file: str) -> None:
+    """The parser's own word on the prolog: the byte scan above misses a DOCTYPE behind a
+    long comment or in UTF-16; lxml has read it (unexpanded) before the first element."""
+    info = elem.getroottree().docinfo
+    if getattr(info, "doctype", "") or info.internalDTD is not None:  # stubs lack doctype
+        raise UnsafeInputError("XML with a DOCTYPE is refused (XXE / entity expansion)",
+                               Location(file, 1))
+
+
 def parse_xml(data: bytes, file: str) -> etree._Element:
     """The whole document's root element (for small files)."""
     _check_prolog(data, file)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=True, remove_comments=True)
     try:
-        return etree.fromstring(data, parser)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise ParseError(f"malformed XML: {exc.msg}", Location(file, exc.lineno)) from exc
+    _check_doctype(root, file)
+    return root
 
 
 def iter_elements(data: bytes, file: str, tags: tuple[str, ...]) -> Iterator[etree._Element]:
@@ -49,8 +62,12 @@ def iter_elements(data: bytes, file: str, tags: tuple[str, ...]) -> Iterator[etr
     context = etree.iterparse(io.BytesIO(data), events=("end",), resolve_entities=False,
                               no_network=True, load_dtd=False, huge_tree=True,
                               remove_comments=True)
+    first = True
     try:
         for _, elem in context:
+            if first:  # the prolog is behind us at the first element's end
+                _check_doctype(elem, file)
+                first = False
             if _localname(elem.tag) in tags:
                 yield elem
                 elem.clear(keep_tail=True)

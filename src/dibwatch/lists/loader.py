@@ -6,7 +6,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,11 +17,14 @@ from dibwatch.errors import InputError, Location, NotFoundError, ParseError
 from dibwatch.lists import store
 from dibwatch.lists.parsers import detect, list_input
 from dibwatch.lists.report import LoadReport
-from dibwatch.model.entity import Entity
+from dibwatch.model.entity import MAX_NAMES, Entity
 from dibwatch.workspace import Workspace
 from dibwatch.workspace.changes import record_change
 
 FLUSH_EVERY = 20_000
+# Far above any real record (the longest names of OFAC, UN, EU and CSL are under 400
+# characters; their most-named records under 100 names).
+MAX_NAME_CHARS = 1_000
 Progress = Callable[[int], None]
 
 
@@ -48,10 +51,12 @@ def file_digests(files: list[Path]) -> tuple[list[dict[str, Any]], str]:
 
 
 class _Rows:
-    """Column buffers for one snapshot's tables."""
+    """Column buffers for one snapshot's tables; ``sink`` takes each full table (an insert
+    into the workspace, or a list kept until the lock is taken)."""
 
-    def __init__(self, snapshot_id: int) -> None:
+    def __init__(self, snapshot_id: int, sink: Callable[[str, pa.Table], None]) -> None:
         self.snapshot_id = snapshot_id
+        self.sink = sink
         self.tables: dict[str, dict[str, list[Any]]] = {}
         self.counts = {"names": 0, "identifiers": 0, "addresses": 0, "sanctions": 0}
 
@@ -88,16 +93,144 @@ class _Rows:
                      list_name=s.list_name, listing_date=s.listing_date, end_date=s.end_date,
                      reason=s.reason, source_url=s.source_url)
 
-    def flush(self, ws: Workspace) -> None:
+    def flush(self) -> None:
         for table, cols in self.tables.items():
-            ws.engine.insert_arrow(table, pa.table(cols))
+            self.sink(table, pa.table(cols))
         self.tables.clear()
+
+
+def bounded(entity: Entity, report: LoadReport) -> Entity:
+    """The entity with its names within :data:`MAX_NAME_CHARS` and :data:`MAX_NAMES`, each
+    cut recorded as a warning: a 15 MB "name" is no one's, and its index postings would take
+    minutes and gigabytes."""
+    names = entity.names
+    if len(names) <= MAX_NAMES and all(len(n.value) <= MAX_NAME_CHARS for n in names):
+        return entity
+    prov = entity.provenance[0] if entity.provenance else None
+    line, element = (prov.line, prov.element) if prov else (None, None)
+    if len(names) > MAX_NAMES:
+        report.warn(f"record {entity.source_id!r} has more than {MAX_NAMES:,} names: the "
+                    f"first {MAX_NAMES:,} are kept", line=line, element=element)
+        names = names[:MAX_NAMES]
+    cut = [n for n in names if len(n.value) > MAX_NAME_CHARS]
+    for n in cut[:3]:
+        report.warn(f"record {entity.source_id!r}: a name of {len(n.value):,} characters cut "
+                    f"to {MAX_NAME_CHARS:,}", value=n.value, line=line, element=element)
+    entity.names = [replace(n, value=n.value[:MAX_NAME_CHARS]) if len(n.value) >
+                    MAX_NAME_CHARS else n for n in names]
+    return entity
+
+
+@dataclass
+class ParsedList:
+    """A list file parsed and checked, its rows in memory, not yet stored: the web app parses
+    an upload without the workspace lock and takes it only to insert."""
+
+    path: Path
+    source: str
+    format: str
+    parser_version: str
+    files: list[dict[str, Any]]
+    sha256: str
+    published_at: str | None
+    report: LoadReport
+    entity_count: int
+    counts: dict[str, int]
+    tables: list[tuple[str, pa.Table]]
+    seconds: float
+
+
+def _parse_rows(parser: Any, path: Path, report: LoadReport, rows: _Rows,
+                progress: Progress | None) -> int:
+    seen: set[str] = set()
+    count = 0
+    try:
+        for entity in parser.entities():
+            if entity.id in seen:
+                prov = entity.provenance[0] if entity.provenance else None
+                report.warn(f"duplicate record id {entity.source_id!r}: later record "
+                            "skipped", line=prov.line if prov else None,
+                            element=prov.element if prov else None)
+                continue
+            seen.add(entity.id)
+            rows.add_entity(bounded(entity, report))
+            count += 1
+            if count % FLUSH_EVERY == 0:
+                rows.flush()
+            if progress is not None and count % 500 == 0:
+                progress(count)
+    except InputError:
+        raise
+    except RecursionError as exc:
+        raise ParseError("input nested too deeply", Location(str(path))) from exc
+    if count == 0:
+        raise ParseError("no entities found in the input", Location(str(path)))
+    for issue in report.issues:
+        loc = issue.location
+        rows.add("load_issues", severity=issue.severity, file=loc.file, line=loc.line,
+                 element=loc.element, field=loc.field, message=issue.message,
+                 value=issue.value)
+    for field_name, n in sorted(report.leftover_fields.items()):
+        rows.add("load_leftovers", field=field_name, count=n)
+    rows.flush()
+    return count
+
+
+def _snapshot_info(snapshot_id: int, parsed: ParsedList) -> store.SnapshotInfo:
+    return store.SnapshotInfo(
+        snapshot_id=snapshot_id, source=parsed.source, format=parsed.format,
+        parser_version=parsed.parser_version, path=str(parsed.path), files=parsed.files,
+        sha256=parsed.sha256, published_at=parsed.published_at,
+        loaded_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+        entity_count=parsed.entity_count, name_count=parsed.counts["names"],
+        identifier_count=parsed.counts["identifiers"],
+        address_count=parsed.counts["addresses"], sanction_count=parsed.counts["sanctions"],
+        warning_count=parsed.report.warning_count,
+        leftover_count=parsed.report.counts["leftovers"], load_seconds=round(parsed.seconds, 3))
+
+
+def parse_list(path: str | Path, *, source: str | None = None, fmt: str | None = None,
+               progress: Progress | None = None) -> ParsedList:
+    """Parse ``path`` into memory without touching a workspace; :func:`store_parsed` writes
+    it. Memory grows with the file: for uploads, bounded by the upload and inflate limits."""
+    path = list_input(Path(path), fmt)
+    cls, src = detect(path, source, fmt)
+    report = LoadReport(str(path))
+    parser = cls(path, src, report)
+    files, sha = file_digests(parser.input_files())
+    started = time.perf_counter()
+    tables: list[tuple[str, pa.Table]] = []
+    rows = _Rows(0, lambda table, data: tables.append((table, data)))
+    count = _parse_rows(parser, path, report, rows, progress)
+    return ParsedList(path, src, cls.format, cls.version, files, sha, parser.published_at,
+                      report, count, dict(rows.counts), tables, time.perf_counter() - started)
+
+
+def store_parsed(ws: Workspace, parsed: ParsedList) -> LoadResult:
+    """Write a parsed list as a new snapshot in one transaction (a no-op when these bytes are
+    already a snapshot of the source)."""
+    existing = store.find_snapshot(ws.engine, parsed.source, parsed.sha256)
+    if existing is not None:
+        return LoadResult(existing, False, parsed.report)
+    started = time.perf_counter()
+    with ws.engine.transaction():
+        snapshot_id = int(ws.engine.scalar("SELECT nextval('snapshot_seq')"))
+        for table, data in parsed.tables:
+            ids = pa.array([snapshot_id] * data.num_rows, data.schema.field("snapshot_id").type)
+            ws.engine.insert_arrow(table, data.set_column(
+                data.schema.get_field_index("snapshot_id"), "snapshot_id", ids))
+        parsed.seconds += time.perf_counter() - started
+        info = _snapshot_info(snapshot_id, parsed)
+        # The snapshot row is written last: until COMMIT, no reader can see any of it.
+        store.insert_snapshot(ws.engine, info)
+    return LoadResult(info, True, parsed.report)
 
 
 def load_list(ws: Workspace, path: str | Path, *, source: str | None = None,
               fmt: str | None = None, progress: Progress | None = None,
               replace: bool = False) -> LoadResult:
-    """Parse ``path`` and store it as a new snapshot, atomically.
+    """Parse ``path`` and store it as a new snapshot, atomically, streaming: rows go to the
+    workspace every :data:`FLUSH_EVERY` entities, so memory stays flat on any file size.
 
     Loading bytes already loaded for the same source is a no-op returning that snapshot. On
     any error nothing is written: the transaction rolls back and the error propagates. With
@@ -118,49 +251,12 @@ def load_list(ws: Workspace, path: str | Path, *, source: str | None = None,
     started = time.perf_counter()
     with ws.engine.transaction():
         snapshot_id = int(ws.engine.scalar("SELECT nextval('snapshot_seq')"))
-        rows = _Rows(snapshot_id)
-        seen: set[str] = set()
-        count = 0
-        try:
-            for entity in parser.entities():
-                if entity.id in seen:
-                    prov = entity.provenance[0] if entity.provenance else None
-                    report.warn(f"duplicate record id {entity.source_id!r}: later record "
-                                "skipped", line=prov.line if prov else None,
-                                element=prov.element if prov else None)
-                    continue
-                seen.add(entity.id)
-                rows.add_entity(entity)
-                count += 1
-                if count % FLUSH_EVERY == 0:
-                    rows.flush(ws)
-                if progress is not None and count % 500 == 0:
-                    progress(count)
-        except InputError:
-            raise
-        except RecursionError as exc:
-            raise ParseError("input nested too deeply", Location(str(path))) from exc
-        if count == 0:
-            raise ParseError("no entities found in the input", Location(str(path)))
-        for issue in report.issues:
-            loc = issue.location
-            rows.add("load_issues", severity=issue.severity, file=loc.file, line=loc.line,
-                     element=loc.element, field=loc.field, message=issue.message,
-                     value=issue.value)
-        for field_name, n in sorted(report.leftover_fields.items()):
-            rows.add("load_leftovers", field=field_name, count=n)
-        counts = dict(rows.counts)
-        rows.flush(ws)
-        info = store.SnapshotInfo(
-            snapshot_id=snapshot_id, source=src, format=cls.format,
-            parser_version=cls.version, path=str(path), files=files, sha256=sha,
-            published_at=parser.published_at,
-            loaded_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0),
-            entity_count=count, name_count=counts["names"],
-            identifier_count=counts["identifiers"], address_count=counts["addresses"],
-            sanction_count=counts["sanctions"], warning_count=report.warning_count,
-            leftover_count=report.counts["leftovers"],
-            load_seconds=round(time.perf_counter() - started, 3))
+        rows = _Rows(snapshot_id, ws.engine.insert_arrow)
+        count = _parse_rows(parser, path, report, rows, progress)
+        parsed = ParsedList(path, src, cls.format, cls.version, files, sha,
+                            parser.published_at, report, count, dict(rows.counts), [],
+                            time.perf_counter() - started)
+        info = _snapshot_info(snapshot_id, parsed)
         if replaced is not None:
             remove_snapshot(ws, replaced, action="replace", replaced_by=snapshot_id)
         # The snapshot row is written last: until COMMIT, no reader can see any of it.

@@ -12,9 +12,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dibwatch.errors import FormatError, Location, ParseError
+from dibwatch.csvout import write_dicts
+from dibwatch.errors import FormatError, Location, ParseError, TooLargeError
 from dibwatch.ingest import detect_delimiter
-from dibwatch.lists._io import decode, read_bytes
+from dibwatch.lists._io import check_parquet, decode, read_bytes
 from dibwatch.match.algorithm import Query
 from dibwatch.match.screen import ScreeningRun
 from dibwatch.model.country import country_code
@@ -81,10 +82,22 @@ def make_query(name: str, *, country: str | None = None, ident: str | None = Non
     return Query(name, schema_name, countries, tuple(ids)), warnings
 
 
-def read_parties(path: Path) -> list[InputRow]:
-    """Parties to screen; a bad row becomes a warning on that row, never a failed batch."""
+def _too_many(path: Path, rows: int | str, max_rows: int) -> TooLargeError:
+    return TooLargeError(f"{rows} rows: a batch takes at most {max_rows:,}; split the file",
+                         Location(str(path)))
+
+
+def read_parties(path: Path, *, max_rows: int | None = None) -> list[InputRow]:
+    """Parties to screen; a bad row becomes a warning on that row, never a failed batch.
+    More than ``max_rows`` rows, or data inflating past the current decompression limit,
+    is refused before the rows are built."""
     if path.suffix.lower() == ".parquet":
         try:
+            meta = pq.ParquetFile(path).metadata
+            if max_rows is not None and meta.num_rows > max_rows:
+                raise _too_many(path, f"{meta.num_rows:,}", max_rows)
+            check_parquet(path, meta.num_rows, sum(meta.row_group(i).total_byte_size
+                                                   for i in range(meta.num_row_groups)))
             table = pq.read_table(path)
         except (pa.ArrowInvalid, OSError) as exc:
             raise FormatError(f"not a readable Parquet file: {exc}", Location(str(path))) from exc
@@ -101,6 +114,8 @@ def read_parties(path: Path) -> list[InputRow]:
         line_numbers = []
         try:
             for row in reader:
+                if max_rows is not None and len(records) >= max_rows:
+                    raise _too_many(path, f"more than {max_rows:,}", max_rows)
                 line_numbers.append(reader.line_num)
                 records.append(row)
         except csv.Error as exc:
@@ -147,17 +162,13 @@ def result_rows(rows: list[InputRow], run: ScreeningRun) -> list[dict[str, Any]]
     return out
 
 
-def write_results(records: list[dict[str, Any]], path: Path) -> None:
+def write_results(records: list[dict[str, Any]], path: Path, *, private: bool = False) -> None:
+    """Results as Parquet or as CSV through the one CSV writer (formula cells neutralised);
+    ``private`` creates the file readable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".parquet":
         pq.write_table(pa.Table.from_pylist(records), path)
+        if private:
+            path.chmod(0o600)
         return
-    columns: list[str] = []
-    for rec in records:
-        for key in rec:
-            if key not in columns:
-                columns.append(key)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, columns)
-        writer.writeheader()
-        writer.writerows(records)
+    write_dicts(path, records, private=private)

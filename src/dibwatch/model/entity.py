@@ -12,6 +12,10 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+# Names kept per entity: far above any real record, far below what makes the name index
+# take minutes (dibwatch.lists.loader cuts and warns).
+MAX_NAMES = 2_000
+
 
 class Schema(StrEnum):
     """Entity schemata; values are FollowTheMoney schema names (FtM calls aircraft Airplane)."""
@@ -139,6 +143,8 @@ class Entity:
         value = " ".join(value.split())
         if not value:
             return
+        if len(self.names) > MAX_NAMES:
+            return  # the loader keeps MAX_NAMES and warns; the check below is linear
         if any(n.value == value and n.kind == kind for n in self.names):
             return
         from dibwatch.model.script import detect_script

@@ -8,8 +8,8 @@ after it.
 from dibwatch.monitor.alerts import ALERT_KINDS, Alert, get_alert, list_alerts
 from dibwatch.monitor.check import MonitorSettings, check, observe, prepare
 from dibwatch.monitor.watch import WatchedParty, add_watched, list_watched
-from dibwatch.monitor.webhook import Delivery, deliver, post_alerts
+from dibwatch.monitor.webhook import Delivery, WebhookSender, deliver_pending, post_alerts
 
 __all__ = ["ALERT_KINDS", "Alert", "Delivery", "MonitorSettings", "WatchedParty",
-           "add_watched", "check", "deliver", "get_alert", "list_alerts", "list_watched",
-           "observe", "post_alerts", "prepare"]
+           "WebhookSender", "add_watched", "check", "deliver_pending", "get_alert",
+           "list_alerts", "list_watched", "observe", "post_alerts", "prepare"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dibwatch.web.state import AppState, now, page_of
@@ -43,16 +44,23 @@ def _alert(row: sqlite3.Row) -> Alert:
                  row["created_at"], row["status"])
 
 
-def store(state: AppState, alerts: list[Alert]) -> list[Alert]:
-    """Insert the alerts not raised before (by dedupe key); returns those, with ids."""
+def instant(delay: float = 0.0) -> str:
+    """UTC to the microsecond: when a webhook delivery is due (compared as text)."""
+    return (datetime.now(UTC) + timedelta(seconds=delay)).isoformat(timespec="microseconds")
+
+
+def store(state: AppState, alerts: list[Alert], *, queue: bool = False) -> list[Alert]:
+    """Insert the alerts not raised before (by dedupe key); returns those, with ids.
+    ``queue``: due for the webhook now (a sender delivers them outside any lock)."""
     out: list[Alert] = []
+    due = instant() if queue else None
     with state.transaction() as con:
         for a in alerts:
             cur = con.execute(
                 "INSERT OR IGNORE INTO alerts (kind, dedupe_key, firm_id, entity_id, title, "
-                "detail, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "detail, created_at, delivery_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [a.kind, a.dedupe_key, a.firm_id, a.entity_id, a.title,
-                 json.dumps(a.detail, ensure_ascii=False, sort_keys=True), now()])
+                 json.dumps(a.detail, ensure_ascii=False, sort_keys=True), now(), due])
             if cur.rowcount:
                 row = con.execute("SELECT * FROM alerts WHERE alert_id = ?",
                                   [cur.lastrowid]).fetchone()
@@ -80,11 +88,33 @@ def set_status(con: sqlite3.Connection, alert_id: int, status: str) -> None:
     con.execute("UPDATE alerts SET status = ? WHERE alert_id = ?", [status, alert_id])
 
 
-def record_delivery(state: AppState, alert_ids: list[int], attempts: int,
-                    error: str | None) -> None:
+def due_for_delivery(state: AppState, limit: int) -> tuple[list[Alert], str | None]:
+    """(alerts due for the webhook now, oldest first; when the next later one is due)."""
+    at = instant()
+    with state.connect() as con:
+        rows = con.execute("SELECT * FROM alerts WHERE delivery_due <= ? ORDER BY alert_id "
+                           "LIMIT ?", [at, limit]).fetchall()
+        later = con.execute("SELECT min(delivery_due) FROM alerts WHERE delivery_due > ?",
+                            [at]).fetchone()[0]
+    return [_alert(r) for r in rows], later
+
+
+def record_attempt(state: AppState, alert_ids: list[int], *, error: str | None,
+                   retry_in: float | None) -> None:
+    """One delivery attempt of these alerts: delivered (``error`` None), due again in
+    ``retry_in`` seconds, or given up (``retry_in`` None)."""
     with state.transaction() as con:
         for alert_id in alert_ids:
-            con.execute("UPDATE alerts SET delivery_attempts = delivery_attempts + ?, "
+            con.execute("UPDATE alerts SET delivery_attempts = delivery_attempts + 1, "
                         "delivered_at = CASE WHEN ? IS NULL THEN ? ELSE delivered_at END, "
-                        "delivery_error = ? WHERE alert_id = ?",
-                        [attempts, error, now(), error, alert_id])
+                        "delivery_error = ?, delivery_due = ? WHERE alert_id = ?",
+                        [error, now(), error,
+                         instant(retry_in) if error and retry_in is not None else None,
+                         alert_id])
+
+
+def delivery_attempts(state: AppState, alert_id: int) -> int:
+    with state.connect() as con:
+        row = con.execute("SELECT delivery_attempts FROM alerts WHERE alert_id = ?",
+                          [alert_id]).fetchone()
+    return int(row[0]) if row else 0

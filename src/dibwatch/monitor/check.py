@@ -28,7 +28,6 @@ from dibwatch.match.screen import Screener
 from dibwatch.monitor import queries
 from dibwatch.monitor.alerts import Alert, store
 from dibwatch.monitor.watch import list_watched
-from dibwatch.monitor.webhook import deliver
 from dibwatch.resolve.read import trade_partners
 from dibwatch.resolve.screening import firm_queries
 from dibwatch.risk.read import recent_runs
@@ -229,8 +228,9 @@ def _address_alerts(ws: Workspace, state: AppState, snap: Snapshot, known: set[s
 
 def check(ws: Workspace, state: AppState, *, settings: MonitorSettings | None = None,
           screener: Screener | None = None, workers: int | None = 1) -> list[Alert]:
-    """Compare the workspace with the last check, store and deliver the new alerts, and make
-    this state the new baseline. Returns the alerts raised now (none on the first check,
+    """Compare the workspace with the last check, store the new alerts (queued for the
+    webhook when one is set: see :mod:`dibwatch.monitor.webhook`), and make this state the
+    new baseline. Returns the alerts raised now (none on the first check,
     which only takes the baseline)."""
     settings = settings or MonitorSettings()
     has_baseline, before, known, last_run = _baseline(state)
@@ -241,8 +241,7 @@ def check(ws: Workspace, state: AppState, *, settings: MonitorSettings | None = 
     raised = (_designation_alerts(ws, state, snap, before)
               + _score_alerts(ws, settings, last_run)
               + _address_alerts(ws, state, snap, known, settings))
-    stored = store(state, raised)
+    # Queued for the webhook, not sent here: the caller may hold the workspace lock.
+    stored = store(state, raised, queue=bool(settings.webhook_url))
     _save(state, snap)
-    deliver(state, settings.webhook_url, stored, retries=settings.retries,
-            backoff=settings.backoff_seconds, timeout=settings.timeout_seconds)
     return stored

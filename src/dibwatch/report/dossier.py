@@ -3,7 +3,6 @@ network picture, list matches, timeline, and the names and ids the firm used."""
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from dibwatch.csvout import write_csv
 from dibwatch.engine import Engine
 from dibwatch.report import charts, queries
 from dibwatch.report.network import NetworkPictures
@@ -127,10 +127,5 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
 def write_evidence_csv(engine: Engine, run_id: int, firm_id: int, path: Path) -> int:
     """Every evidence shipment line of the firm's flags, uncapped; returns the row count."""
     data = queries.rows(engine, queries.EVIDENCE_ALL, {"run_id": run_id, "firm_id": firm_id})
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        cols = list(data[0]) if data else ["indicator", "flag_no", "load_id", "line_no"]
-        writer.writerow(cols)
-        for r in data:
-            writer.writerow(["" if r[c] is None else r[c] for c in cols])
-    return len(data)
+    cols = list(data[0]) if data else ["indicator", "flag_no", "load_id", "line_no"]
+    return write_csv(path, cols, ([r[c] for c in cols] for r in data))

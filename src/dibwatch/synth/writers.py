@@ -6,7 +6,6 @@ whole-world outputs. Nothing here writes a timestamp, so a seed gives byte-ident
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date
 from pathlib import Path
@@ -16,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dibwatch.csvout import open_csv
 from dibwatch.synth.firms import Firm, first_seen
 from dibwatch.synth.params import INVASION, WorldParams
 
@@ -100,8 +100,7 @@ def _listing_date(firm: Firm, params: WorldParams) -> str:
 def write_fictional_list(path: Path, params: WorldParams, firms: list[Firm]) -> int:
     """The listed firms in trade.gov CSL CSV layout; returns the number of entries."""
     listed = sorted((f for f in firms if f.listed_id), key=lambda f: str(f.listed_id))
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    with open_csv(path, quote_all=True, lineterminator="\n") as out:
         out.writerow(CSL_HEADER)
         for firm in listed:
             sdn = firm.is_facilitator

@@ -162,6 +162,10 @@ class Binding:
     def convert(self, row: dict[str, Raw]) -> tuple[dict[str, Value], dict[str, str],
                                                    list[tuple[str | None, str]]]:
         """(values, warnings, problems) for one row; problems make it quarantined."""
+        # As list files are refused: a NUL byte is never part of a name or a description.
+        nul = next((k for k, v in row.items() if isinstance(v, str) and "\x00" in v), None)
+        if nul is not None:
+            return {}, {}, [(None, f"NUL byte in column {nul!r}")]
         values: dict[str, Value] = {}
         warnings: dict[str, str] = {}
         problems: list[tuple[str | None, str]] = []

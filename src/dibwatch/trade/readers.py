@@ -21,6 +21,7 @@ from typing import IO, Any, Protocol
 
 from dibwatch.errors import EncodingError, FormatError, Location, ParseError
 from dibwatch.ingest import detect_delimiter
+from dibwatch.lists._io import check_gzip, check_parquet, check_zip, is_gzip, open_payload
 from dibwatch.trade.validate import Raw
 
 SAMPLE_BYTES = 1 << 16
@@ -46,14 +47,12 @@ class TableReader(Protocol):
 
 
 def _is_gzip(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return fh.read(2) == b"\x1f\x8b"
+    return is_gzip(path)
 
 
 def _open_binary(path: Path) -> IO[bytes]:
-    if _is_gzip(path):
-        return gzip.open(path, "rb")  # type: ignore[return-value]  # GzipFile is an IO[bytes]
-    return path.open("rb")
+    # gzip inflates within the current limit: a bomb stops at the cap, not at its end.
+    return open_payload(path)
 
 
 def _samples(path: Path) -> list[bytes]:
@@ -204,6 +203,9 @@ class ParquetReader:
             self._file = pq.ParquetFile(path)
         except Exception as exc:  # pyarrow raises ArrowInvalid / OSError variants
             raise FormatError(f"unreadable Parquet file: {exc}", Location(str(path))) from exc
+        meta = self._file.metadata
+        check_parquet(path, meta.num_rows, sum(meta.row_group(i).total_byte_size
+                                               for i in range(meta.num_row_groups)))
         self.header = list(self._file.schema_arrow.names)
         self._batch_size = batch_size
 
@@ -224,6 +226,7 @@ class XlsxReader:
     def __init__(self, path: Path) -> None:
         import openpyxl  # type: ignore[import-untyped]  # no stubs installed
 
+        check_zip(path)
         try:
             self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # zipfile / KeyError / InvalidFileException variants
@@ -335,6 +338,7 @@ def open_reader(path: str | Path, fmt: str | None = None, *, encoding: str | Non
     path = Path(path)
     if not path.is_file():
         raise FormatError("file not found", Location(str(path)))
+    check_gzip(path)
     fmt = fmt or detect_format(path)
     readers: dict[str, type[CsvReader | ParquetReader | XlsxReader | JsonLinesReader]] = {
         "csv": CsvReader, "parquet": ParquetReader, "xlsx": XlsxReader,

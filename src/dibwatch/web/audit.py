@@ -1,5 +1,6 @@
-"""The audit log: append-only. This module only ever INSERTs into it; SQLite triggers refuse
-any UPDATE or DELETE (see :mod:`dibwatch.web.state`)."""
+"""The audit log: append-only and hash-chained. This module only ever INSERTs into it; SQLite
+triggers refuse any UPDATE or DELETE (see :mod:`dibwatch.web.state`), and every row carries
+the hash of the one before (see :mod:`dibwatch.web.trail`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from dibwatch.web import trail
 from dibwatch.web.state import AppState, now, page_of
 
 
@@ -27,15 +29,19 @@ class AuditEntry:
 def append(con: sqlite3.Connection, *, actor: str, action: str, object_type: str,
            object_id: str, detail: dict[str, Any], snapshots: list[int] | None = None,
            algorithm: str | None = None) -> int:
-    """Add one row inside the caller's transaction, so the change and its record commit
-    together or not at all."""
-    cur = con.execute(
-        "INSERT INTO audit_log (at, actor, action, object_type, object_id, detail, snapshots, "
-        "algorithm) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [now(), actor, action, object_type, object_id,
-         json.dumps(detail, ensure_ascii=False, sort_keys=True),
-         json.dumps(sorted(snapshots or [])), algorithm])
-    return int(cur.lastrowid or 0)
+    """Add one row inside the caller's write transaction, so the change and its record
+    commit together or not at all; the row is chained to the one before it."""
+    audit_id, prev, last_at = trail.next_link(con, "audit_log")
+    # Never dated before its predecessor (a clock set back shows as equal times).
+    at = max(now(), last_at or "")
+    values = [audit_id, at, actor, action, object_type, object_id,
+              json.dumps(detail, ensure_ascii=False, sort_keys=True),
+              json.dumps(sorted(snapshots or [])), algorithm]
+    con.execute(
+        "INSERT INTO audit_log (audit_id, at, actor, action, object_type, object_id, detail, "
+        "snapshots, algorithm, prev_hash, row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [*values, prev, trail.row_hash(prev, values)])
+    return audit_id
 
 
 def entries(state: AppState, *, object_type: str | None = None, object_id: str | None = None,

@@ -9,12 +9,13 @@ list changes the entry, the match is raised again. A confirmation is a link risk
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from dibwatch.errors import ConfigError
-from dibwatch.web import audit
+from dibwatch.web import audit, trail
 from dibwatch.web.state import AppState, now, page_of
 
 STATUSES = ("open", "investigating", "escalated", "closed")
@@ -88,20 +89,24 @@ def decide(state: AppState, *, actor: str, firm_id: int, firm_caption: str, entr
         raise ConfigError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
     with state.transaction() as con:
         _ensure_case(con, firm_id, firm_caption, actor)
-        cur = con.execute(
-            "INSERT INTO decisions (firm_id, entity_id, verdict, content_hash, snapshot_id, "
-            "source, algorithm, score, note, decided_by, decided_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [firm_id, entry.entity_id, verdict, entry.content_hash, entry.snapshot_id,
-             entry.source, algorithm, score, note, actor, now()])
-        decision_id = int(cur.lastrowid or 0)
+        decision_id, prev, last_at = trail.next_link(con, "decisions")
+        values = [decision_id, firm_id, entry.entity_id, verdict, entry.content_hash,
+                  entry.snapshot_id, entry.source, algorithm, score, note, actor,
+                  max(now(), last_at or "")]
+        digest = trail.row_hash(prev, values)
+        con.execute(
+            "INSERT INTO decisions (decision_id, firm_id, entity_id, verdict, content_hash, "
+            "snapshot_id, source, algorithm, score, note, decided_by, decided_at, prev_hash, "
+            "row_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [*values, prev, digest])
         con.execute("UPDATE cases SET updated_at = ?, updated_by = ? WHERE firm_id = ?",
                     [now(), actor, firm_id])
         audit.append(con, actor=actor, action=f"match.{verdict}", object_type="firm",
                      object_id=str(firm_id),
                      detail={"entity_id": entry.entity_id, "content_hash": entry.content_hash,
                              "list_snapshot_id": entry.snapshot_id, "source": entry.source,
-                             "score": score, "note": note, "decision_id": decision_id},
+                             "score": score, "note": note, "decision_id": decision_id,
+                             "decision_hash": digest},
                      snapshots=snapshots, algorithm=algorithm)
         row = con.execute("SELECT * FROM decisions WHERE decision_id = ?",
                           [decision_id]).fetchone()
@@ -117,6 +122,18 @@ def decisions_in_force(state: AppState, firm_id: int | None = None
             "(SELECT max(decision_id) FROM decisions x WHERE x.firm_id = d.firm_id "
             "AND x.entity_id = d.entity_id)", [firm_id, firm_id]).fetchall()
     return {(int(r["firm_id"]), str(r["entity_id"])): _decision(r) for r in rows}
+
+
+def decision_problems(state: AppState, decision_ids: list[int]) -> dict[int, str | None]:
+    """For each decision, why it cannot be trusted (its hash or its audit row disagree), or
+    None: an altered verdict is shown as such, never served as the analyst's."""
+    with state.connect() as con:
+        audits = trail.decision_audits(con, decision_ids)
+        rows = {int(r["decision_id"]): r for r in con.execute(
+            "SELECT * FROM decisions WHERE decision_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(decision_ids)])}
+    return {d: trail.decision_problem(rows[d], audits.get(d)) if d in rows
+            else "the decision is gone" for d in decision_ids}
 
 
 def confirmed_links(state: AppState) -> list[tuple[int, str]]:

@@ -5,8 +5,10 @@ it streams and cut off with 413 when it passes the limit."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path as FilePath
+from typing import Annotated
 
+from fastapi import Path, Query
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -14,12 +16,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 # what a query string can spell.
 MAX_OFFSET = 10**9
 MAX_PAGE_NUMBER = 10**7
+# Ids the app state (SQLite) and the workspace (DuckDB BIGINT) can hold: past 2^63 - 1 a
+# bound parameter overflows; such an id is answered 422, never 500.
+MAX_ID = 2**63 - 1
+DbId = Annotated[int, Path(ge=0, le=MAX_ID)]
+QueryId = Annotated[int | None, Query(ge=0, le=MAX_ID)]
 
 
 def upload_name(filename: str | None) -> str:
     """A file name safe to create in a fresh temporary folder: the last part of what the
     client sent (its suffix tells the list parsers the format), never ``.``/``..``/empty."""
-    name = Path((filename or "").replace("\\", "/")).name.replace("\x00", "")
+    name = FilePath((filename or "").replace("\\", "/")).name.replace("\x00", "")
     return name if name not in ("", ".", "..") else "upload"
 
 

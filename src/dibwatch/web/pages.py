@@ -8,10 +8,7 @@ need a login redirect to it.
 from __future__ import annotations
 
 import json
-import tempfile
-from datetime import timedelta
 from importlib import resources
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -29,18 +26,14 @@ from dibwatch.web import audit, cases, queries
 from dibwatch.web.api.cases import record_decision
 from dibwatch.web.api.firms import firm as firm_data
 from dibwatch.web.api.firms import firms as firms_data
-from dibwatch.web.api.lists import load_and_check
-from dibwatch.web.auth import SESSION_COOKIE, Analyst, Principal
+from dibwatch.web.api.lists import load_upload
+from dibwatch.web.api.session import client_of, set_session_cookie
+from dibwatch.web.auth import SESSION_COOKIE, Analyst, Principal, Viewer
 from dibwatch.web.charts import bar_chart
 from dibwatch.web.context import Ctx
-from dibwatch.web.limits import MAX_PAGE_NUMBER, upload_name
-from dibwatch.web.users import (
-    Session,
-    authenticate,
-    create_session,
-    end_session,
-    lookup_session,
-)
+from dibwatch.web.limits import MAX_PAGE_NUMBER, DbId, QueryId
+from dibwatch.web.login import LoginRefused
+from dibwatch.web.users import Role, Session, end_session, lookup_session
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Jinja2Templates(
@@ -69,9 +62,11 @@ PageSession = Annotated[Session, Depends(page_session)]
 
 def render(request: Request, template: str, session: Session | None, **context: Any
            ) -> HTMLResponse:
+    trail = request.app.state.ctx.trail.report
     return TEMPLATES.TemplateResponse(request, template, {
         "session": session, "csrf": session.csrf_token if session else "",
-        "can_write": bool(session and session.user.role.value >= 2), **context})
+        "can_write": bool(session and session.user.role.value >= 2),
+        "trail_break": str(trail.first) if session and not trail.ok else None, **context})
 
 
 def back(url: str) -> RedirectResponse:
@@ -84,22 +79,19 @@ def login_page(request: Request, next: str = "/", error: str | None = None) -> H
 
 
 @router.post("/login")
-def login_submit(ctx: Ctx, name: Annotated[str, Form(max_length=200)],
-                 password: Annotated[str, Form(max_length=1000)],
-                 next: Annotated[str, Form(max_length=500)] = "/") -> Response:
-    user = authenticate(ctx.state, name, password)
-    with ctx.state.transaction() as con:
-        audit.append(con, actor=name, action="login" if user else "login.failed",
-                     object_type="user", object_id=name, detail={"via": "dashboard"})
+async def login_submit(ctx: Ctx, request: Request,
+                       name: Annotated[str, Form(max_length=200)],
+                       password: Annotated[str, Form(max_length=1000)],
+                       next: Annotated[str, Form(max_length=500)] = "/") -> Response:
     # Only local paths: a crafted ?next= must not send the user to another site.
     target = next if next.startswith("/") and not next.startswith("//") else "/"
-    if user is None:
-        return back(f"/login?next={quote(target)}&error=1")
-    sid, _ = create_session(ctx.state, user, timedelta(hours=ctx.settings.session_hours))
+    try:
+        done = await ctx.logins.attempt(name, password, client_of(request), "dashboard")
+    except LoginRefused as exc:
+        reason = {401: "1", 429: "locked", 503: "busy"}.get(exc.status, "1")
+        return back(f"/login?next={quote(target)}&error={reason}")
     response = back(target)
-    response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="lax",
-                        secure=ctx.settings.secure_cookies,
-                        max_age=int(ctx.settings.session_hours * 3600), path="/")
+    set_session_cookie(ctx, response, done.sid)
     return response
 
 
@@ -160,7 +152,7 @@ def firms_page(request: Request, ctx: Ctx, session: PageSession, q: str = "",
 
 
 @router.get("/ui/firms/{firm_id}", response_class=HTMLResponse)
-def firm_page(request: Request, ctx: Ctx, session: PageSession, firm_id: int
+def firm_page(request: Request, ctx: Ctx, session: PageSession, firm_id: DbId
               ) -> HTMLResponse:
     principal = Principal(session.user, "session", session.csrf_token)
     data = firm_data(principal, ctx, firm_id)
@@ -168,7 +160,7 @@ def firm_page(request: Request, ctx: Ctx, session: PageSession, firm_id: int
 
 
 @router.post("/ui/firms/{firm_id}/decide")
-def decide(ctx: Ctx, principal: Analyst, firm_id: int,
+def decide(ctx: Ctx, principal: Analyst, firm_id: DbId,
            entity_id: Annotated[str, Form(max_length=300)],
            verdict: Annotated[str, Form(pattern="^(confirm|dismiss)$")],
            note: Annotated[str, Form(max_length=5000)] = "") -> Response:
@@ -177,7 +169,7 @@ def decide(ctx: Ctx, principal: Analyst, firm_id: int,
 
 
 @router.post("/ui/firms/{firm_id}/case")
-def update_case(ctx: Ctx, principal: Analyst, firm_id: int,
+def update_case(ctx: Ctx, principal: Analyst, firm_id: DbId,
                 status: Annotated[str, Form(pattern="^(open|investigating|escalated|closed)$")],
                 assignee: Annotated[str, Form(max_length=200)] = "",
                 note: Annotated[str, Form(max_length=20000)] = "") -> Response:
@@ -198,18 +190,26 @@ def update_case(ctx: Ctx, principal: Analyst, firm_id: int,
 @router.get("/ui/screen", response_class=HTMLResponse)
 def screen_page(request: Request, ctx: Ctx, session: PageSession, name: str = "",
                 country: str = "", schema: str = "") -> HTMLResponse:
-    hits: list[Any] = []
-    warnings: list[str] = []
-    run_id = None
-    if name.strip():
-        query, warnings = make_query(name[:1000], country=country or None,
-                                     schema=schema or None)
-        screener = ctx.service.screener()
-        run = screener.screen([query], top=10, record=False, workers=1)
-        run_id = ctx.proof.record(run, 10, f"dashboard {session.user.name}").run_id
-        hits = run.results[0].hits
+    """The form (pre-filled from the query string). Screening is a POST: it writes a
+    screening run, and a GET must change nothing."""
+    return render(request, "screen.html", session, name=name[:1000], country=country[:100],
+                  schema=schema[:50], hits=[], warnings=[], run_id=None, screened=False)
+
+
+@router.post("/ui/screen", response_class=HTMLResponse)
+def screen_submit(request: Request, ctx: Ctx, principal: Viewer, session: PageSession,
+                  name: Annotated[str, Form(min_length=1, max_length=1000)],
+                  country: Annotated[str, Form(max_length=100)] = "",
+                  schema_: Annotated[str, Form(alias="schema", max_length=50)] = ""
+                  ) -> HTMLResponse:
+    schema = schema_
+    query, warnings = make_query(name, country=country or None, schema=schema or None)
+    screener = ctx.service.screener()
+    run = screener.screen([query], top=10, record=False, workers=1)
+    run_id = ctx.proof.record(run, 10, f"dashboard {principal.user.name}").run_id
     return render(request, "screen.html", session, name=name, country=country,
-                  schema=schema, hits=hits, warnings=warnings, run_id=run_id)
+                  schema=schema, hits=run.results[0].hits, warnings=warnings, run_id=run_id,
+                  screened=True)
 
 
 @router.post("/ui/screen/upload")
@@ -217,21 +217,19 @@ def screen_upload(ctx: Ctx, principal: Analyst, file: Annotated[UploadFile, File
                   ) -> Response:
     job = ctx.jobs.submit_screening(actor=principal.user.name,
                                     filename=file.filename or "upload",
-                                    data=file.file.read(), top=5, threshold=None)
+                                    data=file.file, top=5, threshold=None)
     return back(f"/ui/jobs/{job.job_id}")
 
 
 @router.get("/ui/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(request: Request, ctx: Ctx, session: PageSession, job_id: str) -> HTMLResponse:
-    job = ctx.jobs.get(job_id)
-    if job is None:
-        raise HTTPException(404, f"no job {job_id!r}")
+    job = ctx.jobs.get_for(job_id, session.user.name, admin=session.user.role >= Role.admin)
     return render(request, "job.html", session, job=job)
 
 
 @router.get("/ui/lists", response_class=HTMLResponse)
 def lists_page(request: Request, ctx: Ctx, session: PageSession, source: str = "",
-               old: int | None = None, new: int | None = None) -> HTMLResponse:
+               old: QueryId = None, new: QueryId = None) -> HTMLResponse:
     with ctx.service.locked() as ws:
         snaps = list_store.list_snapshots(ws.engine)
         diff = None
@@ -252,12 +250,7 @@ def lists_page(request: Request, ctx: Ctx, session: PageSession, source: str = "
 def lists_load(ctx: Ctx, principal: Analyst, file: Annotated[UploadFile, File()],
                source: Annotated[str, Form(max_length=100)] = "",
                format: Annotated[str, Form(max_length=50)] = "") -> Response:
-    name = upload_name(file.filename)
-    with tempfile.TemporaryDirectory(prefix="dibwatch-list-") as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(file.file.read())
-        result = load_and_check(ctx, path, principal.user.name, source or None,
-                                format or None)
+    result = load_upload(ctx, file, principal.user.name, source or None, format or None)
     return back(f"/ui/alerts?loaded={result['snapshot']['snapshot_id']}")
 
 
@@ -272,7 +265,7 @@ def countries_page(request: Request, ctx: Ctx, session: PageSession) -> HTMLResp
 
 @router.get("/ui/alerts", response_class=HTMLResponse)
 def alerts_page(request: Request, ctx: Ctx, session: PageSession, kind: str = "",
-                loaded: int | None = None) -> HTMLResponse:
+                loaded: QueryId = None) -> HTMLResponse:
     total, rows = monitor.list_alerts(ctx.state, kind=kind or None, limit=200)
     return render(request, "alerts.html", session, alerts=rows, total=total,
                   kinds=monitor.ALERT_KINDS, kind=kind, loaded=loaded)
@@ -285,5 +278,6 @@ def audit_page(request: Request, ctx: Ctx, session: PageSession,
     total, rows = audit.entries(ctx.state, limit=PAGE_SIZE,
                                 offset=(max(page, 1) - 1) * PAGE_SIZE)
     return render(request, "audit.html", session, entries=rows, total=total, page=page,
-                  pages=max(1, -(-total // PAGE_SIZE)), dumps=json.dumps)
+                  pages=max(1, -(-total // PAGE_SIZE)), dumps=json.dumps,
+                  trail=ctx.trail.report)
 

@@ -15,12 +15,14 @@ import json
 import threading
 from collections import defaultdict
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
+from dibwatch.errors import BusyError
 from dibwatch.match.screen import ScreeningRun, record_run
 from dibwatch.web.service import WorkspaceService
 
-WAIT_SECONDS = 30.0
+WAIT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,9 @@ class _Pending:
 
 
 class ProofRecorder:
-    def __init__(self, service: WorkspaceService) -> None:
+    def __init__(self, service: WorkspaceService, wait_seconds: float = WAIT_SECONDS) -> None:
         self.service = service
+        self.wait_seconds = wait_seconds
         self._pending: list[_Pending] = []
         self._cond = threading.Condition()
         self._stop = False
@@ -51,14 +54,23 @@ class ProofRecorder:
         self._thread.start()
 
     def record(self, run: ScreeningRun, top: int, origin: str) -> Recorded:
-        """Record ``run``; returns once it is committed."""
+        """Record ``run``; returns once it is committed. Raises :class:`BusyError` (503)
+        when it cannot be within ``wait_seconds``: no answer without its proof."""
         item = _Pending(run, top, origin)
         with self._cond:
             if self._stop:
-                raise RuntimeError("the proof recorder is stopped")
+                raise BusyError("the server is shutting down", retry_after=10)
             self._pending.append(item)
             self._cond.notify()
-        return item.done.result(WAIT_SECONDS)
+        try:
+            return item.done.result(self.wait_seconds)
+        except FutureTimeout:
+            raise BusyError(f"proof of screening could not be recorded within "
+                            f"{self.wait_seconds:g} s (the workspace is busy): try again",
+                            retry_after=self.wait_seconds) from None
+        except Exception as exc:
+            raise BusyError(f"proof of screening could not be recorded "
+                            f"({type(exc).__name__}): try again") from exc
 
     def _loop(self) -> None:
         while True:

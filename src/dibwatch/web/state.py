@@ -8,12 +8,15 @@ while one writer commits, serialises writers with a busy timeout, and every requ
 own short-lived connection, so no connection crosses threads. The workspace stays the
 analytical store, opened once by the app behind a lock.
 
-The audit log is append-only twice over: no code path here updates or deletes it, and
-triggers make SQLite itself refuse an UPDATE or DELETE of an audit row.
+The audit log, the decisions and the case notes are append-only twice over: no code path
+updates or deletes them, and triggers make SQLite itself refuse an UPDATE or DELETE. Audit
+rows and decisions are hash-chained (dibwatch.web.trail), so an edit made around the
+triggers shows in ``dibwatch audit verify``. The file is created 0600.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -150,6 +153,9 @@ CREATE TABLE jobs (
     finished_at TEXT
 );
 """),
+    # The trail as evidence (dibwatch.web.trail): audit rows and decisions hash-chained,
+    # decisions and notes append-only like the audit log; alerts queued for the webhook.
+    (2, "python:trail"),
     # (3) The analysts' verdicts on cross-list entity pairs (dibwatch.xref.decisions): the
     # newest row of a pair is in force; a dismissal holds while both entries are unchanged.
     (3, """
@@ -176,6 +182,26 @@ CREATE INDEX xref_decisions_pair ON xref_decisions (entity_a, entity_b, decision
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
+def _migrate_trail(con: sqlite3.Connection) -> None:
+    from dibwatch.web import trail
+
+    for table in ("audit_log", "decisions"):
+        con.execute(f"ALTER TABLE {table} ADD COLUMN prev_hash TEXT")
+        con.execute(f"ALTER TABLE {table} ADD COLUMN row_hash TEXT")
+    con.execute("ALTER TABLE alerts ADD COLUMN delivery_due TEXT")
+    con.execute("CREATE INDEX alerts_due ON alerts (delivery_due) "
+                "WHERE delivery_due IS NOT NULL")
+    con.execute("DROP TRIGGER audit_log_no_update")  # the backfill writes the new columns
+    con.execute("DROP TRIGGER audit_log_no_delete")
+    trail.backfill(con)
+    for statement in trail.GUARD_SQL.splitlines():
+        con.execute(statement)
+
+
+# Migrations written in Python (those needing more than SQL), by their marker.
+PYTHON_MIGRATIONS = {"python:trail": _migrate_trail}
+
+
 def now() -> str:
     """UTC, ISO 8601 to the second: sortable as text, readable in the audit log."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -197,12 +223,26 @@ def state_path_for(workspace: Path) -> Path:
     return workspace.with_name(workspace.name + STATE_SUFFIX)
 
 
+def _private_file(path: Path) -> None:
+    """Create ``path`` readable and writable by its owner only (0600); SQLite gives its -wal
+    and -shm files the same mode. An existing file open to others is tightened."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        mode = path.stat().st_mode
+        if mode & 0o077 and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+        return
+    os.close(fd)
+
+
 class AppState:
     """The app-state database at ``path``, created and migrated on first use."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(self.path)
         with self.connect() as con:
             con.execute("PRAGMA journal_mode=WAL")
             version = int(con.execute("PRAGMA user_version").fetchone()[0])
@@ -210,10 +250,23 @@ class AppState:
                 raise WorkspaceError(f"app state {self.path} has schema version {version}; "
                                      f"this dibwatch knows {SCHEMA_VERSION}. Upgrade dibwatch.")
             for number, script in MIGRATIONS:
-                if number > version:
-                    # executescript commits first; the version bump follows the script.
-                    con.executescript(script)
-                    con.execute(f"PRAGMA user_version = {int(number)}")
+                if number <= version:
+                    continue
+                if script in PYTHON_MIGRATIONS:
+                    # One transaction; a second process migrating at once finds it done.
+                    con.execute("BEGIN IMMEDIATE")
+                    try:
+                        if int(con.execute("PRAGMA user_version").fetchone()[0]) < number:
+                            PYTHON_MIGRATIONS[script](con)
+                            con.execute(f"PRAGMA user_version = {int(number)}")
+                    except BaseException:
+                        con.execute("ROLLBACK")
+                        raise
+                    con.execute("COMMIT")
+                    continue
+                # executescript commits first; the version bump follows the script.
+                con.executescript(script)
+                con.execute(f"PRAGMA user_version = {int(number)}")
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:

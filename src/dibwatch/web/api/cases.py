@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from dibwatch.match.algorithm import DibwatchV1
-from dibwatch.web import audit, cases, queries
-from dibwatch.web.auth import Analyst, Viewer
+from dibwatch.web import audit, cases, queries, trail
+from dibwatch.web.auth import Admin, Analyst, Viewer
 from dibwatch.web.context import AppContext, Ctx
-from dibwatch.web.limits import MAX_OFFSET
+from dibwatch.web.limits import MAX_OFFSET, DbId
 
 router = APIRouter(tags=["Cases and audit"])
 ALGORITHM = f"{DibwatchV1.name}/{DibwatchV1.version}"
@@ -73,25 +73,27 @@ def links(principal: Viewer, ctx: Ctx) -> dict[str, Any]:
 
 
 @router.get("/cases/{firm_id}", summary="A firm's case: status, decisions, notes")
-def get_case(principal: Viewer, ctx: Ctx, firm_id: int) -> dict[str, Any]:
+def get_case(principal: Viewer, ctx: Ctx, firm_id: DbId) -> dict[str, Any]:
     caption = firm_caption(ctx, firm_id)
     case = cases.get_case(ctx.state, firm_id)
     decided = cases.decisions_in_force(ctx.state, firm_id)
+    problems = cases.decision_problems(ctx.state, [d.decision_id for d in decided.values()])
     return {"firm_id": firm_id, "firm_caption": caption,
             "case": asdict(case) if case else None,
-            "decisions": [asdict(d) for d in decided.values()],
+            "decisions": [{**asdict(d), "verified": problems[d.decision_id] is None,
+                           "problem": problems[d.decision_id]} for d in decided.values()],
             "notes": cases.notes(ctx.state, firm_id)}
 
 
 @router.post("/cases/{firm_id}/decisions", status_code=201,
              summary="Confirm or dismiss a firm's match with a list entity")
-def decide(principal: Analyst, ctx: Ctx, firm_id: int, body: DecisionIn) -> dict[str, Any]:
+def decide(principal: Analyst, ctx: Ctx, firm_id: DbId, body: DecisionIn) -> dict[str, Any]:
     return asdict(record_decision(ctx, principal.user.name, firm_id, body.entity_id,
                                   body.verdict, body.note))
 
 
 @router.patch("/cases/{firm_id}", summary="Set a case's status and/or assignee")
-def update(principal: Analyst, ctx: Ctx, firm_id: int, body: CaseUpdate) -> dict[str, Any]:
+def update(principal: Analyst, ctx: Ctx, firm_id: DbId, body: CaseUpdate) -> dict[str, Any]:
     if body.status is None and body.assignee is None:
         raise HTTPException(400, "give a status and/or an assignee")
     case = cases.update_case(ctx.state, actor=principal.user.name, firm_id=firm_id,
@@ -102,7 +104,7 @@ def update(principal: Analyst, ctx: Ctx, firm_id: int, body: CaseUpdate) -> dict
 
 
 @router.post("/cases/{firm_id}/notes", status_code=201, summary="Annotate a firm's case")
-def add_note(principal: Analyst, ctx: Ctx, firm_id: int, body: NoteIn) -> dict[str, Any]:
+def add_note(principal: Analyst, ctx: Ctx, firm_id: DbId, body: NoteIn) -> dict[str, Any]:
     note_id = cases.annotate(ctx.state, actor=principal.user.name, firm_id=firm_id,
                              firm_caption=firm_caption(ctx, firm_id), text=body.text,
                              snapshots=ctx.service.current_snapshot_ids())
@@ -116,4 +118,17 @@ def audit_log(principal: Viewer, ctx: Ctx,
               ) -> dict[str, Any]:
     total, rows = audit.entries(ctx.state, object_type=object_type, object_id=object_id,
                                 limit=limit, offset=offset)
-    return {"total": total, "results": [asdict(r) for r in rows]}
+    return {"total": total, "trail": ctx.trail.report.to_json(),
+            "results": [asdict(r) for r in rows]}
+
+
+@router.get("/audit/verify", summary="Walk the audit and decision hash chains now (admin)")
+def audit_verify(principal: Admin, ctx: Ctx,
+                 anchor: Annotated[list[str], Query(max_length=10)] = []  # noqa: B006
+                 ) -> dict[str, Any]:
+    """Every break in the chains, first first; ``anchor`` (``ID:HASH``, repeatable) values
+    recorded earlier must still be in the chain."""
+    if anchor:
+        with ctx.state.connect() as con:
+            return trail.verify(con, anchors=anchor).to_json()
+    return ctx.trail.refresh().to_json()

@@ -17,7 +17,7 @@ from dibwatch.risk.rank import COLUMNS
 from dibwatch.web import cases, queries
 from dibwatch.web.auth import Viewer
 from dibwatch.web.context import AppContext, Ctx
-from dibwatch.web.limits import MAX_OFFSET
+from dibwatch.web.limits import MAX_OFFSET, DbId, QueryId
 from dibwatch.web.service import WorkspaceService
 
 router = APIRouter(tags=["Firms and shipments"])
@@ -90,7 +90,7 @@ def _firm_row(ctx: AppContext, firm_id: int, run: int | None) -> tuple[Any, ...]
 
 @router.get("/firms/{firm_id}", summary="One firm: flags with evidence, counterparties, "
                                         "list matches, case")
-def firm(principal: Viewer, ctx: Ctx, firm_id: int) -> dict[str, Any]:
+def firm(principal: Viewer, ctx: Ctx, firm_id: DbId) -> dict[str, Any]:
     with ctx.service.locked() as ws:
         run = read.latest_run(ws.engine)
         partners = counterparties(ws.engine, firm_id)
@@ -133,7 +133,7 @@ def firm(principal: Viewer, ctx: Ctx, firm_id: int) -> dict[str, Any]:
 
 @router.get("/firms/{firm_id}/network",
             summary="The firm's network neighbourhood as Cytoscape.js elements")
-def firm_network(principal: Viewer, ctx: Ctx, firm_id: int, hops: int = Query(1, ge=1, le=3),
+def firm_network(principal: Viewer, ctx: Ctx, firm_id: DbId, hops: int = Query(1, ge=1, le=3),
                  max_nodes: int = Query(150, ge=10, le=1000)) -> dict[str, Any]:
     graph = ctx.service.graph()
     if firm_id not in graph:
@@ -169,7 +169,7 @@ def strongest_neighbours(graph: FirmGraph, firm_id: int, keep: int) -> FirmGraph
 
 
 @router.get("/shipments", summary="Shipment lines, filtered and paginated")
-def shipments(principal: Viewer, ctx: Ctx, firm_id: int | None = None,
+def shipments(principal: Viewer, ctx: Ctx, firm_id: QueryId = None,
               hs: str | None = Query(None, pattern=r"^\d{2,10}$",
                                      description="HS code prefix, digits"),
               chpl_tier: str | None = Query(None, max_length=4),

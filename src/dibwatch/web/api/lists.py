@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
@@ -11,18 +12,22 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 
 from dibwatch import monitor
 from dibwatch.lists import store
-from dibwatch.lists.loader import load_list
+from dibwatch.lists.loader import parse_list, store_parsed
 from dibwatch.web import audit
 from dibwatch.web.auth import Analyst, Viewer
 from dibwatch.web.context import AppContext, Ctx
-from dibwatch.web.limits import upload_name
+from dibwatch.web.limits import DbId, QueryId, upload_name
 
 router = APIRouter(tags=["Lists"])
 MAX_DIFF_ROWS = 1000
 
 
 def _snapshot(info: store.SnapshotInfo) -> dict[str, Any]:
-    return asdict(info)
+    """A snapshot as JSON; file paths as names only (no server folders in answers)."""
+    data = asdict(info)
+    data["path"] = Path(info.path).name
+    data["files"] = [{**f, "name": Path(str(f.get("name", ""))).name} for f in info.files]
+    return data
 
 
 @router.get("/lists", summary="Every list snapshot, and the current one per source")
@@ -36,8 +41,8 @@ def lists(principal: Viewer, ctx: Ctx) -> dict[str, Any]:
 
 @router.get("/lists/diff", summary="What changed between two snapshots of a source")
 def diff(principal: Viewer, ctx: Ctx,
-         source: str = Query(..., max_length=100), old: int | None = None,
-         new: int | None = None) -> dict[str, Any]:
+         source: str = Query(..., max_length=100), old: QueryId = None,
+         new: QueryId = None) -> dict[str, Any]:
     with ctx.service.locked() as ws:
         if old is None or new is None:
             old, new = store.default_diff_pair(ws.engine, source)
@@ -56,14 +61,15 @@ def diff(principal: Viewer, ctx: Ctx,
 
 
 @router.get("/lists/{snapshot_id}", summary="One snapshot with its data-quality report")
-def snapshot(principal: Viewer, ctx: Ctx, snapshot_id: int) -> dict[str, Any]:
+def snapshot(principal: Viewer, ctx: Ctx, snapshot_id: DbId) -> dict[str, Any]:
     with ctx.service.locked() as ws:
         info = store.get_snapshot(ws.engine, snapshot_id)
         issues = store.load_issues(ws.engine, snapshot_id)
         leftovers = store.load_leftovers(ws.engine, snapshot_id)
     return {**_snapshot(info),
-            "issues": [dict(zip(("severity", "file", "line", "element", "field", "message",
-                                 "value"), r, strict=True)) for r in issues],
+            "issues": [{**dict(zip(("severity", "file", "line", "element", "field",
+                                    "message", "value"), r, strict=True)),
+                        "file": Path(str(r[1] or "")).name} for r in issues],
             "leftovers": [{"field": f, "count": n} for f, n in leftovers]}
 
 
@@ -78,16 +84,24 @@ def entity(principal: Viewer, ctx: Ctx, entity_id: str) -> dict[str, Any]:
 
 
 def load_and_check(ctx: AppContext, path: Path, actor: str, source: str | None,
-                   fmt: str | None) -> dict[str, Any]:
+                   fmt: str | None, name: str | None = None) -> dict[str, Any]:
     """Load a list file as a snapshot, then let the monitor compare (a baseline is taken
-    first if the monitor never ran)."""
+    first if the monitor never ran). The file is parsed (and inflated, within the upload's
+    inflate limit, at background priority) before the workspace lock is taken: the lock
+    covers the insert, the index rebuild and the monitor's check, not the parse. New alerts
+    go to the webhook's queue."""
+    parsed = ctx.jobs.parser.run(parse_list, path, source=source, fmt=fmt)
+    if name:
+        parsed.path = Path(name)  # the snapshot records the file as the client named it
     with ctx.service.locked() as ws:
         monitor.prepare(ws, ctx.state, ctx.service.screener())
-        result = load_list(ws, path, source=source, fmt=fmt)
+        result = store_parsed(ws, parsed)
         if result.created:
             ctx.service.changed()
         raised = monitor.check(ws, ctx.state, settings=ctx.settings.monitor,
                                screener=ctx.service.screener()) if result.created else []
+    if raised:
+        ctx.webhook.notify()
     info = result.snapshot
     with ctx.state.transaction() as con:
         audit.append(con, actor=actor, action="lists.load", object_type="snapshot",
@@ -100,13 +114,19 @@ def load_and_check(ctx: AppContext, path: Path, actor: str, source: str | None,
             "alerts": [a.to_json() for a in raised]}
 
 
+def load_upload(ctx: AppContext, file: UploadFile, actor: str, source: str | None,
+                fmt: str | None) -> dict[str, Any]:
+    name = upload_name(file.filename)
+    with tempfile.TemporaryDirectory(prefix="dibwatch-list-") as tmp:
+        path = Path(tmp) / name
+        with path.open("wb") as out:
+            shutil.copyfileobj(file.file, out, 1 << 20)
+        return load_and_check(ctx, path, actor, source, fmt, name)
+
+
 @router.post("/lists/load", status_code=201,
              summary="Load a list file as a new snapshot; the monitor then raises alerts")
 def load(principal: Analyst, ctx: Ctx,
          file: Annotated[UploadFile, File()], source: str | None = Form(None, max_length=100),
          format: str | None = Form(None, max_length=50)) -> dict[str, Any]:
-    name = upload_name(file.filename)
-    with tempfile.TemporaryDirectory(prefix="dibwatch-list-") as tmp:
-        path = Path(tmp) / name
-        path.write_bytes(file.file.read())
-        return load_and_check(ctx, path, principal.user.name, source or None, format or None)
+    return load_upload(ctx, file, principal.user.name, source or None, format or None)

@@ -13,7 +13,7 @@ from dibwatch.monitor.alerts import set_status
 from dibwatch.web import audit
 from dibwatch.web.auth import Analyst, Viewer
 from dibwatch.web.context import Ctx
-from dibwatch.web.limits import MAX_OFFSET
+from dibwatch.web.limits import MAX_OFFSET, DbId, QueryId
 
 router = APIRouter(tags=["Monitoring"])
 
@@ -31,7 +31,7 @@ class AlertStatus(BaseModel):
 
 @router.get("/alerts", summary="Alerts, newest first")
 def alerts(principal: Viewer, ctx: Ctx,
-           status: str | None = None, kind: str | None = None, firm_id: int | None = None,
+           status: str | None = None, kind: str | None = None, firm_id: QueryId = None,
            limit: int = Query(100, ge=1, le=1000),
            offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> dict[str, Any]:
     total, rows = monitor.list_alerts(ctx.state, status=status, kind=kind, firm_id=firm_id,
@@ -41,7 +41,7 @@ def alerts(principal: Viewer, ctx: Ctx,
 
 
 @router.get("/alerts/{alert_id}")
-def alert(principal: Viewer, ctx: Ctx, alert_id: int) -> dict[str, Any]:
+def alert(principal: Viewer, ctx: Ctx, alert_id: DbId) -> dict[str, Any]:
     found = monitor.get_alert(ctx.state, alert_id)
     if found is None:
         raise HTTPException(404, f"no alert {alert_id}")
@@ -49,7 +49,7 @@ def alert(principal: Viewer, ctx: Ctx, alert_id: int) -> dict[str, Any]:
 
 
 @router.post("/alerts/{alert_id}/status", summary="Acknowledge or close an alert")
-def alert_status(principal: Analyst, ctx: Ctx, alert_id: int, body: AlertStatus) -> dict[str, Any]:
+def alert_status(principal: Analyst, ctx: Ctx, alert_id: DbId, body: AlertStatus) -> dict[str, Any]:
     if monitor.get_alert(ctx.state, alert_id) is None:
         raise HTTPException(404, f"no alert {alert_id}")
     with ctx.state.transaction() as con:
