@@ -53,9 +53,13 @@ def _csl_header() -> bytes:
 
 
 # Runs the command line and reports its own peak RSS on the way out (even on sys.exit).
-_WRAPPER = ("import atexit, resource, sys\n"
-            "atexit.register(lambda: sys.stderr.write("
-            "f'\\nMAXRSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so a child of a large pytest
+# process would report the parent's size.
+_WRAPPER = ("import atexit, re, sys\n"
+            "def hwm():\n"
+            "    text = open('/proc/self/status').read()\n"
+            "    return int(re.search(r'VmHWM:\\s+(\\d+)', text).group(1))\n"
+            "atexit.register(lambda: sys.stderr.write(f'\\nMAXRSS {hwm()}\\n'))\n"
             "sys.argv = ['dibwatch', *sys.argv[1:]]\n"
             "from dibwatch.cli import main\nmain()\n")
 
