@@ -175,8 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     console.print(scheme_table(results))
     console.print(false_positive_table(results))
     if args.json:
-        args.json.write_text(json.dumps({name: [asdict(f) for f in figs]
-                                         for name, figs in results.items()}, indent=1))
+        args.json.write_text(json.dumps({name: [
+            asdict(f) | {"false_positives": dict(f.false_positives)} for f in figs]
+            for name, figs in results.items()}, indent=1))
     console.print(f"{sum(len(v) for v in results.values())} worlds in "
                   f"{time.perf_counter() - started:.0f} s")
     ok = True
