@@ -60,6 +60,7 @@ _LISTED_NOISE = 0.9            # listed end users are mostly written slightly of
 _ANOMALY_SHARE = 0.5           # a mispricing firm's lines that are mispriced
 _MISDECLARE_SHARE = 0.7        # a misdeclaring firm's chip lines declared under another code
 _LICENSED_CHPL_TO_RU = 0.2     # a licensed distributor's lines to Russia that are CHPL goods
+_SAMPLE_MAX_PRICE = 500.0     # USD a unit: dearer goods are not shipped as samples
 _CH_IMPORTS = 0.3              # weight of a contract-holder front's own imports
 _BASE_YEARS = (2019, 2020, 2021)
 
@@ -199,6 +200,7 @@ class ShipmentGenerator:
         self.reason_low = np.array([r.factor[0] for r in reasons])
         self.reason_high = np.array([r.factor[1] for r in reasons])
         self.reason_sample = np.array([r.kind == "sample" for r in reasons])
+        self.reason_used = next(i for i, r in enumerate(reasons) if r.kind != "sample")
         self.line_brand = pa.array(cat.brand, pa.string())
         self.line_model = pa.array(cat.model)
         self.line_manufacturer = pa.array(cat.manufacturer)
@@ -233,27 +235,36 @@ class ShipmentGenerator:
             mass = (after + before / self.ru_boost[ex]) / (b - a)
             np.add.at(base[:, y], self.country_of[ex], mass * self.ru_p)
         days_in = np.bincount(self.year_of_day, minlength=n_y).astype(np.float64)
+        # Candidate mass per cell (exporter country, year) under the proposal.
+        self.ru_base = base * days_in[None, :]
+        self.ru_target: np.ndarray | None = None
         if p.calibrate:
-            # The world's lines to Russia by exporter country and year should follow the
-            # IMF's values (over the days each year covers). Facilitated trade is part of
-            # those imports: ordinary trade fills what it leaves.
+            # The world's lines to Russia by exporter country and year follow the IMF's
+            # values (over the days each year covers); facilitated trade is part of those
+            # imports, so each chunk's ordinary trade fills what its facilitated trade leaves.
             target = np.zeros((n_c, n_y))
             for y, year in enumerate(years):
                 row = _nearest(tables.ru_imports(), year)
                 for c, code in enumerate(self.country_codes):
                     target[c, y] = row.get(code, 0.0) * days_in[y] / 365
-            legit_share = (1 - p.facilitator_share) * p.to_ru_share
-            target *= (legit_share + p.facilitator_share) / target.sum()
-            ordinary = np.clip(target - p.facilitator_share * self._facilitated_mass(n_c, n_y),
-                               0.0, None)
-            ratio = np.divide(ordinary, base * days_in[None, :], out=np.zeros_like(base),
-                              where=base > 0)
-        else:
-            ratio = (base > 0).astype(np.float64)
-        self.ru_accept = ratio / ratio.max()
+            target[self.ru_base <= 0] = 0.0
+            self.ru_target = target / target.sum()
+        self.ru_accept = self._ru_accept(np.zeros((n_c, n_y)), 0)
 
         other = np.ones((n_c, n_c, n_y))
         if p.calibrate:
+            # Share of each exporter country's candidate mass alive in each year: dividing by
+            # it keeps firms founded during the period from bending the yearly indexes.
+            alive = np.zeros((n_c, n_y))
+            mass = np.zeros(n_c)
+            np.add.at(mass, self.country_of[ex], self.other_p)
+            for y in range(n_y):
+                span = np.flatnonzero(self.year_of_day == y)
+                a, b = int(span[0]), int(span[-1]) + 1
+                frac = np.clip(b - np.maximum(a, born), 0, None) / (b - a)
+                np.add.at(alive[:, y], self.country_of[ex], frac * self.other_p)
+            alive = np.divide(alive, mass[:, None], out=np.ones_like(alive),
+                              where=mass[:, None] > 0)
             eu = [i for i, c in enumerate(self.country_codes) if c in eu27_members()]
             table = tables.eu_exports()
             base_years = [y for y in _BASE_YEARS if y in table]
@@ -263,28 +274,24 @@ class ShipmentGenerator:
                 baseline = np.mean([table[y][code] for y in base_years])
                 for y, year in enumerate(years):
                     index = _nearest(table, year)[code] / baseline
-                    other[eu, j, y] = index
+                    other[eu, j, y] = index / np.maximum(alive[eu, y], 1e-3)
         self.other_accept = other / other.max()
 
-    def _facilitated_mass(self, n_c: int, n_y: int) -> np.ndarray:
-        """Expected share of facilitated declarations per (exporter country, year)."""
-        idx, weight = self.facilitators
-        third_idx, third_w = self.third_exporters
-        third = np.zeros(n_c)
-        np.add.at(third, self.country_of[third_idx], third_w)
-        starts = [int(np.flatnonzero(self.year_of_day == y)[0]) for y in range(n_y)]
-        bounds = np.array([*starts, self.n_days], dtype=np.float64)
-        out = np.zeros((n_c, n_y))
-        for f, w in zip(idx.tolist(), weight.tolist(), strict=True):
-            lo = max(self.first_day[f], self.invasion_day + 1)
-            span = max(1, self.n_days - lo)
-            cdf = np.clip((bounds - lo) / span, 0.0, 1.0) ** (1.0 / self.ramp[f])
-            per_year = np.diff(cdf) * w
-            if self.primary[f] == SCHEMES.index("contract_holder"):
-                out += third[:, None] * per_year[None, :]
-            else:
-                out[self.country_of[f]] += per_year
-        return out
+    def _ru_accept(self, facilitated: np.ndarray, ordinary: int) -> np.ndarray:
+        """Acceptance per (exporter country, year) for ``ordinary`` declarations to Russia,
+        given the facilitated ones drawn per cell: ordinary trade fills the calibrated
+        target where facilitated trade leaves room."""
+        if self.ru_target is None:
+            ratio = (self.ru_base > 0).astype(np.float64)
+        else:
+            total = ordinary + facilitated.sum()
+            room = np.clip(self.ru_target * total - facilitated, 0.0, None)
+            if room.sum() <= 0:
+                room = self.ru_target.copy()
+            ratio = np.divide(room, self.ru_base, out=np.zeros_like(room),
+                              where=self.ru_base > 0)
+        accept: np.ndarray = ratio / ratio.max()
+        return accept
 
     def _sample_ru(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Exporters and days of ``n`` ordinary declarations bound for Russia."""
@@ -415,12 +422,6 @@ class ShipmentGenerator:
         day = np.zeros(n_decl, dtype=np.int64)
         f_of = np.full(n_decl, -1, dtype=np.int64)
 
-        e, d = self._sample_ru(rng, int(to_ru.sum()))
-        exp[to_ru], day[to_ru] = e, d
-        imp[to_ru] = _choice(rng, *self.ru_importers, len(e))
-        e, i, d = self._sample_other(rng, int(other.sum()))
-        exp[other], imp[other], day[other] = e, i, d
-
         n_fac = int(fac.sum())
         f = _choice(rng, *self.facilitators, n_fac)
         scheme_f = self.primary[f]
@@ -434,6 +435,15 @@ class ShipmentGenerator:
         f_of[fac] = f
         scheme = np.full(n_decl, -1, dtype=np.int64)
         scheme[fac] = scheme_f
+
+        facilitated = np.zeros_like(self.ru_base)
+        np.add.at(facilitated, (self.country_of[exp[fac]], self.year_of_day[day[fac]]), 1.0)
+        self.ru_accept = self._ru_accept(facilitated, int(to_ru.sum()))
+        e, d = self._sample_ru(rng, int(to_ru.sum()))
+        exp[to_ru], day[to_ru] = e, d
+        imp[to_ru] = _choice(rng, *self.ru_importers, len(e))
+        e, i, d = self._sample_other(rng, int(other.sum()))
+        exp[other], imp[other], day[other] = e, i, d
 
         bound_ru = self.country_of[imp] == self.ru
         same = rng.random(n_decl) < _SAME_CH_SHARE
@@ -492,11 +502,18 @@ class ShipmentGenerator:
         # Legitimate outliers say why: samples, refurbished or used goods.
         reasoned = ~r_fac & (rng.random(n_rows) < self.price_reason[r_exp])
         reason = rng.integers(0, len(self.reason_low), n_rows)
+        # Samples are of cheap parts; machines are sold used or refurbished, not as samples.
+        cheap = self.cat.price[line] < _SAMPLE_MAX_PRICE
+        reason = np.where(~cheap & self.reason_sample[reason], self.reason_used, reason)
         reason_factor = rng.uniform(self.reason_low[reason], self.reason_high[reason])
         sample = reasoned & self.reason_sample[reason]
         qty = np.where(sample, rng.integers(1, 6, n_rows).astype(np.float64), qty)
         price = np.where(mispriced, unit_price * factor,
                          np.where(reasoned, unit_price * reason_factor, unit_price))
+        # An odd unit price shows in the quantity declared for the line's value: a shipment
+        # is not twenty times larger because its goods are declared at twenty times the norm.
+        odd = (mispriced | reasoned) & ~sample
+        qty = np.where(odd, np.maximum(1.0, np.round(target / price)), qty)
         value = np.round(qty * price, 2)
         net_kg = np.round(qty * self.cat.kg[line] * np.exp(rng.normal(0.0, 0.05, n_rows)), 3)
         by_kg = np.array([u == "KG" for u in self.cat.unit])[line]
