@@ -239,6 +239,21 @@ def _pairs(groups: dict[int, list[int]]) -> set[tuple[int, int]]:
     return {pair for members in groups.values() for pair in combinations(sorted(members), 2)}
 
 
+def registry_clashes(ws: Workspace) -> int:
+    """Firms joining two valid registry numbers of one scheme: two legal persons in one firm
+    (the bar is zero)."""
+    from dibwatch.resolve.constraints import registration
+
+    numbers: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for firm_id, id_value in ws.engine.query(
+            "SELECT m.firm_id, p.id_value FROM firm_members m JOIN party_mentions p "
+            "USING (mention_id) WHERE p.id_value IS NOT NULL"):
+        reg = registration(id_value)
+        if reg is not None:
+            numbers[(int(firm_id), reg.scheme)].add(reg.value)
+    return len({firm for (firm, _), values in numbers.items() if len(values) > 1})
+
+
 def score(ws: Workspace, world: World) -> dict[str, float]:
     rows = ws.engine.query("SELECT m.firm_id, p.mention_id, p.name, p.address, p.country, "
                            "p.id_value FROM firm_members m JOIN party_mentions p "
@@ -290,6 +305,7 @@ def run_synth(name: str, params: Any, threshold: float, console: Console) -> dic
             result = resolve_parties(ws, threshold=threshold)
             seconds = time.perf_counter() - started
             figures = score_by_name(ws, truth)
+            figures["registry clashes"] = registry_clashes(ws)
         finally:
             ws.close()
     console.print(f"[dim]{name}: {params.shipments:,} shipments, training {result.training}, "
@@ -321,6 +337,7 @@ def run(name: str, params: WorldParams, threshold: float, console: Console
             result = resolve_parties(ws, threshold=threshold)
             seconds = time.perf_counter() - started
             figures = score(ws, world)
+            figures["registry clashes"] = registry_clashes(ws)
         finally:
             ws.close()
     console.print(f"[dim]{name}: {len(world.lines):,} lines, training {result.training}, "
@@ -352,7 +369,8 @@ def main() -> None:
             args.threshold, console),
     ]
     results += [run(name, p, args.threshold, console) for name, p in worlds.items()]
-    table = Table(title=f"party resolution, threshold {args.threshold} (bar: P, R >= 0.95)")
+    table = Table(title=f"party resolution, threshold {args.threshold} (bar: P, R >= 0.95; "
+                        f"no firm joining two registry numbers)")
     for col in results[0]:
         table.add_column(col, justify="left" if col == "world" else "right")
     for r in results:
@@ -362,7 +380,8 @@ def main() -> None:
     # The issue's bar is on worlds from the project's generator; the built-in worlds are an
     # independent stress test (the noisy one has ids on only 30% of mentions) reported as is.
     synth = [r for r in results if str(r["world"]).startswith("synth")]
-    ok = all(r["precision"] >= 0.95 and r["recall"] >= 0.95 for r in synth)
+    ok = all(r["precision"] >= 0.95 and r["recall"] >= 0.95 for r in synth) \
+        and all(r["registry clashes"] == 0 for r in results)
     console.print("bar met on the synthetic worlds" if ok
                   else "[bold red]bar not met on the synthetic worlds[/]")
     sys.exit(0 if ok else 1)

@@ -196,8 +196,9 @@ def test_batch_delimiter_is_read_from_the_header(tmp_path: Path) -> None:
     ws = str(tmp_path / "ws.duckdb")
     invoke("lists", "load", str(demo_list_files()[0]), "-w", ws)
     batch = tmp_path / "parties.csv"
-    batch.write_text("qid,name\n1,Krylotronika | Instrument Works\n2,Alpha|Beta Trading\n"
-                     "3,Plain Name LLC\n", encoding="utf-8")
+    batch.write_text("qid,name,id\n1,Krylotronika | Instrument Works,INN:7704730655|"
+                     "OGRN:1027700132195\n2,Alpha|Beta Trading,\n3,Plain Name LLC,\n",
+                     encoding="utf-8")
     out = invoke("screen", "--input", str(batch), "--output", str(tmp_path / "out.csv"),
                  "-w", ws)
     assert "screened 3 parties" in out

@@ -204,3 +204,16 @@ def test_dossiers_speak_in_words_with_units(report_world: ReportWorld) -> None:
             usd_cell, other = cells[2], cells[3]
             assert bool(usd_cell) != bool(other), cells  # one measure, in its own column
             assert not usd_cell or re.fullmatch(r"[\d,]+", usd_cell), cells
+
+
+def test_each_dossier_shows_why_its_spellings_were_joined(report_world: ReportWorld) -> None:
+    for dossier in report_world.result.dossiers:
+        links = report_world.ws.engine.scalar(
+            "SELECT count(*) FROM firm_links WHERE firm_id = ?", [dossier.firm_id])
+        members = report_world.ws.engine.scalar(
+            "SELECT member_count FROM firms WHERE firm_id = ?", [dossier.firm_id])
+        section = _page(dossier.html).get_element_by_id("resolution")
+        rows = section.xpath(".//table[1]/tbody/tr")
+        assert len(rows) == links == members - 1
+        for row in rows:
+            assert "name:" in row.xpath("./td")[4].text_content()

@@ -14,7 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from dibwatch.errors import EncodingError, FormatError
-from dibwatch.trade.readers import detect_delimiter, detect_format, open_reader
+from dibwatch.ingest import detect_delimiter
+from dibwatch.trade.readers import detect_format, open_reader
 
 TEXT = "Имя;Страна\n\"ООО «Ромашка»\";Россия\n\"Line\nbreak\";CN\n"
 

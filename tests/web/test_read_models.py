@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 from dibwatch.report import write_report
 from dibwatch.resolve.read import counterparties
 from dibwatch.risk.read import latest_run
-from tests.web.conftest import Server, make_server
+from tests.web.conftest import PASSWORD, Server, make_server
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +58,31 @@ def test_the_read_model_counts_each_shared_line_once(served: Server) -> None:
             " WHERE am.firm_id = ? AND bm.firm_id <> ? GROUP BY bm.firm_id".replace(
                 "b.firm_id", "bm.firm_id"), [firm, firm]))
     assert {p.firm_id: p.lines for p in partners} == direct
+
+
+def test_dossier_and_dashboard_show_why_a_firm_was_joined(served: Server, tmp_path: Path
+                                                           ) -> None:
+    with served.app.state.ctx.service.locked() as ws:
+        firm = int(ws.engine.scalar(
+            "SELECT firm_id FROM firms WHERE member_count > 2 ORDER BY mention_count DESC "
+            "LIMIT 1"))
+        used = int(ws.engine.scalar("SELECT count(*) FROM firm_links WHERE firm_id = ?",
+                                    [firm]))
+        members = int(ws.engine.scalar("SELECT member_count FROM firms WHERE firm_id = ?",
+                                       [firm]))
+        refused = ws.engine.query("SELECT firm_l, firm_r, reason FROM firm_link_refusals "
+                                  "WHERE firm_l <> firm_r LIMIT 1")
+    assert used == members - 1  # a spanning tree: every link used joined two parts
+    body = served.client.get(f"/firms/{firm}", headers=served.auth("vera")).json()
+    assert len(body["joined_by"]) == used
+    assert all("name:" in k["evidence"] for k in body["joined_by"] if k["source"] == "model")
+    served.client.cookies.clear()
+    served.client.post("/login", data={"name": "vera", "password": PASSWORD, "next": "/"},
+                       follow_redirects=False)
+    page = served.client.get(f"/ui/firms/{firm}")
+    assert page.status_code == 200 and "Why these spellings are one firm" in page.text
+    if refused:
+        firm_l, firm_r, reason = refused[0]
+        other = served.client.get(f"/firms/{firm_l}", headers=served.auth("vera")).json()
+        assert {"other_firm": firm_r, "reason": reason}.items() <= \
+            next(k for k in other["kept_apart"] if k["other_firm"] == firm_r).items()

@@ -62,7 +62,8 @@ def test_the_walk_finds_the_stage_sql() -> None:
 
 @pytest.mark.parametrize(("name", "sql"), ALL, ids=[n for n, _ in ALL])
 def test_renders_for_spark(name: str, sql: str) -> None:
+    assert not re.search(r"\$\d", re.sub(r"'[^']*'", "", sql)), \
+        "numbered $n parameters: bind by name ($run_id) or plain ? for one or two"
     rendered = render(sql, "spark")
     assert rendered.strip()
-    assert "$" not in re.sub(r"'[^']*'", "", rendered), "positional or named $ parameters " \
-        "left for Spark"
+    assert "$" not in re.sub(r"'[^']*'", "", rendered), "$ parameters left for Spark"

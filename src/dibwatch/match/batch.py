@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dibwatch.errors import FormatError, Location, ParseError
+from dibwatch.ingest import detect_delimiter
 from dibwatch.lists._io import decode, read_bytes
 from dibwatch.match.algorithm import Query
 from dibwatch.match.screen import ScreeningRun
@@ -92,12 +93,7 @@ def read_parties(path: Path) -> list[InputRow]:
         columns = table.column_names
     else:
         text = decode(read_bytes(path), str(path), fallback="cp1252")
-        sample = text[:4096]
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-            delimiter = dialect.delimiter
-        except csv.Error:
-            delimiter = ","
+        delimiter = detect_delimiter(text.split("\n", 1)[0])
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
         columns = [c.strip() for c in (reader.fieldnames or [])]
         reader.fieldnames = columns

@@ -14,7 +14,7 @@ from typing import Any
 from dibwatch.engine import Engine
 from dibwatch.report import charts, queries
 from dibwatch.report.network import NetworkPictures
-from dibwatch.resolve.read import counterparties
+from dibwatch.resolve.read import counterparties, evidence_text, joined_by, kept_apart
 from dibwatch.risk import labels
 
 COUNTERPARTY_LIMIT = 50
@@ -108,6 +108,8 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
         "flags": flags,
         "evidence_lines": evidence_lines,
         "counterparties": counterparties(engine, firm_id, COUNTERPARTY_LIMIT),
+        "joined_by": [(link, evidence_text(link)) for link in joined_by(engine, firm_id)],
+        "kept_apart": kept_apart(engine, firm_id),
         "counterparty_limit": COUNTERPARTY_LIMIT,
         "dossier_ids": dossier_ids,
         "screening": screening,

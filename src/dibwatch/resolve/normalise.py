@@ -87,7 +87,8 @@ def normalise_id(raw: str | None) -> tuple[str | None, str | None]:
     if found and found.group(1).strip().casefold() in _id_schemes():
         scheme = _id_schemes()[found.group(1).strip().casefold()]
         value = found.group(2)
-    cleaned = make_identifier(scheme, value).value if scheme else _LABEL_WORDS.sub("", value)
+    value = _LABEL_WORDS.sub("", value)  # "CR No. 6161247": the "No." is a label too
+    cleaned = make_identifier(scheme, value).value if scheme else value
     cleaned = _ALNUM.sub("", cleaned).upper()
     if len(cleaned) < MIN_ID_LENGTH or cleaned.casefold() in _id_placeholders():
         return scheme, None

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from dibwatch.resolve import store
-from dibwatch.resolve.clusters import write_firms
+from dibwatch.resolve.clusters import cluster_mentions, clusters_table, write_firms, write_links
+from dibwatch.resolve.constraints import Corrections
 from dibwatch.resolve.mentions import extract_mentions, write_mentions
 from dibwatch.resolve.screening import FirmScreening, screen_firms
 from dibwatch.resolve.splink_model import link
@@ -57,10 +58,12 @@ class FirmRow:
 
 def resolve_parties(ws: Workspace, *, threshold: float = 0.9,
                     screen_threshold: float | None = None, screen: bool = True,
+                    corrections: Corrections | None = None,
                     progress: Progress | None = None) -> ResolutionResult:
-    """Resolve every party mention of the workspace's shipments into firms, store them with
-    their members and match probabilities, and (``screen``) screen each firm against the
-    loaded lists."""
+    """Resolve every party mention of the workspace's shipments into firms (never joining
+    conflicting registry numbers; with the analysts' ``corrections``), store them with their
+    members, the links that joined them and the links refused, and (``screen``) screen each
+    firm against the loaded lists."""
     if not 0 < threshold < 1:
         raise ValueError(f"threshold must be in (0, 1), got {threshold}")
     started = time.monotonic()
@@ -83,7 +86,10 @@ def resolve_parties(ws: Workspace, *, threshold: float = 0.9,
     finally:
         eng.execute(store.DROP_INPUT)
     report("linking", 1, 1)
-    firm_count = write_firms(eng, carry_over_ids(eng, linkage.clusters, previous))
+    clustering = cluster_mentions(eng, linkage.links, corrections)
+    assigned = carry_over_ids(eng, clusters_table(clustering), previous)
+    firm_count = write_firms(eng, assigned)
+    write_links(eng, clustering, assigned)
     multi = int(eng.scalar("SELECT count(*) FROM firms WHERE member_count > 1"))
     report("firms", 1, 1)
     screening = screen_firms(ws, threshold=screen_threshold,

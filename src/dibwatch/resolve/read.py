@@ -5,6 +5,7 @@ same way."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,3 +51,77 @@ def counterparties(engine: Engine, firm_id: int, limit: int = 100) -> list[Count
 def trade_partners(engine: Engine, firm_ids: list[int]) -> list[tuple[int, int]]:
     """(firm, partner) for every partner of the given firms."""
     return [(int(a), int(b)) for a, b in engine.query(_PARTNERS, {"firms": firm_ids})]
+
+
+_LINKS = """
+SELECT l.mention_l, a.name, a.id_value, l.mention_r, b.name, b.id_value, l.match_probability,
+       l.match_weight, l.levels, l.source
+FROM firm_links l
+JOIN party_mentions a ON a.mention_id = l.mention_l
+JOIN party_mentions b ON b.mention_id = l.mention_r
+WHERE l.firm_id = $firm_id
+ORDER BY l.match_probability DESC, l.mention_l, l.mention_r
+LIMIT $limit
+"""
+_REFUSED = """
+SELECT CASE WHEN r.firm_l = $firm_id THEN r.firm_r ELSE r.firm_l END AS other_firm,
+       f.caption, a.name, b.name, r.match_probability, r.reason
+FROM firm_link_refusals r
+JOIN party_mentions a ON a.mention_id = CASE WHEN r.firm_l = $firm_id THEN r.mention_l
+                                             ELSE r.mention_r END
+JOIN party_mentions b ON b.mention_id = CASE WHEN r.firm_l = $firm_id THEN r.mention_r
+                                             ELSE r.mention_l END
+JOIN firms f ON f.firm_id = CASE WHEN r.firm_l = $firm_id THEN r.firm_r ELSE r.firm_l END
+WHERE (r.firm_l = $firm_id OR r.firm_r = $firm_id) AND r.firm_l <> r.firm_r
+ORDER BY r.match_probability DESC
+LIMIT $limit
+"""
+
+
+@dataclass(frozen=True)
+class JoinedBy:
+    """A link that joined two of the firm's spellings: the model's evidence, or an analyst."""
+
+    left: str
+    left_id: str | None
+    right: str
+    right_id: str | None
+    probability: float
+    weight: float | None
+    levels: dict[str, str]
+    source: str  # "model" or "analyst"
+
+
+@dataclass(frozen=True)
+class KeptApart:
+    """A link over the threshold that was not used: the firm it would have joined, and why."""
+
+    other_firm: int
+    other_caption: str
+    own_name: str
+    other_name: str
+    probability: float
+    reason: str
+
+
+def joined_by(engine: Engine, firm_id: int, limit: int = 500) -> list[JoinedBy]:
+    return [JoinedBy(r[1] or "", r[2], r[4] or "", r[5], float(r[6]),
+                     None if r[7] is None else float(r[7]),
+                     json.loads(r[8]) if isinstance(r[8], str) else dict(r[8] or {}), r[9])
+            for r in engine.query(_LINKS, {"firm_id": firm_id, "limit": limit})]
+
+
+def kept_apart(engine: Engine, firm_id: int, limit: int = 50) -> list[KeptApart]:
+    return [KeptApart(int(r[0]), r[1], r[2] or "", r[3] or "", float(r[4]), r[5])
+            for r in engine.query(_REFUSED, {"firm_id": firm_id, "limit": limit})]
+
+
+COMPARISONS = {"id_norm": "identifier", "norm_name": "name", "country_code": "country",
+               "address_norm": "address"}
+
+
+def evidence_text(link: JoinedBy) -> str:
+    """The comparison levels in words: "name: Exact match on norm_name; country: …"."""
+    if link.source == "analyst":
+        return "merged by an analyst"
+    return "; ".join(f"{COMPARISONS.get(k, k)}: {v}" for k, v in link.levels.items())

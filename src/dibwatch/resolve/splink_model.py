@@ -37,6 +37,7 @@ from splink.internals.comparison_creator import ComparisonCreator
 
 from dibwatch.engine import Engine, dialect
 from dibwatch.resolve import store
+from dibwatch.resolve.constraints import Link
 
 SEED = 20240224
 U_MAX_PAIRS = 2e6
@@ -128,16 +129,19 @@ def settings(record_count: int) -> SettingsCreator:
         blocking_rules_to_generate_predictions=blocking_rules(),
         # Replaced by the estimate from deterministic rules when that succeeds.
         probability_two_random_records_match=1 / max(record_count, 2),
-        retain_matching_columns=False,
-        retain_intermediate_calculation_columns=False,
+        # Both needed for the comparison levels (gamma_*) each link records as evidence; only
+        # those columns are read back (see _links).
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=True,
     )
 
 
 @dataclass(frozen=True)
 class Linkage:
-    """The model's output: cluster per mention and the best in-cluster edge probability."""
+    """The model's output: every pair scored at or over the threshold, with the level each
+    comparison reached (clustered into firms by :mod:`dibwatch.resolve.constraints`)."""
 
-    clusters: pa.Table  # mention_id, firm_id, match_probability (null for singletons)
+    links: list[Link]
     training: str  # "em" or "priors"
     model: dict[str, Any]
 
@@ -233,12 +237,33 @@ def link(engine: Engine, threshold: float) -> Linkage:
         training = _train(linker, engine, record_count)
         predictions = linker.inference.predict(threshold_match_probability=threshold,
                                                warning_mode="never")
-        clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-            predictions, threshold_match_probability=threshold)
-        table = engine.query_arrow(store.cluster_assignment(clusters.physical_name,
-                                                            predictions.physical_name),
-                                   [threshold])
+        gammas = ", ".join(f"gamma_{c.output_column_name}"
+                           for c in linker._settings_obj.comparisons)
+        links = _links(linker, engine.query_arrow(
+            f"SELECT unique_id_l, unique_id_r, match_probability, match_weight, {gammas} "
+            f"FROM {predictions.physical_name} WHERE match_probability >= ?", [threshold]))
         model = linker.misc.save_model_to_json()
     finally:
         linker.table_management.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
-    return Linkage(table, training, model)
+    return Linkage(links, training, model)
+
+
+def _links(linker: Linker, predictions: pa.Table) -> list[Link]:
+    """The predicted pairs with each comparison's level by its label (``gamma_<column>``
+    holds the level's comparison-vector value)."""
+    labels: dict[str, dict[int, str]] = {}
+    for comparison in linker._settings_obj.comparisons:
+        labels[str(comparison.output_column_name)] = {
+            int(level.comparison_vector_value): str(level.label_for_charts)
+            for level in comparison.comparison_levels}
+    columns = {name: predictions.column(name).to_pylist() for name in predictions.column_names
+               if name in ("unique_id_l", "unique_id_r", "match_probability", "match_weight")
+               or name.startswith("gamma_")}
+    out = []
+    for i in range(predictions.num_rows):
+        levels = {name: labels[name].get(int(columns[f"gamma_{name}"][i]), "?")
+                  for name in labels if f"gamma_{name}" in columns}
+        out.append(Link(int(columns["unique_id_l"][i]), int(columns["unique_id_r"][i]),
+                        float(columns["match_probability"][i]),
+                        float(columns["match_weight"][i]), levels))
+    return out

@@ -87,6 +87,12 @@ INPUT_COUNT = f"SELECT count(*) FROM {INPUT_TABLE}"
 # match_probability). The caption is the firm's most used name, its country the most used
 # country; ties go to the alphabetically first so that reruns agree.
 # The mentions (as written) of every current firm, before a rerun rewrites the mentions.
+# A mention as written (name, address, country, id): what analysts' corrections and stable
+# firm ids hold on to, since mention and firm ids are renumbered by each resolution.
+MENTION_KEY = ("concat_ws(chr(31), coalesce(name, ''), coalesce(address, ''), "
+               "coalesce(country, ''), coalesce(id_value, ''))")
+MENTION_IDENTITIES = f"SELECT mention_id, id_value, {MENTION_KEY} FROM party_mentions"
+
 PREVIOUS_FIRM_KEYS = """
 SELECT m.firm_id, p.name, p.address, p.country, p.id_value
 FROM firm_members m JOIN party_mentions p USING (mention_id)
@@ -191,29 +197,6 @@ WHERE (? IS NULL OR f.country = ?)
   AND (NOT ? OR EXISTS (SELECT 1 FROM firm_screening s WHERE s.firm_id = f.firm_id))
 ORDER BY f.mention_count DESC, f.firm_id
 LIMIT ?
-"""
-
-
-def cluster_assignment(clusters: str, predictions: str) -> str:
-    """Every mention's firm (the smallest mention_id of its cluster; mentions the model did
-    not see are firms of their own) and its strongest edge at or over the threshold (bound
-    parameter). ``clusters`` and ``predictions`` are table names Splink generated."""
-    return f"""
-WITH firm AS (
-    SELECT unique_id AS mention_id, min(unique_id) OVER (PARTITION BY cluster_id) AS firm_id
-    FROM {clusters}
-),
-edges AS (
-    SELECT unnest([unique_id_l, unique_id_r]) AS mention_id, match_probability
-    FROM {predictions} WHERE match_probability >= ?
-),
-best AS (SELECT mention_id, max(match_probability) AS p FROM edges GROUP BY mention_id)
-SELECT p.mention_id, coalesce(firm.firm_id, p.mention_id) AS firm_id,
-       best.p AS match_probability
-FROM party_mentions p
-LEFT JOIN firm USING (mention_id)
-LEFT JOIN best USING (mention_id)
-ORDER BY p.mention_id
 """
 
 

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from dibwatch.errors import EncodingError, FormatError, Location, ParseError
+from dibwatch.ingest import detect_delimiter
 from dibwatch.trade.validate import Raw
 
 SAMPLE_BYTES = 1 << 16
-DELIMITERS = ",;\t|"
 JSON_HEADER_SAMPLE = 100  # JSON objects read to learn the columns of a JSON-lines file
 csv.field_size_limit(16 * 1024**2)
 
@@ -107,19 +107,6 @@ def detect_encoding(samples: list[bytes]) -> str:
     if bad == 0 or good >= UTF8_GOOD_PER_BAD * bad:
         return "utf-8"
     return "cp1251"
-
-
-def detect_delimiter(first_line: str) -> str:
-    """The candidate occurring most often outside quotes in the header line."""
-    counts = dict.fromkeys(DELIMITERS, 0)
-    quoted = False
-    for ch in first_line:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(DELIMITERS, key=lambda d: counts[d])
-    return best if counts[best] else ","
 
 
 def _bad_line(path: Path, encoding: str) -> int | None:

@@ -1,4 +1,4 @@
-"""All workspace SQL of the web app. Values are bound ($n), never formatted in; the only
+"""All workspace SQL of the web app. Values are bound (by name), never formatted in; the only
 text spliced into a statement is a column name chosen from this module's own tables."""
 
 from __future__ import annotations
@@ -9,17 +9,17 @@ from dibwatch.risk.store import RANKED_FIRMS
 FIRM_SORTS = {"rank": "rank", "score": "score", "chpl_value_usd": "chpl_value_usd",
               "caption": "caption", "country": "country", "firm_id": "firm_id"}
 
-# The ranked firm table filtered. $1 run, $2 NULL (no limit inside), $3 name/id text,
-# $4 country, $5 indicator, $6 minimum score, $7 only firms with list matches.
+# The ranked firm table filtered: $run_id, $limit (NULL: no limit inside), $q text in a
+# name or id, $country, $flag (an indicator), $min_score, $listed (only firms with matches).
 _FIRM_FILTER = f"""
 FROM ({RANKED_FIRMS}) r
-WHERE ($3 IS NULL OR r.caption ILIKE '%' || $3 || '%' ESCAPE '\\'
-       OR r.member_names ILIKE '%' || $3 || '%' ESCAPE '\\'
-       OR r.identifiers ILIKE '%' || $3 || '%' ESCAPE '\\')
-  AND ($4 IS NULL OR r.country = $4)
-  AND ($5 IS NULL OR list_contains(string_split(r.flags, '|'), $5))
-  AND ($6 IS NULL OR r.score >= $6)
-  AND (NOT $7 OR r.listed_matches <> '')
+WHERE ($q IS NULL OR r.caption ILIKE '%' || $q || '%' ESCAPE '\\'
+       OR r.member_names ILIKE '%' || $q || '%' ESCAPE '\\'
+       OR r.identifiers ILIKE '%' || $q || '%' ESCAPE '\\')
+  AND ($country IS NULL OR r.country = $country)
+  AND ($flag IS NULL OR list_contains(string_split(r.flags, '|'), $flag))
+  AND ($min_score IS NULL OR r.score >= $min_score)
+  AND (NOT $listed OR r.listed_matches <> '')
 """
 
 
@@ -32,11 +32,11 @@ def like_text(text: str | None) -> str | None:
 
 
 def firms_page(sort: str, descending: bool) -> str:
-    """Parameters as ``_FIRM_FILTER`` plus $8 limit, $9 offset."""
+    """Parameters as ``_FIRM_FILTER`` plus $page_size, $page_offset."""
     column = FIRM_SORTS[sort]
     direction = "DESC" if descending else "ASC"
     return (f"SELECT r.* {_FIRM_FILTER} ORDER BY r.{column} {direction} NULLS LAST, "
-            "r.firm_id LIMIT $8 OFFSET $9")
+            "r.firm_id LIMIT $page_size OFFSET $page_offset")
 
 
 FIRMS_COUNT = f"SELECT count(*) {_FIRM_FILTER}"
@@ -95,29 +95,30 @@ SHIPMENT_COLUMNS = ("load_id", "line_no", "date", "declaration_id", "hs_code", "
                     "importer_name", "importer_country", "origin_country",
                     "dispatch_country", "destination_country")
 
-# Shipments filtered. $1 firm, $2 HS prefix, $3 CHPL tier, $4 country (any role),
-# $5 from date, $6 to date, $7 text in description / party names.
+# Shipments filtered: $firm_id, $hs (HS prefix), $tier (CHPL), $country (any role),
+# $date_from, $date_to, $q (text in the description or party names).
 _SHIPMENT_FILTER = """
 FROM shipments s LEFT JOIN shipment_classes c USING (load_id, line_no)
-WHERE ($1 IS NULL OR EXISTS (SELECT 1 FROM firm_lines m
+WHERE ($firm_id IS NULL OR EXISTS (SELECT 1 FROM firm_lines m
                              WHERE m.load_id = s.load_id AND m.line_no = s.line_no
-                               AND m.firm_id = $1))
-  AND ($2 IS NULL OR replace(coalesce(s.hs_code, ''), '.', '') LIKE $2 || '%')
-  AND ($3 IS NULL OR c.chpl_tier = $3)
-  AND ($4 IS NULL OR $4 IN (s.exporter_country, s.importer_country, s.origin_country,
-                            s.dispatch_country, s.destination_country))
-  AND ($5 IS NULL OR s."date" >= CAST($5 AS DATE))
-  AND ($6 IS NULL OR s."date" <= CAST($6 AS DATE))
-  AND ($7 IS NULL OR s.description ILIKE '%' || $7 || '%' ESCAPE '\\'
-       OR s.exporter_name ILIKE '%' || $7 || '%' ESCAPE '\\'
-       OR s.importer_name ILIKE '%' || $7 || '%' ESCAPE '\\')
+                               AND m.firm_id = $firm_id))
+  AND ($hs IS NULL OR replace(coalesce(s.hs_code, ''), '.', '') LIKE $hs || '%')
+  AND ($tier IS NULL OR c.chpl_tier = $tier)
+  AND ($country IS NULL OR $country IN (s.exporter_country, s.importer_country,
+                                        s.origin_country, s.dispatch_country,
+                                        s.destination_country))
+  AND ($date_from IS NULL OR s."date" >= CAST($date_from AS DATE))
+  AND ($date_to IS NULL OR s."date" <= CAST($date_to AS DATE))
+  AND ($q IS NULL OR s.description ILIKE '%' || $q || '%' ESCAPE '\\'
+       OR s.exporter_name ILIKE '%' || $q || '%' ESCAPE '\\'
+       OR s.importer_name ILIKE '%' || $q || '%' ESCAPE '\\')
 """
 SHIPMENTS_PAGE = (
     "SELECT s.load_id, s.line_no, s.\"date\", s.declaration_id, s.hs_code, c.chpl_tier, "
     "s.description, s.brand, s.value_usd, s.exporter_name, s.exporter_country, "
     "s.importer_name, s.importer_country, s.origin_country, s.dispatch_country, "
     f"s.destination_country {_SHIPMENT_FILTER} "
-    "ORDER BY s.\"date\" DESC, s.load_id, s.line_no LIMIT $8 OFFSET $9")
+    "ORDER BY s.\"date\" DESC, s.load_id, s.line_no LIMIT $page_size OFFSET $page_offset")
 SHIPMENTS_COUNT = f"SELECT count(*) {_SHIPMENT_FILTER}"
 
 # Overview figures for the dashboard.

@@ -514,4 +514,30 @@ MIGRATIONS.append((10, "read models", [
         SELECT max(run_id) AS run_id FROM finished_risk_runs""",
 ]))
 
+MIGRATIONS.append((11, "firm link evidence", [
+    # Why a firm's members were joined: each link used (the model's, strongest first, or an
+    # analyst's merge), with the level each comparison reached and the match weight.
+    """CREATE TABLE firm_links (
+        firm_id INTEGER NOT NULL,
+        mention_l INTEGER NOT NULL,
+        mention_r INTEGER NOT NULL,
+        match_probability DOUBLE NOT NULL,
+        match_weight DOUBLE,
+        levels JSON NOT NULL,
+        source VARCHAR NOT NULL
+    )""",
+    # Links over the threshold that were not used, and why (conflicting registry numbers,
+    # an analyst's split, names that differ): the two firms stay apart, the evidence stays.
+    """CREATE TABLE firm_link_refusals (
+        mention_l INTEGER NOT NULL,
+        mention_r INTEGER NOT NULL,
+        firm_l INTEGER NOT NULL,
+        firm_r INTEGER NOT NULL,
+        match_probability DOUBLE NOT NULL,
+        match_weight DOUBLE,
+        levels JSON NOT NULL,
+        reason VARCHAR NOT NULL
+    )""",
+]))
+
 SCHEMA_VERSION = MIGRATIONS[-1][0]

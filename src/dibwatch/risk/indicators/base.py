@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -41,6 +43,14 @@ class RunContext:
         return int(self.engine.scalar(
             "SELECT count(*) FROM risk_flags WHERE run_id = ? AND indicator = ?",
             [self.run_id, indicator]))
+
+    @contextmanager
+    def temporary(self, table: str) -> Iterator[None]:
+        """A temporary table the block builds, dropped when it ends, whatever happens."""
+        try:
+            yield
+        finally:
+            self.engine.execute(f"DROP TABLE IF EXISTS {table}")
 
     def execute(self, sql: str, indicator: Indicator | None = None, **extra: Any) -> None:
         """Run ``sql`` binding its ``$names`` from, in order of precedence: ``extra``, the

@@ -64,7 +64,5 @@ class ForwarderConsignee(LineIndicator):
         ctx.execute(CREATE_FORWARDERS, pattern=forwarder_pattern())
 
     def run(self, ctx: RunContext) -> int:
-        try:
+        with ctx.temporary(FORWARDERS_TABLE):
             return super().run(ctx)
-        finally:
-            ctx.execute(f"DROP TABLE IF EXISTS {FORWARDERS_TABLE}")

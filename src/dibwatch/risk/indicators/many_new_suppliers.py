@@ -80,10 +80,8 @@ class ManyNewSuppliers(Indicator):
     parameters = ManyNewSuppliersParams
 
     def run(self, ctx: RunContext) -> int:
-        try:
+        with ctx.temporary(SUPPLIERS_TABLE):
             ctx.execute(CREATE_SUPPLIERS, self)
             ctx.execute(INSERT_FLAGS, self)
             ctx.execute(INSERT_EVIDENCE, self)
-        finally:
-            ctx.execute(f"DROP TABLE IF EXISTS {SUPPLIERS_TABLE}")
         return ctx.flag_count(self.name)

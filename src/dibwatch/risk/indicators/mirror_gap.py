@@ -58,7 +58,5 @@ class MirrorGap(LineIndicator):
             "origins": pa.array([sorted(eu27_members())] * len(gaps), pa.list_(pa.string()))}))
 
     def run(self, ctx: RunContext) -> int:
-        try:
+        with ctx.temporary(MIRROR_TABLE):
             return super().run(ctx)
-        finally:
-            ctx.execute(f"DROP TABLE IF EXISTS {MIRROR_TABLE}")

@@ -76,7 +76,5 @@ class PriceAnomaly(LineIndicator):
         ctx.execute(CREATE_PRICE_Z, self, reasons=reason_pattern())
 
     def run(self, ctx: RunContext) -> int:
-        try:
+        with ctx.temporary(PRICE_TABLE):
             return super().run(ctx)
-        finally:
-            ctx.execute(f"DROP TABLE IF EXISTS {PRICE_TABLE}")

@@ -79,10 +79,8 @@ class SharedAddress(Indicator):
     runs_last = True
 
     def run(self, ctx: RunContext) -> int:
-        try:
+        with ctx.temporary(ADDRESS_TABLE):
             ctx.execute(CREATE_CLUSTERS, self)
             ctx.execute(INSERT_FLAGS, self)
             ctx.execute(INSERT_EVIDENCE, self)
-        finally:
-            ctx.execute(f"DROP TABLE IF EXISTS {ADDRESS_TABLE}")
         return ctx.flag_count(self.name)

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Query
 
 from dibwatch.graph import FirmGraph, neighbourhood, to_cytoscape
-from dibwatch.resolve.read import counterparties
+from dibwatch.resolve.read import counterparties, evidence_text, joined_by, kept_apart
 from dibwatch.risk import read
 from dibwatch.risk.rank import COLUMNS
 from dibwatch.web import cases, queries
@@ -51,10 +51,12 @@ def firms(principal: Viewer, ctx: Ctx,
           ) -> dict[str, Any]:
     run = latest_run(ctx.service)
     descending = order == "desc" if order else sort in ("score", "chpl_value_usd")
-    params: list[Any] = [run, None, queries.like_text(q or None),
-                         country.upper() if country else None, flag or None, min_score, listed]
+    params: dict[str, Any] = {"run_id": run, "limit": None, "q": queries.like_text(q or None),
+                              "country": country.upper() if country else None,
+                              "flag": flag or None, "min_score": min_score, "listed": listed}
     total = int(ctx.service.scalar(queries.FIRMS_COUNT, params))
-    rows = ctx.service.query(queries.firms_page(sort, descending), [*params, limit, offset])
+    rows = ctx.service.query(queries.firms_page(sort, descending),
+                             {**params, "page_size": limit, "page_offset": offset})
     return {"run_id": run, "total": total, "limit": limit, "offset": offset,
             "results": [dict(zip(COLUMNS, r, strict=True)) for r in rows]}
 
@@ -92,6 +94,9 @@ def firm(principal: Viewer, ctx: Ctx, firm_id: int) -> dict[str, Any]:
     with ctx.service.locked() as ws:
         run = read.latest_run(ws.engine)
         partners = counterparties(ws.engine, firm_id)
+        links = [{**asdict(k), "evidence": evidence_text(k)}
+                 for k in joined_by(ws.engine, firm_id)]
+        apart = [asdict(k) for k in kept_apart(ws.engine, firm_id)]
     (fid, caption, country, ids, roles, members, mentions, first, last, rank, score,
      contributions) = _firm_row(ctx, firm_id, run)
     flags = [{"flag_no": r[0], "indicator": r[1], "version": r[2], "score": r[3],
@@ -120,6 +125,7 @@ def firm(principal: Viewer, ctx: Ctx, firm_id: int) -> dict[str, Any]:
             "first_seen": first, "last_seen": last, "risk_run": run, "rank": rank,
             "score": score, "contributions": _json(contributions) or {}, "flags": flags,
             "members": members_rows, "counterparties": partner_rows,
+            "joined_by": links, "kept_apart": apart,
             "list_matches": firm_matches(ctx, firm_id),
             "case": case.__dict__ if case else None,
             "notes": cases.notes(ctx.state, firm_id)}
@@ -173,10 +179,13 @@ def shipments(principal: Viewer, ctx: Ctx, firm_id: int | None = None,
               q: str | None = Query(None, max_length=200),
               limit: int = Query(50, ge=1, le=MAX_PAGE), offset: int = Query(0, ge=0, le=MAX_OFFSET)
               ) -> dict[str, Any]:
-    params: list[Any] = [firm_id, hs, chpl_tier, country.upper() if country else None,
-                         date_from.isoformat() if date_from else None,
-                         date_to.isoformat() if date_to else None, queries.like_text(q or None)]
+    params: dict[str, Any] = {
+        "firm_id": firm_id, "hs": hs, "tier": chpl_tier,
+        "country": country.upper() if country else None,
+        "date_from": date_from.isoformat() if date_from else None,
+        "date_to": date_to.isoformat() if date_to else None, "q": queries.like_text(q or None)}
     total = int(ctx.service.scalar(queries.SHIPMENTS_COUNT, params))
-    rows = ctx.service.query(queries.SHIPMENTS_PAGE, [*params, limit, offset])
+    rows = ctx.service.query(queries.SHIPMENTS_PAGE,
+                             {**params, "page_size": limit, "page_offset": offset})
     return {"total": total, "limit": limit, "offset": offset,
             "results": [dict(zip(queries.SHIPMENT_COLUMNS, r, strict=True)) for r in rows]}
