@@ -53,7 +53,5 @@ class ChplOnset(LineIndicator):
         ctx.execute(CREATE_ONSET, self)
 
     def run(self, ctx: RunContext) -> int:
-        try:
+        with ctx.temporary(ONSET_TABLE):
             return super().run(ctx)
-        finally:
-            ctx.execute(f"DROP TABLE IF EXISTS {ONSET_TABLE}")

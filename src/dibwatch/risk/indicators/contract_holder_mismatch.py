@@ -66,7 +66,5 @@ class ContractHolderMismatch(LineIndicator):
         ctx.execute(CREATE_PAYER, self)
 
     def run(self, ctx: RunContext) -> int:
-        try:
+        with ctx.temporary(PAYER_TABLE):
             return super().run(ctx)
-        finally:
-            ctx.execute(f"DROP TABLE IF EXISTS {PAYER_TABLE}")
