@@ -71,6 +71,9 @@ LINES = [
     # A tier 2 good from a Kazakh supplier with no declared origin: no sign of hub routing.
     line(21, "2023-08-02", 13, 10, value=50, origin=None, dispatch="KZ", trading="KZ",
          tier="2", hs6="854233", brand="omicron"),
+    # Firm 5 importing on its own account before the war: firm 4, its contract holder on line
+    # 3, pays for a third of its imports only (an outsider to its trade).
+    *[line(n, "2021-04-01", 7, 5, value=100) for n in (22, 23)],
     # German goods from Kyrgyzstan in 2023 (a year of a wide EU-Kyrgyzstan mirror gap).
     line(20, "2023-08-02", 14, 2, value=800, origin="DE", dispatch="KG", trading="KG",
          tier="2", hs6="854232", brand="tau"),
@@ -81,13 +84,17 @@ LISTED_ENTITY = "synth-test-1"
 
 def tiny_config() -> RiskConfig:
     """The bundled configuration with every rule counting from one line, so the tiny world
-    can trigger each; the price groups may be as small as 5 lines."""
+    can trigger each; the price groups may be as small as 5 lines; any trigger flag counts
+    for a shared address."""
     base = load_config()
     indicators = {name: dict(params) for name, params in base.indicators.items()}
     for params in indicators.values():
         if "min_lines" in params:
             params["min_lines"] = 1
     indicators["price_anomaly"]["min_group"] = 5
+    # Any trigger flag makes a cluster, however small its score (so the evidence prior,
+    # which discounts line flags, leaves the shared-address flags as they are).
+    indicators["shared_address"]["min_trigger_score"] = 0.0
     # No evidence prior: the expected scores are the rules' own.
     data = base.to_json() | {"indicators": indicators, "evidence_prior": 0}
     return config_from_mapping(data, "test")

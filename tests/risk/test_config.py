@@ -16,8 +16,12 @@ def test_bundled_config_covers_every_indicator() -> None:
     config = load_config()
     assert config.invasion == date(2022, 2, 24)
     assert {"AM", "KZ", "KG", "GE", "UZ", "TJ", "TR", "AE", "CN", "HK"} <= set(config.hubs)
-    for indicator in INDICATORS:
-        assert 0 < config.weight(indicator.name) <= 1, indicator.name
+    # Fitted weights (versioned) may leave an indicator at 0: shown with its evidence, not
+    # scored; most count.
+    assert config.weights_version
+    weights = [config.weight(indicator.name) for indicator in INDICATORS]
+    assert all(0 <= w <= 1 for w in weights)
+    assert sum(w > 0.1 for w in weights) >= len(weights) - 3
 
 
 def _base() -> dict[str, Any]:

@@ -91,6 +91,36 @@ def _is_forwarder(ws: Workspace, firm_id: int) -> bool:
     return any(term in name.lower() for name in names for term in FORWARDER_TERMS)
 
 
+def _onset(ws: Workspace, firm_id: int, tiers: list[str]) -> date | None:
+    """The firm's first CHPL line (tiers) to Russia on which it supplied: as exporter, or as
+    contract holder of another firm's import."""
+    day: date | None = ws.engine.scalar(
+        """SELECT min(s."date") FROM shipment_parties sp JOIN firm_members m USING (mention_id)
+           JOIN shipments s USING (load_id, line_no)
+           JOIN shipment_classes c USING (load_id, line_no)
+           WHERE m.firm_id = ? AND s.destination_country = 'RU'
+             AND list_contains(?, c.chpl_tier)
+             AND (sp.role = 'exporter' OR (sp.role = 'contract_holder' AND NOT EXISTS (
+                  SELECT 1 FROM shipment_parties i JOIN firm_members mi USING (mention_id)
+                  WHERE i.load_id = sp.load_id AND i.line_no = sp.line_no
+                    AND i.role = 'importer' AND mi.firm_id = m.firm_id)))""",
+        [firm_id, tiers])
+    return day
+
+
+def _payer_share(ws: Workspace, payer: int, consignee: int) -> float:
+    """Share of the consignee's lines to Russia (as importer) that ``payer`` paid for."""
+    lines = ws.engine.query(
+        """SELECT DISTINCT sp.load_id, sp.line_no FROM shipment_parties sp
+           JOIN firm_members m USING (mention_id) JOIN shipments s USING (load_id, line_no)
+           WHERE m.firm_id = ? AND sp.role = 'importer' AND s.destination_country = 'RU'""",
+        [consignee])
+    paid = sum(1 for load_id, line_no in lines
+               if ("contract_holder", payer) in ws.engine.query(PARTIES_SQL,
+                                                                [load_id, line_no]))
+    return paid / len(lines)
+
+
 def line_meets(ws: Workspace, indicator: str, firm_id: int, row: dict[str, Any]) -> bool:
     """The rule of each line indicator, written again in Python."""
     p = CONFIG.indicators[indicator]
@@ -98,25 +128,35 @@ def line_meets(ws: Workspace, indicator: str, firm_id: int, row: dict[str, Any])
     roles = {role for role, firm in parties if firm == firm_id}
     if not roles & set(p["roles"]):
         return False
+    # Supplying the line: as exporter, or paying for another firm's import.
+    supplies = bool(roles & set(p["roles"]) & {"exporter"}) or (
+        "contract_holder" in roles & set(p["roles"]) and "importer" not in roles)
     to_ru = row["destination_country"] == p.get("destination")
     after = row["date"] >= CONFIG.invasion
     since = date.fromisoformat(p["since"]) if "since" in p else None
     match indicator:
         case "chpl_exposure":
-            return to_ru and row["chpl_tier"] in p["tiers"] and row["date"] >= since
+            return (supplies and to_ru and row["chpl_tier"] in p["tiers"]
+                    and row["date"] >= since)
         case "new_entrant":
-            return (_first_seen(ws, firm_id) > CONFIG.invasion
+            return (supplies and _first_seen(ws, firm_id) > CONFIG.invasion
                     and row["chpl_tier"] in p["tiers"] and to_ru)
+        case "chpl_onset":
+            onset = _onset(ws, firm_id, p["tiers"])
+            return (supplies and onset is not None and onset >= CONFIG.invasion
+                    and row["date"] >= onset and row["chpl_tier"] in p["tiers"] and to_ru)
         case "hub_routing":
             hub_since = CONFIG.hubs.get(row["dispatch_country"])
             return (to_ru and hub_since is not None and row["date"] >= hub_since
                     and row["chpl_tier"] in p["tiers"]
+                    and row["origin_country"] in CONFIG.coalition
                     and row["dispatch_country"] != row["origin_country"])
         case "chain_mismatch":
             chain = (row["origin_country"], row["dispatch_country"], row["trading_country"])
             return to_ru and None not in chain and len(set(chain)) == 3
         case "coalition_brand_third_country":
             return (to_ru and bool(row["coalition_brand"]) and row["date"] >= since
+                    and row["chpl_tier"] in p["tiers"]
                     and row["exporter_country"] not in CONFIG.coalition)
         case "price_anomaly":
             z = _price_z(ws, row)
@@ -127,8 +167,9 @@ def line_meets(ws: Workspace, indicator: str, firm_id: int, row: dict[str, Any])
             return row["date"] >= since and any(
                 firm != firm_id and _listed(ws, firm, p["min_score"]) for _, firm in parties)
         case "contract_holder_mismatch":
-            importers = {firm for role, firm in parties if role == "importer"}
-            return to_ru and bool(importers) and firm_id not in importers
+            importers = {firm for role, firm in parties if role == "importer"} - {firm_id}
+            return to_ru and row["date"] >= since and any(
+                _payer_share(ws, firm_id, i) <= p["max_payer_share"] for i in importers)
         case "forwarder_consignee":
             hub_since = CONFIG.hubs.get(row["destination_country"])
             bound = to_ru or (hub_since is not None and row["date"] >= hub_since)

@@ -39,7 +39,8 @@ EXPECTED: dict[tuple[str, int], tuple[float, float, frozenset[int | str]]] = {
     ("chpl_exposure", 12): (120, 1.0, frozenset({17})),
     ("chpl_exposure", 13): (190, 1.0, frozenset({18, 21})),
     ("chpl_exposure", 14): (800, 1.0, frozenset({20})),
-    ("listed_party", 5): (0.95, 1.0, frozenset({LISTED_ENTITY})),  # firm 2's 0.5 is too weak
+    # Firm 2's 0.5 match is too weak; firm 5 only receives goods: the consignee score.
+    ("listed_party", 5): (0.95, 0.3, frozenset({LISTED_ENTITY})),
     ("listed_counterparty", 3): (200, (200 / 1100) / 0.3, frozenset({3})),
     ("listed_counterparty", 4): (200, 1.0, frozenset({3})),       # as contract holder
     ("new_entrant", 1): (1000, 1.0, frozenset({1})),              # first seen 2023, tier 1
@@ -47,6 +48,12 @@ EXPECTED: dict[tuple[str, int], tuple[float, float, frozenset[int | str]]] = {
     ("new_entrant", 12): (120, 1.0, frozenset({17})),
     ("new_entrant", 13): (190, 1.0, frozenset({18, 21})),
     ("new_entrant", 14): (800, 1.0, frozenset({20})),
+    # First tier 1-2 line to Russia after the invasion; share of the trade since then.
+    ("chpl_onset", 1): (1000, 1.0, frozenset({1})),              # 77% of lines 1 and 4
+    ("chpl_onset", 11): (100, 1.0, frozenset({16})),
+    ("chpl_onset", 12): (120, 1.0, frozenset({17})),
+    ("chpl_onset", 13): (190, 1.0, frozenset({18, 21})),
+    ("chpl_onset", 14): (800, 1.0, frozenset({20})),             # firms 3, 9: before the war
     ("ramp_up", 9): (RAMP_RATIO, math.log(RAMP_RATIO) / math.log(30), frozenset({15, 19})),
     ("many_new_suppliers", 10): (3, 0.5, frozenset({16, 17, 18, 21})),  # firm 9 is not new
     ("hub_routing", 1): (1000, 1.0, frozenset({1})),              # US chips via HK; line 4
@@ -56,10 +63,12 @@ EXPECTED: dict[tuple[str, int], tuple[float, float, frozenset[int | str]]] = {
     ("forwarder_consignee", 3): (400, 1.0, frozenset({12})),      # to a KZ logistics firm
     ("price_anomaly", 7): (10_000, 1.0, frozenset({11})),         # 100x the group's price
     ("hs_mismatch", 3): (200, 1.0, frozenset({3})),
-    ("contract_holder_mismatch", 4): (200, 1.0, frozenset({3})),  # consignee is firm 5
-    ("shared_address", 1): (3, 1.0, frozenset({1, 4})),
-    ("shared_address", 6): (3, 1.0, frozenset(range(5, 11))),
-    ("shared_address", 7): (3, 1.0, frozenset({11})),
+    # Consignee firm 5: firm 4 paid for 1 of its 3 imports (lines 3, 22, 23).
+    ("contract_holder_mismatch", 4): (200, 1.0, frozenset({3})),
+    # Firms 1, 6, 7 at one address, firm 1 carrying trigger flags: a third of the cluster.
+    ("shared_address", 1): (3, 1 / 3, frozenset({1, 4})),
+    ("shared_address", 6): (3, 1 / 3, frozenset(range(5, 11))),
+    ("shared_address", 7): (3, 1 / 3, frozenset({11, 22, 23})),
 }
 
 
@@ -247,3 +256,51 @@ def test_line_flags_break_their_value_down_by_tier(tiny: tuple[Workspace, int]) 
     raw = ws.engine.scalar("SELECT detail FROM risk_flags WHERE run_id = ? AND firm_id = 9 "
                            "AND indicator = 'chpl_exposure'", [run_id])
     assert detail(raw)["by_tier"] == {"1": 150_000, "2": 1000}  # lines 15 and 19
+
+
+def _only(ws: Workspace, indicator: str) -> set[int]:
+    run = run_indicators(ws, tiny_config())
+    return {firm for ind, firm in _flags(ws, run.run_id) if ind == indicator}
+
+
+@pytest.mark.parametrize("reason", ["integrated circuits (samples)", "микросхемы (образцы)",
+                                    "集成电路 （样品）", "laptops, refurbished",
+                                    "used, not new"])
+def test_a_price_with_a_stated_reason_is_no_anomaly(reason: str) -> None:
+    """Line 11 (firm 7) is priced at 100 times its group's norm: an anomaly, unless its
+    description says why (samples, refurbished or used goods)."""
+    ws = tiny_workspace()
+    assert _only(ws, "price_anomaly") == {7}
+    ws.engine.execute("UPDATE shipments SET description = ? WHERE line_no = 11", [reason])
+    assert _only(ws, "price_anomaly") == set()
+    ws.close()
+
+
+def test_a_contract_holder_paying_for_all_of_a_consignees_imports_is_no_outsider() -> None:
+    """Firm 4 pays for line 3 of firm 5's three imports; without firm 5's own imports
+    (lines 22, 23) it pays for all of them, as a parent company does: no flag."""
+    ws = tiny_workspace()
+    assert _only(ws, "contract_holder_mismatch") == {4}
+    for table in ("shipment_parties", "shipment_classes", "shipments"):
+        ws.engine.execute(f"DELETE FROM {table} WHERE line_no IN (22, 23)")
+    assert _only(ws, "contract_holder_mismatch") == set()
+    ws.close()
+
+
+def test_onset_before_the_invasion_is_no_onset() -> None:
+    """Firm 1's first tier 1 line to Russia is from 2023; with one more from 2021 it is a
+    supplier of long standing, and its 2023 lines raise no onset flag."""
+    ws = tiny_workspace()
+    assert 1 in _only(ws, "chpl_onset")
+    ws.engine.execute("""INSERT INTO shipments (load_id, line_no, "date", quantity, value_usd,
+                         exporter_country, importer_country, origin_country, dispatch_country,
+                         trading_country, destination_country)
+                         VALUES (1, 30, DATE '2021-05-02', 1, 50, 'HK', 'RU', 'US', 'HK', 'HK',
+                                 'RU')""")
+    ws.engine.execute("""INSERT INTO shipment_classes (load_id, line_no, hs6, chpl_tier,
+                         brand_canonical, coalition_brand, misdeclared)
+                         VALUES (1, 30, '854231', '1', 'omega', true, false)""")
+    for role, firm in (("exporter", 1), ("importer", 2)):
+        ws.engine.execute("INSERT INTO shipment_parties VALUES (1, 30, ?, ?)", [role, firm])
+    assert 1 not in _only(ws, "chpl_onset")
+    ws.close()

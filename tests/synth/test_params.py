@@ -17,6 +17,10 @@ BAD = [
     ({"primary_scheme_shares": {"new_firm": 0.0}}, "must not all be zero"),
     ({"start": date(2023, 1, 1)}, "straddle the invasion"),
     ({"row_group_size": 10}, "row_group_size"),
+    ({"decoy_mix": {"honest_smuggler": 1.0}}, "unknown decoys"),
+    ({"decoy_share": 1.5}, "decoy_share must be within"),
+    ({"activity_sigma": 5.0}, "activity_sigma must be within"),
+    ({"to_ru_share": -0.2}, "to_ru_share must be within"),
 ]
 
 

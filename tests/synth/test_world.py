@@ -274,3 +274,91 @@ def test_no_generated_name_is_a_real_listed_name(default_world: WorldFiles,
     clashes = sorted(n for n in ours if spelling_key(n) in real)
     assert not clashes
     assert len(real) > 10_000
+
+
+# ---------------------------------------------------------------------- decoys and controls
+COALITION = {"US", "DE", "JP", "KR", "TW", "CH", "NL", "SE", "IT", "FR"}
+
+
+def _coded(df: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    return df.with_columns(*(pl.col(c).map_elements(country_code, return_dtype=pl.String)
+                             .alias(c) for c in columns))
+
+
+def test_every_decoy_persona_is_in_the_default_world(default_world: WorldFiles) -> None:
+    from dibwatch.synth import DECOYS
+
+    firms = pl.read_parquet(default_world.firms)
+    decoys = firms.filter(pl.col("decoy").is_not_null())
+    assert set(decoys["decoy"]) == set(DECOYS)
+    assert not decoys["is_facilitator"].any()
+    counts = json.loads(default_world.world_json.read_text())["counts"]
+    assert counts["decoys"] == decoys.height >= len(DECOYS)
+    # Parent companies pay for their subsidiaries' imports, before the invasion too.
+    truth = pl.read_parquet(default_world.ground_truth)
+    owner = dict(zip(truth["spelling"], truth["firm_id"], strict=True))
+    parents = set(firms.filter(pl.col("persona") == "parent_company")["firm_id"])
+    df = pl.read_parquet(default_world.shipments).filter(
+        pl.col("contract_holder_name").is_not_null())
+    paid = df.filter(pl.col("contract_holder_name").replace_strict(
+        owner, default=None).is_in(list(parents)))
+    assert paid.height > 0 and (paid["date"] < date(2022, 2, 24)).any()
+
+
+def test_ordinary_firms_obey_the_controls_after_the_invasion(
+        default_world: WorldFiles) -> None:
+    """No coalition-made CHPL goods to Russia since the invasion from an ordinary firm,
+    except a licensed distributor's telecom equipment; none at all from coalition countries."""
+    from dibwatch.goods.chpl import chpl_tier
+
+    truth = pl.read_parquet(default_world.ground_truth)
+    owner = dict(zip(truth["spelling"], truth["firm_id"], strict=True))
+    firms = pl.read_parquet(default_world.firms)
+    persona = dict(zip(firms["firm_id"], firms["persona"], strict=True))
+    df = _coded(_joined(default_world), "exporter_country", "destination_country",
+                "origin_country")
+    df = df.filter(~pl.col("facilitated") & (pl.col("destination_country") == "RU")
+                   & (pl.col("date") >= date(2022, 2, 24)))
+    df = df.with_columns(pl.col("hs_code").str.replace_all(".", "", literal=True).str.slice(0, 6)
+                         .map_elements(lambda h: chpl_tier(h) or "", return_dtype=pl.String)
+                         .alias("tier"))
+    chpl = df.filter(pl.col("tier") != "")
+    assert chpl.height > 0  # ordinary firms still ship CHPL goods to Russia (Chinese ones)
+    assert not chpl["exporter_country"].is_in(list(COALITION)).any()
+    coalition_made = chpl.filter(pl.col("origin_country").is_in(list(COALITION))
+                                 & pl.col("brand").is_not_null()
+                                 & ~pl.col("brand").is_in(["NONE"]))
+    licensed = {"licensed_distributor", "brand_reexport_distributor"}
+    for name, hs in zip(coalition_made["exporter_name"], coalition_made["hs_code"],
+                        strict=True):
+        assert persona.get(owner[name]) in licensed, name
+        assert hs.replace(".", "").startswith("8517")  # telecom equipment only
+
+
+def test_price_outliers_with_a_reason_say_so(default_world: WorldFiles) -> None:
+    firms = pl.read_parquet(default_world.firms)
+    truth = pl.read_parquet(default_world.ground_truth)
+    owner = dict(zip(truth["spelling"], truth["firm_id"], strict=True))
+    sellers = set(firms.filter(pl.col("persona") == "price_reason")["firm_id"])
+    df = pl.read_parquet(default_world.shipments)
+    df = df.filter(pl.col("exporter_name").replace_strict(owner).is_in(list(sellers)))
+    reasoned = df.filter(pl.col("description").str.contains(
+        "samples|образцы|样品|refurbished|восстановленные|翻新|used, not new|бывшие|二手"))
+    assert 0.1 < reasoned.height / df.height < 0.5
+    # Samples come a few at a time.
+    samples = reasoned.filter(pl.col("description").str.contains("samples|образцы|样品")
+                              & (pl.col("unit") == "PCS"))
+    assert (samples["quantity"] <= 5).all()
+
+
+def test_facilitator_variants_are_planted(default_world: WorldFiles) -> None:
+    firms = pl.read_parquet(default_world.firms).filter(pl.col("is_facilitator"))
+    personas = set(firms["persona"].drop_nulls())
+    assert "new_firm_prewar" in personas
+    assert personas & {"brand_reexport_distributor", "brand_reexport_origin"}
+    prewar = firms.filter(pl.col("persona") == "new_firm_prewar")
+    assert (prewar["first_seen"] < "2022-02-24").all()
+    # Their scheme trade still starts after the invasion.
+    df = _joined(default_world).filter(pl.col("facilitator_firm_id").is_in(
+        list(prewar["firm_id"])) & pl.col("facilitated"))
+    assert df.height > 0 and (df["date"] > date(2022, 2, 24)).all()

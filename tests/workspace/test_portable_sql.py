@@ -42,6 +42,7 @@ def generated_sql() -> Iterator[tuple[str, str]]:
     for indicator in INDICATORS:
         if issubclass(indicator, LineIndicator):
             yield f"{indicator.name}.rule", risk_store.create_hits(indicator.rule)
+            yield f"{indicator.name}.scope", risk_store.create_scope(indicator.scope)
     for column in graph_store.SHARED_COLUMNS.values():
         yield f"graph shared edges {column}", graph_store.shared_edges_sql(column)
 

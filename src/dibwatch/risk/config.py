@@ -29,6 +29,8 @@ class RiskConfig:
     # Pseudo-lines of doubt added to every line flag: a flag resting on n lines keeps
     # n / (n + evidence_prior) of its score, so two lines never weigh like twenty.
     evidence_prior: float = 2.0
+    # Which set of weights this is (fitted weights are versioned data: risk.fit).
+    weights_version: str | None = None
 
     def section(self, indicator: str) -> tuple[dict[str, Any], str]:
         """An indicator's raw section (empty when absent) and where it is, for errors."""
@@ -45,7 +47,8 @@ class RiskConfig:
                 "evidence_prior": self.evidence_prior}
 
     def to_json(self) -> dict[str, Any]:
-        return {"invasion": self.invasion.isoformat(),
+        return {"weights_version": self.weights_version,
+                "invasion": self.invasion.isoformat(),
                 "hubs": {k: v.isoformat() for k, v in self.hubs.items()},
                 "coalition": list(self.coalition), "evidence_prior": self.evidence_prior,
                 "indicators": self.indicators}
@@ -79,7 +82,12 @@ def parse_config(data: Mapping[str, Any], source: str = "<mapping>") -> RiskConf
     if not isinstance(prior, int | float) or prior < 0:
         raise ConfigError(_where(source, "evidence_prior")
                           + f"evidence_prior must be a number >= 0, got {prior!r}")
+    version = data.get("weights_version")
+    if version is not None and not isinstance(version, str | int | float):
+        raise ConfigError(_where(source, "weights_version")
+                          + f"weights_version must be text, got {version!r}")
     config = RiskConfig(
+        weights_version=None if version is None else str(version),
         evidence_prior=float(prior),
         invasion=_date(data["invasion"], source, "invasion"),
         hubs={str(c).upper(): _date(d, source, f"hubs.{c}") for c, d in data["hubs"].items()},

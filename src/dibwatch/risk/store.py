@@ -5,6 +5,7 @@ from __future__ import annotations
 
 LINES_TABLE = "_risk_lines"
 HITS_TABLE = "_risk_hits"
+SCOPE_TABLE = "_risk_scope"
 HUBS_TABLE = "_risk_hubs"
 SCREENING_TABLE = "_risk_screening"
 CONFIRMED_TABLE = "_risk_confirmed"
@@ -37,10 +38,14 @@ SELECT c.firm_id, c.entity_id, 1.0, 'confirmed by an analyst'
 FROM {CONFIRMED_TABLE} c WHERE c.firm_id IN (SELECT firm_id FROM firms)
 """
 
-# One row per firm × role × shipment line, with everything a line rule looks at.
+# One row per firm × role × shipment line, with everything a line rule looks at;
+# ``own_import``: the firm is the importer on that line too (a consignee named as its own
+# contract holder pays for its own goods).
 CREATE_LINES = f"""
 CREATE OR REPLACE TEMP TABLE {LINES_TABLE} AS
 SELECT m.firm_id, m.role, s.load_id, s.line_no, s."date" AS day,
+       bool_or(m.role = 'importer') OVER (PARTITION BY m.firm_id, s.load_id, s.line_no)
+           AS own_import,
        coalesce(s.value_usd, 0) AS value_usd,
        s.exporter_country, s.importer_country, s.origin_country, s.dispatch_country,
        s.trading_country, s.destination_country,
@@ -52,6 +57,11 @@ LEFT JOIN shipment_classes c USING (load_id, line_no)
 """
 
 
+# A line on which the firm supplies: as exporter, or as contract holder paying for another
+# firm's goods (not its own imports).
+SUPPLIES = "(l.role <> 'contract_holder' OR NOT l.own_import)"
+
+
 def create_hits(rule: str) -> str:
     """The distinct (firm, line) pairs meeting ``rule`` (a line indicator's condition over
     ``l``) in the roles ``$roles``."""
@@ -59,6 +69,17 @@ def create_hits(rule: str) -> str:
 CREATE OR REPLACE TEMP TABLE {HITS_TABLE} AS
 SELECT DISTINCT l.firm_id, l.load_id, l.line_no, l.value_usd, l.chpl_tier
 FROM {LINES_TABLE} l WHERE list_contains($roles, l.role) AND ({rule})
+"""
+
+
+def create_scope(scope: str) -> str:
+    """The distinct (firm, line) pairs a line indicator's share is taken over: the firm's
+    lines in the roles ``$roles`` that meet ``scope`` (a condition over ``l``; ``TRUE`` for all
+    its trade in those roles). A rule's hits must lie within its scope."""
+    return f"""
+CREATE OR REPLACE TEMP TABLE {SCOPE_TABLE} AS
+SELECT DISTINCT l.firm_id, l.load_id, l.line_no, l.value_usd
+FROM {LINES_TABLE} l WHERE list_contains($roles, l.role) AND ({scope})
 """
 
 
@@ -76,7 +97,8 @@ WHERE run_id = ?
 """
 
 # A flag for every firm with at least min_lines hits: value = hit value, score = share of the
-# firm's trade (distinct lines in the same roles) over the share that counts in full, or the
+# firm's trade in scope (distinct lines in the same roles meeting the indicator's scope,
+# by default all of them) over the share that counts in full, or the
 # hit lines over the line count that counts in full, whichever is higher (so a large firm's
 # other trade does not dilute many suspect lines away), times lines / (lines + prior) so that
 # a flag resting on a line or two (often a stray spelling resolved into a firm of its own)
@@ -87,10 +109,7 @@ WITH hits AS (
     SELECT firm_id, count(*) AS lines, sum(value_usd) AS value_usd
     FROM {HITS_TABLE} GROUP BY firm_id
 ), totals AS (
-    SELECT firm_id, sum(value_usd) AS total_usd
-    FROM (SELECT DISTINCT firm_id, load_id, line_no, value_usd FROM {LINES_TABLE}
-          WHERE list_contains($roles, role))
-    GROUP BY firm_id
+    SELECT firm_id, sum(value_usd) AS total_usd FROM {SCOPE_TABLE} GROUP BY firm_id
 ), shares AS (
     SELECT h.firm_id, h.lines, h.value_usd, t.total_usd,
            CASE WHEN t.total_usd > 0 THEN h.value_usd / t.total_usd ELSE 1.0 END AS share
@@ -119,8 +138,8 @@ FROM risk_flags f JOIN {HITS_TABLE} h USING (firm_id)
 WHERE f.run_id = $run_id AND f.indicator = $indicator
 """
 
-DROP_TEMP = [f"DROP TABLE IF EXISTS {HITS_TABLE}", f"DROP TABLE IF EXISTS {LINES_TABLE}",
-             f"DROP TABLE IF EXISTS {SCREENING_TABLE}"]
+DROP_TEMP = [f"DROP TABLE IF EXISTS {HITS_TABLE}", f"DROP TABLE IF EXISTS {SCOPE_TABLE}",
+             f"DROP TABLE IF EXISTS {LINES_TABLE}", f"DROP TABLE IF EXISTS {SCREENING_TABLE}"]
 
 FLAGS_OF_RUN = """
 SELECT firm_id, indicator, score FROM risk_flags WHERE run_id = ? ORDER BY firm_id, indicator

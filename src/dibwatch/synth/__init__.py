@@ -8,9 +8,9 @@ end users and facilitators, and ``world.json`` with the parameters and counts. A
 coined from syllable tables; no scoring code may read the truth files.
 """
 
-from dibwatch.synth.params import INVASION, SCHEMES, WorldParams
+from dibwatch.synth.params import DECOYS, INVASION, SCHEMES, WorldParams
 from dibwatch.synth.shipments import SHIPMENT_SCHEMA
 from dibwatch.synth.world import FILE_NAMES, WorldFiles, generate_world
 
-__all__ = ["FILE_NAMES", "INVASION", "SCHEMES", "SHIPMENT_SCHEMA", "WorldFiles", "WorldParams",
-           "generate_world"]
+__all__ = ["DECOYS", "FILE_NAMES", "INVASION", "SCHEMES", "SHIPMENT_SCHEMA", "WorldFiles",
+           "WorldParams", "generate_world"]

@@ -28,6 +28,7 @@ class Catalogue:
     misdeclared: np.ndarray          # indices into hs_codes used to misdeclare chips
     hs6: np.ndarray                  # per line: index into hs_codes
     tier: list[str]
+    group: list[str]                 # goods group (mcu, comm, tv, …)
     price: np.ndarray
     kg: np.ndarray
     unit: list[str]
@@ -65,7 +66,7 @@ def build_catalogue(rng: random.Random, firms: list[Firm]) -> Catalogue:
     misdeclared_idx = np.array([hs_codes.index(c) for c in tables.misdeclared_codes()])
 
     cols: dict[str, list[object]] = {k: [] for k in (
-        "hs6", "tier", "price", "kg", "unit", "brand", "model", "manufacturer",
+        "hs6", "tier", "group", "price", "kg", "unit", "brand", "model", "manufacturer",
         "manufacturer_firm", "origin", "weight", "coalition", "desc")}
     for gi, good in enumerate(goods):
         n_lines = max(3, min(12, round(good.weight)))
@@ -81,6 +82,7 @@ def build_catalogue(rng: random.Random, firms: list[Firm]) -> Catalogue:
                     brand.country
             cols["hs6"].append(gi)
             cols["tier"].append(good.tier)
+            cols["group"].append(good.group)
             cols["price"].append(good.price_usd * math.exp(rng.gauss(0.0, 0.3)))
             cols["kg"].append(good.kg_per_unit)
             cols["unit"].append(good.unit)
@@ -97,6 +99,7 @@ def build_catalogue(rng: random.Random, firms: list[Firm]) -> Catalogue:
     hs6 = np.array(cols["hs6"], dtype=np.int32)
     return Catalogue(
         hs_codes=hs_codes, misdeclared=misdeclared_idx, hs6=hs6, tier=tier,
+        group=[str(g) for g in cols["group"]],
         price=np.array(cols["price"], dtype=np.float64),
         kg=np.array(cols["kg"], dtype=np.float64), unit=[str(u) for u in cols["unit"]],
         brand=[b if isinstance(b, str) else None for b in cols["brand"]],

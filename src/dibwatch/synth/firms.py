@@ -1,8 +1,19 @@
-"""The firms of a world: who they are, where, in which role, and which schemes they run.
+"""The firms of a world: who they are, where, in which role, how they trade, and which
+schemes (or decoy personas) they carry.
 
 Every spelling of every firm is registered under a case- and punctuation-blind key, so a
 spelling seen in a shipment belongs to exactly one firm: a name whose correct spellings
 collide with another firm's is coined again, a colliding noisy variant is dropped.
+
+Besides its schemes a firm has a trading profile the shipments follow: how much of its
+trade is CHPL goods before and after the invasion, how strongly it trades with Russia, and,
+for facilitators, how much ordinary "cover" trade it does, how its scheme trade ramps up
+and whether it prefers coalition brands. Decoys (``params.DECOYS``) are legitimate firms
+whose profile raises one red flag each: a firm founded after the invasion that trades
+widely, a licensed distributor of coalition brands, a parent company paying for its
+subsidiaries' imports, an honest hub re-exporter, a seller of samples and refurbished
+goods, firms sharing a business-centre address, a supplier replacing Western ones, a firm
+invoicing through a trading hub, a clerk who now and then misfiles chips.
 """
 
 from __future__ import annotations
@@ -15,13 +26,17 @@ from dibwatch.errors import ConfigError
 from dibwatch.synth import tables
 from dibwatch.synth.ids import fill_template, inn10, uscc
 from dibwatch.synth.names import FirmName, NameMaker, spelling_key
-from dibwatch.synth.params import INVASION, WorldParams
+from dibwatch.synth.params import DECOYS, INVASION, WorldParams
 
 EXPORTER_SCHEMES = ("shell_cluster", "new_firm", "transshipment", "brand_reexport")
 _FACILITATOR_COUNTRIES = {
     "new_firm": ("CN", "HK", "TR", "AE"),
     "brand_reexport": ("CN", "HK", "TR", "AE", "IN"),
 }
+_THIRD = ("CN", "HK", "TR", "AE", "IN", "BY")
+_DISTRIBUTOR_COUNTRIES = ("CN", "HK", "TR", "AE", "IN")
+_OFFICE_COUNTRIES = ("HK", "AE")
+_TRADING_HUBS = ("HK", "AE", "TR", "CH")
 _MANUFACTURER_COUNTRIES = ("CN", "CN", "CN", "TW", "KR", "JP", "IN")
 _MAX_COINING = 50
 
@@ -44,6 +59,30 @@ class Firm:
     listed_id: str | None = None
     spellings: list[str] = field(default_factory=list)  # clean first, then noisy
     n_clean: int = 0
+    # Trading profile (exporters): probability that a line is CHPL goods before and after
+    # the invasion, weight of Russia among its markets, and how much more it sells to Russia
+    # after the invasion than before.
+    persona: str | None = None  # a decoy (params.DECOYS) or a facilitator variant
+    chpl_before: float = 0.2
+    chpl_after: float = 0.2
+    ru_weight: float = 1.0
+    ru_boost: float = 1.0
+    # Facilitators: share of their declarations that are ordinary trade, how their scheme
+    # trade is spread in time (1: evenly, higher: ramping up), and their taste for coalition
+    # brands; the share of lines whose origin is declared as their own country.
+    cover: float = 0.0
+    ramp: float = 1.0
+    coalition_pref: float = 0.7
+    launder: float = 0.0
+    # Decoy traits: licensed coalition-brand distributor; rates of lines invoiced through a
+    # trading hub, priced with a stated reason, and of chips filed under a wrong code.
+    licensed: bool = False
+    triangular: float = 0.0
+    trading_hub: str | None = None
+    price_reason: float = 0.0
+    sloppy: float = 0.0
+    parent: int | None = None   # Russian importers: the parent company paying for them
+    also_imports: bool = False  # contract-holder facilitators that import for themselves
 
     @property
     def firm_id(self) -> str:
@@ -83,9 +122,10 @@ class FirmBuilder:
         index = len(self.firms)
         name = self._unique_name(country)
         ident, share = self._identifier(country, index)
+        if activity is None:
+            activity = float(self.rng.lognormvariate(0.0, self.params.activity_sigma))
         firm = Firm(index, country, role, name, address or self.address(country), ident, share,
-                    first_day, activity if activity is not None else
-                    float(self.rng.lognormvariate(0.0, 1.0)))
+                    first_day, activity)
         clean = list(name.clean)
         noisy = [s for s in name.noisy if spelling_key(s) not in self.owner
                  or self.owner[spelling_key(s)] == index]
@@ -133,11 +173,19 @@ class FirmBuilder:
     def _post_invasion_day(self) -> int:
         return self.invasion_day + self.rng.randrange(7, 366)
 
+    def _focus(self) -> float:
+        """Share of CHPL goods in an ordinary exporter's trade: electronics distributors
+        trade mostly CHPL goods, general traders a little."""
+        if self.rng.random() < 0.35:
+            return self.rng.betavariate(5.0, 3.0)
+        return self.rng.betavariate(1.0, 6.0)
+
     # ------------------------------------------------------------------ the population
     def build(self) -> list[Firm]:
         p = self.params
         n = p.n_firms
-        n_fac = max(len(p.primary_scheme_shares) + 3, round(n * p.facilitator_share))
+        schemes = sum(1 for v in p.primary_scheme_shares.values() if v > 0)
+        n_fac = max(schemes, round(n * p.facilitator_share))
         rest = n - n_fac
         n_ru = max(10, rest // 4)
         n_end_users = max(4, round(n_ru * 0.4))
@@ -153,15 +201,18 @@ class FirmBuilder:
             # Some legitimate firms are founded during the period, after the invasion too:
             # a "new firm" is a weak signal on its own.
             born = self.rng.randrange(self.n_days - 90) if self.rng.random() < 0.15 else 0
-            self.add(country, "exporter", first_day=born)
+            firm = self.add(country, "exporter", first_day=born)
+            firm.chpl_before = firm.chpl_after = self._focus()
         for _ in range(n_foreign):
             self.add(self._country(("third", "hub", "coalition")), "importer")
         for _ in range(n_manufacturers):
             self.add(self.rng.choice(_MANUFACTURER_COUNTRIES), "manufacturer")
         self._facilitators(n_fac)
+        self._decoys(n_exporters)
         self._listed()
         return self.firms
 
+    # ------------------------------------------------------------------ facilitators
     def _facilitators(self, n_fac: int) -> None:
         p = self.params
         counts = _split(n_fac, p.primary_scheme_shares)
@@ -178,19 +229,39 @@ class FirmBuilder:
             shells -= size
         for _ in range(counts.get("new_firm", 0)):
             country = self.rng.choice(_FACILITATOR_COUNTRIES["new_firm"])
-            made.append(self._facilitator(country, "exporter", "new_firm", ["new_firm"],
-                                          first_day=self._post_invasion_day(), boost=3.0))
+            prewar = self.rng.random() < 0.3
+            # Most are founded after the invasion; some a few months before it, trading
+            # ordinary goods until they turn to battlefield goods for Russia.
+            first = (max(0, self.invasion_day - self.rng.randrange(30, 366)) if prewar
+                     else self._post_invasion_day())
+            firm = self._facilitator(country, "exporter", "new_firm", ["new_firm"],
+                                     first_day=first, boost=3.0)
+            if prewar:
+                firm.persona = "new_firm_prewar"
+                firm.cover = max(firm.cover, 0.25)
+            made.append(firm)
         for _ in range(counts.get("transshipment", 0)):
             country = self.rng.choice(p.hub_countries)
             made.append(self._facilitator(country, "exporter", "transshipment",
                                           ["transshipment"]))
         for _ in range(counts.get("brand_reexport", 0)):
             country = self.rng.choice(_FACILITATOR_COUNTRIES["brand_reexport"])
-            made.append(self._facilitator(country, "exporter", "brand_reexport",
-                                          ["brand_reexport"]))
+            firm = self._facilitator(country, "exporter", "brand_reexport", ["brand_reexport"])
+            roll = self.rng.random()
+            if roll < 0.3:  # a distributor that turned: ordinary coalition-brand trade too
+                firm.persona = "brand_reexport_distributor"
+                firm.licensed = True
+                firm.cover = self.rng.uniform(0.3, 0.6)
+            elif roll < 0.55:  # declares its own country as the goods' origin
+                firm.persona = "brand_reexport_origin"
+                firm.launder = self.rng.uniform(0.3, 0.8)
+            made.append(firm)
         for _ in range(counts.get("contract_holder", 0)):
-            made.append(self._facilitator("RU", "contract_holder", "contract_holder",
-                                          ["contract_holder"]))
+            firm = self._facilitator("RU", "contract_holder", "contract_holder",
+                                     ["contract_holder"])
+            firm.cover = 0.0
+            firm.also_imports = self.rng.random() < 0.5
+            made.append(firm)
         exporters = [f for f in made if f.role == "exporter"]
         for scheme, share in (("price_anomaly", p.price_anomaly_share),
                               ("hs_misdeclared", p.misdeclared_share)):
@@ -208,8 +279,124 @@ class FirmBuilder:
         firm.is_facilitator = True
         firm.primary_scheme = primary
         firm.schemes = list(schemes)
+        firm.cover = self.rng.uniform(0.0, self.params.cover_trade)
+        firm.ramp = self.rng.uniform(1.0, 3.0)
+        firm.coalition_pref = self.rng.uniform(0.3, 1.0)
+        firm.chpl_before = firm.chpl_after = self._focus()
         return firm
 
+    # ------------------------------------------------------------------ decoys
+    def _decoys(self, n_exporters: int) -> None:
+        p = self.params
+        total = round(n_exporters * p.decoy_share)
+        mix = {k: v for k, v in p.decoy_mix.items() if v > 0}
+        if total <= 0 or not mix:
+            return
+        counts = _split(max(total, len(mix)), mix)
+        for persona in DECOYS:  # a fixed order, so a seed gives the same world
+            for _ in range(counts.get(persona, 0)):
+                getattr(self, f"_decoy_{persona}")()
+
+    def _free_exporters(self, countries: tuple[str, ...] | None = None) -> list[Firm]:
+        return [f for f in self.firms if f.role == "exporter" and not f.is_facilitator
+                and f.persona is None and (countries is None or f.country in countries)]
+
+    def _pick(self, countries: tuple[str, ...] | None = None) -> Firm | None:
+        pool = self._free_exporters(countries) or self._free_exporters()
+        return self.rng.choice(pool) if pool else None
+
+    def _decoy_new_entrant(self) -> None:
+        firm = self._pick((*_THIRD, *self.params.hub_countries))
+        if firm is None:
+            return
+        firm.persona = "new_entrant"
+        firm.first_day = self.invasion_day + self.rng.randrange(
+            7, max(8, self.n_days - self.invasion_day - 180))
+        firm.chpl_before = firm.chpl_after = self.rng.uniform(0.3, 0.7)
+        firm.activity *= 2.0
+
+    def _decoy_licensed_distributor(self) -> None:
+        firm = self._pick(_DISTRIBUTOR_COUNTRIES)
+        if firm is None:
+            return
+        firm.persona = "licensed_distributor"
+        firm.first_day = 0
+        firm.licensed = True
+        firm.chpl_before = firm.chpl_after = self.rng.uniform(0.4, 0.7)
+        firm.activity *= 2.0
+
+    def _decoy_parent_company(self) -> None:
+        free = [f for f in self.firms if f.role == "importer" and f.country == "RU"
+                and not f.is_end_user and f.persona is None and f.parent is None]
+        if len(free) < 2:
+            return
+        parent = self.rng.choice(free)
+        parent.persona = "parent_company"
+        others = [f for f in free if f is not parent]
+        for sub in self.rng.sample(others, min(len(others), self.rng.randrange(1, 4))):
+            sub.parent = parent.index
+            sub.persona = "subsidiary"
+
+    def _decoy_honest_hub(self) -> None:
+        firm = self._pick(self.params.hub_countries)
+        if firm is None:
+            return
+        firm.persona = "honest_hub"
+        firm.first_day = 0
+        firm.chpl_before = firm.chpl_after = self.rng.uniform(0.5, 0.8)
+        firm.ru_weight = 3.0
+
+    def _decoy_price_reason(self) -> None:
+        firm = self._pick()
+        if firm is None:
+            return
+        firm.persona = "price_reason"
+        firm.price_reason = self.rng.uniform(0.2, 0.4)
+        firm.chpl_before = firm.chpl_after = max(firm.chpl_after, 0.4)
+
+    def _decoy_shared_office(self) -> None:
+        country = self.rng.choice(_OFFICE_COUNTRIES)
+        pool = self._free_exporters((country,))
+        size = self.rng.randrange(3, 6)
+        if len(pool) < size:
+            return
+        members = self.rng.sample(pool, size)
+        template = tables.address_templates()[country][0]
+        address = self.address(country, template=template)
+        for i, firm in enumerate(members):
+            firm.persona = "shared_office"
+            firm.address = address
+            if i == 0:  # a young firm among them: the cluster raises a trigger flag
+                firm.first_day = self._post_invasion_day()
+                firm.chpl_before = firm.chpl_after = self.rng.uniform(0.3, 0.6)
+
+    def _decoy_ramp_substitute(self) -> None:
+        firm = self._pick(("CN", "TR", "IN", "BY", *self.params.hub_countries))
+        if firm is None:
+            return
+        firm.persona = "ramp_substitute"
+        firm.first_day = 0
+        firm.chpl_before = self.rng.uniform(0.05, 0.15)
+        firm.chpl_after = self.rng.uniform(0.6, 0.85)
+        firm.ru_boost = self.rng.uniform(3.0, 6.0)
+
+    def _decoy_triangular(self) -> None:
+        firm = self._pick()
+        if firm is None:
+            return
+        firm.persona = "triangular"
+        firm.triangular = self.rng.uniform(0.5, 0.9)
+        firm.trading_hub = self.rng.choice([c for c in _TRADING_HUBS if c != firm.country])
+
+    def _decoy_sloppy_declarant(self) -> None:
+        firm = self._pick()
+        if firm is None:
+            return
+        firm.persona = "sloppy_declarant"
+        firm.sloppy = self.rng.uniform(0.1, 0.3)
+        firm.chpl_before = firm.chpl_after = max(firm.chpl_after, 0.5)
+
+    # ------------------------------------------------------------------ listed firms
     def _listed(self) -> None:
         p = self.params
         end_users = [f for f in self.firms if f.is_end_user]
@@ -229,4 +416,3 @@ def first_seen(params: WorldParams, firm: Firm) -> str:
 
 def build_firms(params: WorldParams, rng: random.Random) -> list[Firm]:
     return FirmBuilder(params, rng).build()
-

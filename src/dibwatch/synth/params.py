@@ -25,6 +25,20 @@ SCHEMES: tuple[str, ...] = (
     "contract_holder",    # (h) a contract holder that differs from the consignee
 )
 
+#: Legitimate firms that look like facilitators on one red flag each, and the flag they are
+#: built to raise: no single flag should be enough to rank a firm as a facilitator.
+DECOYS: dict[str, str] = {
+    "new_entrant": "new_entrant",                 # founded after the invasion, diversified
+    "licensed_distributor": "coalition_brand_third_country",  # sells coalition brands widely
+    "parent_company": "contract_holder_mismatch",  # pays for its subsidiaries' imports
+    "honest_hub": "hub_routing",                  # re-exports Chinese-made goods from a hub
+    "price_reason": "price_anomaly",              # samples and refurbished goods, so declared
+    "shared_office": "shared_address",            # firms at one business-centre address
+    "ramp_substitute": "ramp_up",                 # replaces Western suppliers, grows fast
+    "triangular": "chain_mismatch",               # invoiced through a trading hub
+    "sloppy_declarant": "hs_mismatch",            # chips now and then under a wrong code
+}
+
 INVASION = date(2022, 2, 24)
 
 
@@ -33,6 +47,10 @@ def _default_primary_shares() -> dict[str, float]:
     # traits laid over exporters and (g) concerns listed end users, so they are not here.
     return {"shell_cluster": 0.25, "new_firm": 0.2, "transshipment": 0.25,
             "brand_reexport": 0.15, "contract_holder": 0.15}
+
+
+def _default_decoy_mix() -> dict[str, float]:
+    return dict.fromkeys(DECOYS, 1.0)
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,16 @@ class WorldParams:
     ``name_noise`` is the probability that a party mention uses a noisy spelling (case,
     punctuation, legal-form variant, transliteration, typo, dropped word, abbreviation)
     rather than one of the firm's correct spellings.
+
+    ``decoy_share`` is the share of legitimate exporters (and of Russian importers, for the
+    parent companies) given a decoy persona from ``decoy_mix`` (see ``DECOYS``).
+    ``cover_trade`` is the largest share of a facilitator's declarations that are ordinary
+    trade (each facilitator draws its own share up to it). ``activity_sigma`` spreads firm
+    sizes (log-normal). ``to_ru_share`` is the share of legitimate declarations bound for
+    Russia. With ``calibrate`` the value of lines to Russia by the exporter's country and year
+    follows the IMF's record of Russia's imports, and EU exports to Russia's neighbours follow
+    Eurostat's (:mod:`dibwatch.synth.calibration`); without it, every country and year
+    weighs alike.
     """
 
     seed: int = 20240224
@@ -65,6 +93,12 @@ class WorldParams:
     end: date = date(2024, 12, 31)
     hub_countries: tuple[str, ...] = ("KZ", "KG", "AM", "GE", "UZ")
     row_group_size: int = 250_000
+    decoy_share: float = 0.1
+    decoy_mix: dict[str, float] = field(default_factory=_default_decoy_mix)
+    cover_trade: float = 0.4
+    activity_sigma: float = 1.0
+    to_ru_share: float = 0.35
+    calibrate: bool = True
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -74,7 +108,7 @@ class WorldParams:
             problems.append("firms must be at least 50")
         for name in ("facilitator_share", "name_noise", "price_anomaly_share",
                      "misdeclared_share", "listed_share", "country_name_share",
-                     "dotted_hs_share"):
+                     "dotted_hs_share", "decoy_share", "cover_trade", "to_ru_share"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 problems.append(f"{name} must be within [0, 1], got {value}")
@@ -85,6 +119,13 @@ class WorldParams:
             problems.append("primary_scheme_shares must be non-negative")
         if not sum(self.primary_scheme_shares.values()) > 0:
             problems.append("primary_scheme_shares must not all be zero")
+        unknown = set(self.decoy_mix) - set(DECOYS)
+        if unknown:
+            problems.append(f"unknown decoys in decoy_mix: {sorted(unknown)}")
+        if any(v < 0 for v in self.decoy_mix.values()):
+            problems.append("decoy_mix must be non-negative")
+        if not 0.1 <= self.activity_sigma <= 3.0:
+            problems.append(f"activity_sigma must be within [0.1, 3], got {self.activity_sigma}")
         if not self.start < INVASION < self.end:
             problems.append(f"start/end must straddle the invasion date {INVASION}")
         if self.row_group_size < 1_000:

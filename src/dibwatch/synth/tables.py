@@ -148,3 +148,38 @@ def id_formats() -> dict[str, tuple[str, float]]:
     """Free-text registration numbers by country: template ('#' digit, '@' letter), share."""
     return {r["country"]: (r["template"], float(r["share"])) for r in read_rows(
         "id_formats.csv")}
+
+
+@dataclass(frozen=True)
+class PriceReason:
+    kind: str                   # sample, refurbished, used
+    factor: tuple[float, float]  # unit-price multiplier range
+    text: tuple[str, str, str]  # appended to the description: English, Russian, Chinese
+
+
+@lru_cache(maxsize=1)
+def price_reasons() -> list[PriceReason]:
+    """Why a legitimate line's unit price is far from the norm, as a declarant writes it."""
+    return [PriceReason(r["kind"], (float(r["factor_low"]), float(r["factor_high"])),
+                        (r["en"], r["ru"], r["zh"])) for r in read_rows("price_reasons.csv")]
+
+
+@lru_cache(maxsize=1)
+def ru_imports() -> dict[int, dict[str, float]]:
+    """Year -> partner -> Russia's imports from it, million USD (IMF IMTS; see
+    :mod:`dibwatch.synth.calibration`)."""
+    out: dict[int, dict[str, float]] = {}
+    for r in read_rows("ru_imports.csv"):
+        out.setdefault(int(r["year"]), {})[r["partner"]] = float(r["value_musd"])
+    return out
+
+
+@lru_cache(maxsize=1)
+def eu_exports() -> dict[int, dict[str, float]]:
+    """Year -> neighbour -> the EU's exports to it, million EUR a year (Eurostat Comext; a
+    year with fewer than 12 months is scaled to a whole year)."""
+    out: dict[int, dict[str, float]] = {}
+    for r in read_rows("eu_exports.csv"):
+        value = float(r["value_meur"]) * 12 / int(r["months"])
+        out.setdefault(int(r["year"]), {})[r["partner"]] = value
+    return out

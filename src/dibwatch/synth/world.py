@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from dibwatch.synth.catalogue import build_catalogue
 from dibwatch.synth.firms import build_firms
-from dibwatch.synth.params import SCHEMES, WorldParams
+from dibwatch.synth.params import DECOYS, SCHEMES, WorldParams
 from dibwatch.synth.shipments import ROLES, SHIPMENT_SCHEMA, TRUTH_SCHEMA, ShipmentGenerator
 from dibwatch.synth.writers import (
     PARQUET_OPTIONS,
@@ -132,6 +132,9 @@ def _counts(firms: list[Any], used: dict[int, list[str]], scheme_rows: Counter[s
         "firms_by_country": dict(sorted(Counter(f.country for f in firms).items())),
         "facilitators": sum(f.is_facilitator for f in firms),
         "firms_by_scheme": {s: firm_schemes.get(s, 0) for s in SCHEMES},
+        "firms_by_persona": dict(sorted(Counter(f.persona for f in firms
+                                                if f.persona is not None).items())),
+        "decoys": sum(f.persona in DECOYS for f in firms),
         "shell_cluster_addresses": len({f.address for f in firms
                                         if f.primary_scheme == "shell_cluster"}),
         "listed_entities": n_listed,

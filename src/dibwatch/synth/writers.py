@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from dibwatch.csvout import open_csv
 from dibwatch.synth.firms import Firm, first_seen
-from dibwatch.synth.params import INVASION, WorldParams
+from dibwatch.synth.params import DECOYS, INVASION, WorldParams
 
 CSL_HEADER = (
     "_id", "source", "entity_number", "type", "programs", "name", "title", "addresses",
@@ -50,6 +50,9 @@ def write_firms(path: Path, params: WorldParams, firms: list[Firm],
         "is_facilitator": [f.is_facilitator for f in firms],
         "primary_scheme": pa.array([f.primary_scheme for f in firms], pa.string()),
         "schemes": pa.array([f.schemes for f in firms], pa.list_(pa.string())),
+        "persona": pa.array([f.persona for f in firms], pa.string()),
+        "decoy": pa.array([DECOYS.get(f.persona or "") and f.persona for f in firms],
+                          pa.string()),
         "identifier": pa.array([f.identifier for f in firms], pa.string()),
         "address": [f.address for f in firms],
         "first_seen": [first_seen(params, f) for f in firms],

@@ -108,13 +108,15 @@ NO_LINE_COUNT = 1e18
 class LineIndicator(Indicator):
     """A rule over single shipment lines (``rule``, a condition over ``l``, a row of the lines
     table): a firm is flagged when at least ``min_lines`` of its lines in ``roles`` meet it;
-    the score is the share of its trade value in those roles that meets it over
+    the score is the share of its trade value in those roles (within ``scope``, a condition
+    over ``l`` the rule implies; all of it by default) that meets it over
     ``full_share``, or the number of lines that meet it over ``full_lines`` when set,
     whichever is higher (capped at 1), times ``n / (n + evidence_prior)`` for a flag resting
     on n lines."""
 
     parameters: ClassVar[type[Params]] = LineParams
     rule: ClassVar[str]
+    scope: ClassVar[str] = "TRUE"
 
     def prepare(self, ctx: RunContext) -> None:
         """Build any table the rule reads (none by default)."""
@@ -124,6 +126,7 @@ class LineIndicator(Indicator):
         params = self.params(ctx.config)
         assert isinstance(params, LineParams)
         ctx.execute(store.create_hits(self.rule), self)
+        ctx.execute(store.create_scope(self.scope), self)
         ctx.execute(store.INSERT_LINE_FLAGS, self,
                     full_lines=params.full_lines or NO_LINE_COUNT,
                     evidence_prior=(ctx.config.evidence_prior if params.evidence_prior is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dibwatch.risk import store
 from dibwatch.risk.indicators.base import LineIndicator
 from dibwatch.risk.params import LineParams, setting
 
@@ -16,12 +17,15 @@ class ChplExposureParams(LineParams):
 
 
 class ChplExposure(LineIndicator):
-    """CHPL exposure: the firm's Common High Priority List goods (tiers in ``tiers``) shipped to
-    the destination since ``since`` (the invasion), by value and as a share of its trade."""
+    """CHPL exposure: the firm's Common High Priority List goods (tiers in ``tiers``) shipped
+    to the destination since ``since`` (the invasion), or paid for as contract holder of
+    another firm's imports, by value and as a share of its trade."""
 
     name = "chpl_exposure"
     title = "battlefield (CHPL) goods to Russia since the invasion"
-    version = "2"
+    version = "3"
     parameters = ChplExposureParams
-    rule = """list_contains($tiers, l.chpl_tier) AND l.destination_country = $destination
+    # A contract holder's own imports are not goods it supplies.
+    rule = f"""{store.SUPPLIES} AND list_contains($tiers, l.chpl_tier)
+              AND l.destination_country = $destination
               AND l.day >= CAST($since AS DATE)"""
