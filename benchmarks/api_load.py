@@ -21,8 +21,8 @@ from pathlib import Path
 
 import httpx
 
+from dibwatch.casework.users import get_user
 from dibwatch.web import AppState, Role, add_user, create_token, state_path_for
-from dibwatch.web.users import get_user
 
 NAMES = ["Krylotronika Instrument Works", "Velmorsk Microdevices", "Brytvom Elektronika",
          "Flodira International", "Global Trading Co Ltd", "Sirius Components",

@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists.base import ListParser
-from dibwatch.lists.report import LoadReport
 from dibwatch.model.entity import Entity
 
 _REPO_ROOT = Path(__file__).resolve().parents[2]

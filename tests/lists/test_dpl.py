@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dibwatch.errors import FormatError, InputError, ParseError
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists.sources.csl import CslCsvParser
 from dibwatch.lists.sources.dpl import DplParser, dpl_source_id
 from dibwatch.model.entity import Entity, NameKind, Schema

@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from dibwatch.errors import EncodingError, FormatError, ParseError, UnsafeInputError
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists.parsers import all_parsers
-from dibwatch.lists.report import LoadReport
 from dibwatch.lists.sources.eu_fsf import EuFsfCsvParser, EuFsfXmlParser
 from dibwatch.lists.sources.uk import UkSanctionsCsvParser, UkSanctionsXmlParser
 from dibwatch.model import Entity, NameKind

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dibwatch.errors import EncodingError, FormatError, InputError, ParseError
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists.sources.eu_journal import EUJournalParser, parse_dates, regulation
 from dibwatch.model import Entity, NameKind
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dibwatch.errors import EncodingError, FormatError, InputError, ParseError
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists.sources.ftm import FtmJsonParser
 from dibwatch.model import Entity, NameKind
 from dibwatch.model.ftm import entity_to_ftm

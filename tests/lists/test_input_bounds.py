@@ -21,7 +21,7 @@ import pytest
 
 from dibwatch.demo import demo_list_files
 from dibwatch.errors import FormatError, TooLargeError, UnsafeInputError
-from dibwatch.lists._io import InflateLimit, inflate_limit, read_bytes
+from dibwatch.ingest.files import InflateLimit, inflate_limit, read_bytes
 from dibwatch.lists.loader import MAX_NAME_CHARS, load_list
 from dibwatch.match.batch import read_parties
 from dibwatch.match.index import build_index

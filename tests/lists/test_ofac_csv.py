@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dibwatch.errors import FormatError, InputError, ParseError
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists.sources.ofac_csv import OfacCsvParser, has_legal_form, split_programs
 from dibwatch.lists.sources.ofac_remarks import match_key
 from dibwatch.model.entity import Entity, NameKind

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from dibwatch.errors import FormatError, ParseError, UnsafeInputError
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists.sources.uk import (
     UkSanctionsCsvParser,
     UkSanctionsXmlParser,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from dibwatch.errors import FormatError, InputError, ParseError, UnsafeInputError
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists.sources.un import UNConsolidatedParser
 from dibwatch.model import Entity, NameKind
 

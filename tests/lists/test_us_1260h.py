@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 
 from dibwatch.errors import FormatError, ParseError
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists.sources.us_1260h import DoD1260HParser
 from dibwatch.model import Entity, NameKind
 from dibwatch.testing import assert_parses_or_input_error, mutations

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists.sources.ftm import FtmJsonParser
 from dibwatch.model import (
     Address,

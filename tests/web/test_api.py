@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from dibwatch.casework.users import get_user
 from dibwatch.match.algorithm import Query
 from dibwatch.match.screen import Screener
 from dibwatch.web import create_token
-from dibwatch.web.users import get_user
 from dibwatch.workspace import Workspace
 from tests.web.conftest import Server
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from dibwatch.casework.users import lookup_token
 from dibwatch.cli.users import app as users_cli
 from dibwatch.web import AppState, Role, WebSettings, add_user
 from dibwatch.web.login import LoginRefused, LoginService
 from dibwatch.web.throttle import LoginThrottle
-from dibwatch.web.users import lookup_token
 from tests.web.conftest import PASSWORD, Server, make_server
 
 runner = CliRunner(env={"COLUMNS": "300"})

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from dibwatch.casework import audit
 from dibwatch.lists.loader import load_list
 from dibwatch.testing import shared_file
-from dibwatch.web import audit
 from dibwatch.workspace import Workspace
 from dibwatch.xref import XrefSettings, run_xref
 from dibwatch.xref.coverage import coverage_summary, parties

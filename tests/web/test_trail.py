@@ -14,9 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from dibwatch.casework import trail
+from dibwatch.casework.state import MIGRATIONS
 from dibwatch.cli import app as cli
-from dibwatch.web import AppState, Role, WebSettings, add_user, create_app, create_token, trail
-from dibwatch.web.state import MIGRATIONS
+from dibwatch.web import AppState, Role, WebSettings, add_user, create_app, create_token
 from dibwatch.workspace import Workspace
 from tests.web.conftest import Server, make_server
 

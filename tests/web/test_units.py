@@ -20,19 +20,14 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from dibwatch.errors import ConfigError, WorkspaceError
-from dibwatch.monitor import Alert, post_alerts
-from dibwatch.web import AppState, Role, add_user, create_token
-from dibwatch.web.cases import (
+from dibwatch.casework.cases import (
     ListEntry,
     confirmed_links,
     decide,
     decisions_in_force,
     dismissed_links,
 )
-from dibwatch.web.charts import bar_chart
-from dibwatch.web.limits import BodyLimit
-from dibwatch.web.users import (
+from dibwatch.casework.users import (
     TokenState,
     authenticate,
     create_session,
@@ -40,6 +35,11 @@ from dibwatch.web.users import (
     lookup_token,
     role_of,
 )
+from dibwatch.errors import ConfigError, WorkspaceError
+from dibwatch.monitor import Alert, post_alerts
+from dibwatch.web import AppState, Role, add_user, create_token
+from dibwatch.web.charts import bar_chart
+from dibwatch.web.limits import BodyLimit
 
 
 @pytest.fixture

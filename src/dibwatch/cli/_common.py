@@ -139,6 +139,26 @@ def interrupted_message() -> str:
     return f"interrupted: nothing from {_storing[-1]} was stored{done}"
 
 
+@contextmanager
+def monitored(ws: Workspace) -> Iterator[None]:
+    """A change under the monitor (:mod:`dibwatch.pipeline.services`), saying what it
+    raised."""
+    from dibwatch.pipeline.services import monitored as watched
+
+    with watched(ws) as raised:
+        yield
+    if raised:
+        kinds = sorted({a.kind for a in raised})
+        console.print(f"monitor: {len(raised)} new alert(s) ({', '.join(kinds)})")
+
+
+def actor() -> str:
+    """Who the command line acts as in the audit trail."""
+    from dibwatch.workspace.changes import who
+
+    return f"cli:{who()}"
+
+
 def open_workspace(path: Path | None, *, read_only: bool = False,
                    through_server: str | None = None) -> Workspace:
     """Open the workspace; while ``dibwatch serve`` holds it, a read opens the copy the

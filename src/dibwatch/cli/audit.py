@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
+from dibwatch.casework import trail
 from dibwatch.cli._common import WorkspaceOpt, console, err_console
 from dibwatch.cli.serve import StateOpt
 from dibwatch.cli.users import open_state
-from dibwatch.web import trail
 
 app = typer.Typer(help="The audit trail: verify its hash chains.", no_args_is_help=True)
 

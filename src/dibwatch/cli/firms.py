@@ -8,8 +8,14 @@ import typer
 from rich.table import Table
 
 from dibwatch import pipeline
-from dibwatch.cli._common import WorkspaceOpt, console, esc, open_workspace, stage_progress
-from dibwatch.cli.serve import monitored
+from dibwatch.cli._common import (
+    WorkspaceOpt,
+    console,
+    esc,
+    monitored,
+    open_workspace,
+    stage_progress,
+)
 from dibwatch.model.country import country_code
 from dibwatch.resolve import list_firms
 

@@ -14,23 +14,25 @@ from dibwatch.cli import xref as xref_commands
 from dibwatch.cli._common import (
     MaxInflatedOpt,
     WorkspaceOpt,
+    actor,
     console,
     err_console,
     esc,
+    monitored,
     open_workspace,
     server_holding,
     stage_progress,
     storing,
 )
-from dibwatch.cli.serve import monitored
 from dibwatch.errors import ConfigError
+from dibwatch.ingest.files import InflateLimit, inflate_limit
 from dibwatch.lists import export as export_mod
 from dibwatch.lists import store
-from dibwatch.lists._io import InflateLimit, inflate_limit
 from dibwatch.lists.fetch import fetch_source
-from dibwatch.lists.loader import LoadResult, load_list, unload_list
+from dibwatch.lists.loader import LoadResult, unload_list
 from dibwatch.lists.parsers import all_parsers, list_inputs
 from dibwatch.lists.registry import SOURCES, get_source
+from dibwatch.pipeline import services
 from dibwatch.workspace import Workspace, resolve_path
 
 app = typer.Typer(help="Sanctions and export-control lists: load, fetch, status, diff, export.",
@@ -44,9 +46,12 @@ VIA_SERVER = ("load it through the server: POST the file to {url}/lists/load (e.
 
 def _load_with_progress(ws: Workspace, path: Path, source: str | None,
                         fmt: str | None, replace: bool = False) -> LoadResult:
+    # Monitored by the caller, once for all the files; recorded in the audit trail here.
     with stage_progress() as progress, storing(path):
-        return load_list(ws, path, source=source, fmt=fmt, replace=replace,
-                         progress=lambda n: progress(f"loading {path.name}", n, 0))
+        result, _ = services.load_list(
+            ws, path, actor=actor(), monitoring=None, source=source, fmt=fmt,
+            replace=replace, progress=lambda n: progress(f"loading {path.name}", n, 0))
+    return result
 
 
 def _through_server(workspace: Path | None) -> str:
@@ -93,6 +98,9 @@ def unload(
     previous snapshot becomes current again."""
     with open_workspace(workspace, through_server=_through_server(workspace)) as ws:
         info = unload_list(ws, snapshot_id, reason=reason)
+        services.record(ws, actor=actor(), action="lists.unload", object_type="snapshot",
+                        object_id=str(snapshot_id), detail={"source": info.source,
+                                                            "reason": reason})
     console.print(f"removed snapshot {info.snapshot_id} of {esc(info.source)} "
                   f"({info.entity_count:,} entities from {esc(info.path)})")
 

@@ -9,8 +9,14 @@ import typer
 from rich.table import Table
 
 from dibwatch import pipeline
-from dibwatch.cli._common import WorkspaceOpt, console, esc, open_workspace, stage_progress
-from dibwatch.cli.serve import analyst_decisions, monitored
+from dibwatch.cli._common import (
+    WorkspaceOpt,
+    console,
+    esc,
+    monitored,
+    open_workspace,
+    stage_progress,
+)
 from dibwatch.risk import RankResult, load_config, ranked_firms, write_ranking
 from dibwatch.risk.labels import flag_title
 from dibwatch.workspace import Workspace
@@ -36,13 +42,13 @@ def rank(
     settings = load_config(config)
     if not force:
         with open_workspace(workspace, read_only=True) as ws:
-            current = pipeline.latest_rank(ws, settings, analyst_decisions(ws))
+            current = pipeline.latest_rank(ws, settings)
             if current.result is not None:
                 _show(ws, current.result, limit, output, f"up to date: {current.why}")
                 return
     with open_workspace(workspace, through_server=VIA_SERVER) as ws, monitored(ws):
         with stage_progress() as report:
-            outcome = pipeline.rank(ws, config=settings, decisions=analyst_decisions(ws),
+            outcome = pipeline.rank(ws, config=settings,
                                     force=force, progress=report)
         assert outcome.result is not None
         _show(ws, outcome.result, limit, output, f"ranked ({outcome.why}) in "

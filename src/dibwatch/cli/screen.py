@@ -18,7 +18,7 @@ from dibwatch.cli._common import (
     stage_progress,
 )
 from dibwatch.errors import ConfigError
-from dibwatch.lists._io import InflateLimit, inflate_limit
+from dibwatch.ingest.files import InflateLimit, inflate_limit
 from dibwatch.match.batch import (
     InputRow,
     make_query,

@@ -3,67 +3,26 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dibwatch.casework.state import AppState, state_path_for
+from dibwatch.casework.users import Role, create_token, revoke_token_value, service_user
 from dibwatch.cli._common import WorkspaceOpt, console, esc
-from dibwatch.risk import Decisions
-from dibwatch.web.cases import confirmed_links, dismissed_links
-from dibwatch.web.state import AppState, state_path_for
-from dibwatch.web.users import Role, create_token, revoke_token_value, service_user
-from dibwatch.workspace import Workspace, resolve_path
+from dibwatch.workspace import resolve_path
 from dibwatch.workspace.holder import ServerInfo, announce, published_path, withdraw
 
 if TYPE_CHECKING:
-    from dibwatch.monitor import Alert
+    pass
 
 StateOpt = Annotated[Path | None, typer.Option(
     "--state", envvar="DIBWATCH_STATE",
     help="App-state file (SQLite). Default: <workspace>.state.sqlite.", show_default=False)]
 WEBHOOK_ENV = "DIBWATCH_WEBHOOK"
 LOCAL_CLI_USER = "local-cli"  # the command line acting through a running server
-
-@contextmanager
-def monitored(ws: Workspace) -> Iterator[list[Alert]]:
-    """Wrap a CLI load: the monitor takes its baseline before (if it has none) and checks
-    after, storing alerts in the app state and sending them to ``$DIBWATCH_WEBHOOK``.
-
-    Only a workspace that has an app state (a team served it or added users) is monitored:
-    a plain command-line workspace gets no state file and pays no re-screening."""
-    raised: list[Alert] = []
-    state_file = state_path_for(ws.path)
-    if not state_file.exists():
-        yield raised
-        return
-    # Imported here: re-screening loads the matcher, which a plain CLI workspace never needs.
-    from dibwatch import monitor
-    from dibwatch.monitor import MonitorSettings
-
-    state = AppState(state_file)
-    monitor.prepare(ws, state, workers=None)
-    yield raised
-    settings = MonitorSettings(webhook_url=os.environ.get(WEBHOOK_ENV))
-    raised.extend(monitor.check(ws, state, settings=settings, workers=None))
-    monitor.deliver_pending(state, settings)
-    if raised:
-        kinds = sorted({a.kind for a in raised})
-        console.print(f"monitor: {len(raised)} new alert(s) ({', '.join(kinds)})")
-
-
-def analyst_decisions(ws: Workspace) -> Decisions | None:
-    """The analysts' confirmed and dismissed matches from the workspace's app state, for risk
-    scoring; None when the workspace has never been served."""
-    state_file = state_path_for(ws.path)
-    if not state_file.exists():
-        return None
-    state = AppState(state_file)
-    return Decisions(confirmed_links(state), dismissed_links(state))
-
 
 def serve(
     workspace: WorkspaceOpt = None,

@@ -13,16 +13,18 @@ from dibwatch.cli import firms as firms_cli
 from dibwatch.cli._common import (
     MaxInflatedOpt,
     WorkspaceOpt,
+    actor,
     console,
     esc,
+    monitored,
     open_workspace,
     stage_progress,
     storing,
 )
-from dibwatch.cli.serve import monitored
-from dibwatch.lists._io import InflateLimit, inflate_limit
+from dibwatch.ingest.files import InflateLimit, inflate_limit
+from dibwatch.pipeline import services
 from dibwatch.trade import store
-from dibwatch.trade.loader import TradeLoadResult, load_shipments, unload_shipments
+from dibwatch.trade.loader import TradeLoadResult, unload_shipments
 from dibwatch.workspace.changes import list_changes
 
 VIA_SERVER = "shipments have no API route to load through"
@@ -90,9 +92,10 @@ def load(
           open_workspace(workspace, through_server=VIA_SERVER) as ws, monitored(ws),
           storing(path)):
         with stage_progress() as progress:
-            result = load_shipments(ws, path, mapping=mapping, source_name=source_name,
-                                    replace=replace, encoding=encoding, bad_bytes=bad_bytes,
-                                    progress=lambda n: progress(f"loading {path.name}", n, 0))
+            result, _ = services.load_shipments(
+                ws, path, actor=actor(), monitoring=None, mapping=mapping,
+                source_name=source_name, replace=replace, encoding=encoding,
+                bad_bytes=bad_bytes, progress=lambda n: progress(f"loading {path.name}", n, 0))
         _render(result, store.quarantined(ws.engine, result.load.load_id, QUARANTINE_SHOWN)
                 if result.created else [])
         if result.created and replace:
@@ -110,6 +113,8 @@ def unload(
     """Remove a shipment load and every row of it (the record of the removal stays)."""
     with open_workspace(workspace, through_server=VIA_SERVER) as ws:
         load = unload_shipments(ws, load_id, reason=reason)
+        services.record(ws, actor=actor(), action="shipments.unload", object_type="load",
+                        object_id=str(load_id), detail={"file": load.file, "reason": reason})
     console.print(f"removed load {load.load_id} ({esc(load.file)}, {load.row_count:,} "
                   f"shipments); firms are out of date: `dibwatch update` or `dibwatch trade "
                   f"resolve`")

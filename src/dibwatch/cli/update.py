@@ -10,8 +10,14 @@ import typer
 from rich.table import Table
 
 from dibwatch import pipeline
-from dibwatch.cli._common import WorkspaceOpt, console, esc, open_workspace, stage_progress
-from dibwatch.cli.serve import analyst_decisions, monitored
+from dibwatch.cli._common import (
+    WorkspaceOpt,
+    console,
+    esc,
+    monitored,
+    open_workspace,
+    stage_progress,
+)
 from dibwatch.pipeline.update import UpdatePlan
 from dibwatch.pipeline.update import update as run_update
 from dibwatch.risk import load_config
@@ -43,10 +49,9 @@ def update(
     plan = UpdatePlan(lists=lists or [], shipments=shipments or [],
                       countries=countries or [], report_dir=report, dossiers=dossiers,
                       pdf=pdf, config=load_config(config), force=force)
-    with open_workspace(workspace, through_server=VIA_SERVER) as ws, monitored(ws):
-        plan.decisions = analyst_decisions(ws)
-        with stage_progress() as progress:
-            result = run_update(ws, plan, progress=progress)
+    with (open_workspace(workspace, through_server=VIA_SERVER) as ws, monitored(ws),
+          stage_progress() as progress):
+        result = run_update(ws, plan, progress=progress)
     table = Table(title="update")
     for col in ("stage", "", "why", "seconds"):
         table.add_column(col, justify="right" if col == "seconds" else "left")
@@ -70,7 +75,7 @@ def status(workspace: WorkspaceOpt = None) -> None:
             ("firms", "SELECT count(*) FROM firms"),
             ("runs", "SELECT count(*) FROM finished_risk_runs"))}
         states = [pipeline.resolve_state(ws), pipeline.screen_state(ws),
-                  pipeline.rank_state(ws, load_config(), analyst_decisions(ws))]
+                  pipeline.rank_state(ws, load_config())]
     table = Table(title=f"workspace {esc(ws.path)}")
     for col in ("stage", "holds", "state", "next"):
         table.add_column(col, overflow="fold")

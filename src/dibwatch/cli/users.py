@@ -15,11 +15,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from dibwatch.cli._common import WorkspaceOpt, console
-from dibwatch.cli.serve import StateOpt
-from dibwatch.errors import ConfigError
-from dibwatch.web.state import AppState, state_path_for
-from dibwatch.web.users import (
+from dibwatch.casework.state import AppState, state_path_for
+from dibwatch.casework.users import (
     add_user,
     change_password,
     create_token,
@@ -31,6 +28,9 @@ from dibwatch.web.users import (
     set_disabled,
     token_lifetime,
 )
+from dibwatch.cli._common import WorkspaceOpt, console
+from dibwatch.cli.serve import StateOpt
+from dibwatch.errors import ConfigError
 from dibwatch.workspace import resolve_path
 
 PASSWORD_ENV = "DIBWATCH_PASSWORD"

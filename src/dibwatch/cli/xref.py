@@ -11,9 +11,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from dibwatch.casework.state import AppState, state_path_for
 from dibwatch.cli._common import WorkspaceOpt, console, open_workspace, stage_progress
 from dibwatch.errors import ConfigError
-from dibwatch.web.state import AppState, state_path_for
 from dibwatch.workspace import Workspace
 from dibwatch.xref import PairDecisions, XrefSettings, is_fresh, run_xref, store
 from dibwatch.xref.coverage import SCHEMA_GROUPS, coverage_summary, gaps, parties, timeline

@@ -21,8 +21,8 @@ from dibwatch.countries import store
 from dibwatch.countries.model import SKIPPED, FlowRow
 from dibwatch.countries.readers import StatsFormat, detect_format, get_format
 from dibwatch.errors import Location, ParseError
-from dibwatch.lists.loader import file_digests
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.digests import file_digests
+from dibwatch.ingest.report import LoadReport
 from dibwatch.workspace import Workspace
 
 BATCH_ROWS = 20_000

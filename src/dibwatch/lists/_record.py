@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 
 EMPTY = {"", "-0-", "-0- ", "None", "null", "NULL", "N/A", "n/a"}
 

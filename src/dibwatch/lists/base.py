@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 from dibwatch.model.entity import Entity, Name, NameKind
 from dibwatch.model.script import detect_script
 from dibwatch.text.name_parts import split_name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -14,9 +13,10 @@ from typing import Any
 import pyarrow as pa
 
 from dibwatch.errors import InputError, Location, NotFoundError, ParseError
+from dibwatch.ingest.digests import file_digests
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists import store
 from dibwatch.lists.parsers import detect, list_input
-from dibwatch.lists.report import LoadReport
 from dibwatch.model.entity import MAX_NAMES, Entity
 from dibwatch.workspace import Workspace
 from dibwatch.workspace.changes import record_change
@@ -33,21 +33,6 @@ class LoadResult:
     snapshot: store.SnapshotInfo
     created: bool  # False when the same bytes were already loaded for this source
     report: LoadReport
-
-
-def file_digests(files: list[Path]) -> tuple[list[dict[str, Any]], str]:
-    """Per-file sha256 and one combined digest that ignores file names and order."""
-    entries: list[dict[str, Any]] = []
-    shas: list[str] = []
-    for path in files:
-        digest = hashlib.sha256()
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-        shas.append(digest.hexdigest())
-        entries.append({"name": path.name, "sha256": shas[-1], "bytes": path.stat().st_size})
-    combined = hashlib.sha256("\n".join(sorted(shas)).encode())
-    return entries, combined.hexdigest()
 
 
 class _Rows:
@@ -206,12 +191,15 @@ def parse_list(path: str | Path, *, source: str | None = None, fmt: str | None =
                       report, count, dict(rows.counts), tables, time.perf_counter() - started)
 
 
-def store_parsed(ws: Workspace, parsed: ParsedList) -> LoadResult:
+def store_parsed(ws: Workspace, parsed: ParsedList, *, replace: bool = False) -> LoadResult:
     """Write a parsed list as a new snapshot in one transaction (a no-op when these bytes are
-    already a snapshot of the source)."""
+    already a snapshot of the source); ``replace`` as in :func:`load_list`."""
     existing = store.find_snapshot(ws.engine, parsed.source, parsed.sha256)
     if existing is not None:
         return LoadResult(existing, False, parsed.report)
+    replaced = _current_snapshot(ws, parsed.source) if replace else None
+    if replace and replaced is None:
+        raise NotFoundError(f"--replace: source {parsed.source!r} has no snapshot to replace")
     started = time.perf_counter()
     with ws.engine.transaction():
         snapshot_id = int(ws.engine.scalar("SELECT nextval('snapshot_seq')"))
@@ -221,6 +209,8 @@ def store_parsed(ws: Workspace, parsed: ParsedList) -> LoadResult:
                 data.schema.get_field_index("snapshot_id"), "snapshot_id", ids))
         parsed.seconds += time.perf_counter() - started
         info = _snapshot_info(snapshot_id, parsed)
+        if replaced is not None:
+            remove_snapshot(ws, replaced, action="replace", replaced_by=snapshot_id)
         # The snapshot row is written last: until COMMIT, no reader can see any of it.
         store.insert_snapshot(ws.engine, info)
     return LoadResult(info, True, parsed.report)

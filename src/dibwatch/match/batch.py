@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 from dibwatch.csvout import write_dicts
 from dibwatch.errors import FormatError, Location, ParseError, TooLargeError
 from dibwatch.ingest import detect_delimiter
-from dibwatch.lists._io import check_parquet, decode, read_bytes
+from dibwatch.ingest.files import check_parquet, decode, read_bytes
 from dibwatch.match.algorithm import Query
 from dibwatch.match.screen import ScreeningRun
 from dibwatch.model.country import country_code

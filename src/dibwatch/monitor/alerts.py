@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from dibwatch.web.state import AppState, now, page_of
+from dibwatch.casework.state import AppState, now, page_of
 
 # Kind -> what it means; the dashboard shows these as the alert legend.
 ALERT_KINDS: dict[str, str] = {

@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from dibwatch.casework.cases import confirmed_links, decisions_in_force
+from dibwatch.casework.state import AppState, now
 from dibwatch.match.screen import Screener
 from dibwatch.monitor import queries
 from dibwatch.monitor.alerts import Alert, store
@@ -31,8 +33,6 @@ from dibwatch.monitor.watch import list_watched
 from dibwatch.resolve.read import trade_partners
 from dibwatch.resolve.screening import firm_queries
 from dibwatch.risk.read import recent_runs
-from dibwatch.web.cases import confirmed_links, decisions_in_force
-from dibwatch.web.state import AppState, now
 from dibwatch.workspace import Workspace
 
 BASELINE_KEY = "baseline_at"

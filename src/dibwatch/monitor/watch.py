@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dibwatch.casework import audit
+from dibwatch.casework.state import AppState, now
 from dibwatch.errors import ConfigError
 from dibwatch.match.algorithm import Query
 from dibwatch.match.batch import make_query
-from dibwatch.web import audit
-from dibwatch.web.state import AppState, now
 
 
 @dataclass(frozen=True)

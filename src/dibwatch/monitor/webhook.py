@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import httpx
 
+from dibwatch.casework.state import AppState
 from dibwatch.monitor.alerts import Alert, delivery_attempts, due_for_delivery, record_attempt
 from dibwatch.monitor.check import MonitorSettings
-from dibwatch.web.state import AppState
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 BATCH = 500  # alerts per POST

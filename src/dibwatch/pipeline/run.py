@@ -23,6 +23,7 @@ from dibwatch.errors import StageEmptyError
 from dibwatch.pipeline import stages
 from dibwatch.pipeline.stages import StageState
 from dibwatch.risk import Decisions, RankResult, RiskConfig, load_config, rank_firms
+from dibwatch.risk.engine import analyst_decisions
 from dibwatch.risk.indicators import INDICATORS
 from dibwatch.risk.read import latest_run
 from dibwatch.workspace import Workspace
@@ -98,7 +99,10 @@ def screen_state(ws: Workspace, *, threshold: float | None = None) -> StageState
                       stages.last_run(ws.engine, "screen"))
 
 
-def rank_state(ws: Workspace, config: RiskConfig, decisions: Decisions | None) -> StageState:
+def rank_state(ws: Workspace, config: RiskConfig, decisions: Decisions | None = None
+               ) -> StageState:
+    """``decisions`` default to the analysts' in the workspace's casework state."""
+    decisions = decisions if decisions is not None else analyst_decisions(ws)
     resolved = stages.last_run(ws.engine, "resolve")
     screened = stages.last_run(ws.engine, "screen")
     decided = decisions or Decisions()
@@ -181,6 +185,7 @@ def rank(ws: Workspace, *, config: RiskConfig | None = None,
     """Score and rank the firms; when nothing it reads changed since the last run, that run
     is the answer."""
     config = config or load_config()
+    decisions = decisions if decisions is not None else analyst_decisions(ws)
     current = latest_rank(ws, config, decisions)
     if current.result is not None and not force:
         return current

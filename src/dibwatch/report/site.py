@@ -219,7 +219,7 @@ def write_report(ws: Workspace, out_dir: Path, *, run_id: int | None = None,
 def _write_designations(env: jinja2.Environment, ws: Workspace, out_dir: Path,
                         run_id: int) -> Path | None:
     """``designations.html`` when the lists were cross-referenced (``dibwatch lists xref``)."""
-    from dibwatch.xref import page as designations_page
+    from dibwatch.report import designations as designations_page
 
     target = out_dir / "designations.html"
     if not designations_page.available(ws.engine):

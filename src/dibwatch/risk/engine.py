@@ -38,6 +38,19 @@ class Decisions:
             "content_hash": pa.array([h for _, _, h in self.dismissed], pa.string())})
 
 
+def analyst_decisions(ws: Workspace) -> Decisions | None:
+    """The analysts' confirmed and dismissed matches from the workspace's casework state;
+    None when it has none (never served, no users)."""
+    from dibwatch.casework.cases import confirmed_links, dismissed_links
+    from dibwatch.casework.state import AppState, state_path_for
+
+    path = state_path_for(ws.path)
+    if not path.exists():
+        return None
+    state = AppState(path)
+    return Decisions(confirmed_links(state), dismissed_links(state))
+
+
 @dataclass(frozen=True)
 class RiskRun:
     run_id: int

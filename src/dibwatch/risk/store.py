@@ -14,7 +14,7 @@ DISMISSED_TABLE = "_risk_dismissed"
 # The list matches a run scores with: the screening stage's, less the pairs an analyst
 # dismissed while the list entry still reads as it did then (same content hash in its newest
 # snapshot), plus the pairs an analyst confirmed (score 1). Analysts' decisions come from the
-# web app's case log (``dibwatch.web.confirmed_links`` / ``dismissed_links``).
+# casework state (``dibwatch.casework.cases.confirmed_links`` / ``dismissed_links``).
 KEEP_MATCHES = f"""
 INSERT INTO risk_matches (run_id, firm_id, entity_id, score, matched_name)
 SELECT ?, firm_id, entity_id, score, matched_name FROM {SCREENING_TABLE}

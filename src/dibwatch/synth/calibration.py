@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from dibwatch.countries.readers import comext, imf
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 
 YEARS: tuple[int, ...] = (2019, 2020, 2021, 2022, 2023, 2024)
 RU_IMPORTS = "imf_imts_russia_by_partner/RU_trade.csv"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dibwatch.errors import Location, NotFoundError, ParseError
 from dibwatch.goods import classify_table
-from dibwatch.lists.loader import file_digests
+from dibwatch.ingest.digests import file_digests
 from dibwatch.trade import store
 from dibwatch.trade.convert import Binding, Problem, convert_batch
 from dibwatch.trade.mapping import Mapping, detect_mapping, load_mapping

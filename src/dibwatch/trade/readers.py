@@ -21,7 +21,7 @@ from typing import IO, Any, Protocol
 
 from dibwatch.errors import EncodingError, FormatError, Location, ParseError
 from dibwatch.ingest import detect_delimiter
-from dibwatch.lists._io import check_gzip, check_parquet, check_zip, is_gzip, open_payload
+from dibwatch.ingest.files import check_gzip, check_parquet, check_zip, is_gzip, open_payload
 from dibwatch.trade.validate import Raw
 
 SAMPLE_BYTES = 1 << 16

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from dibwatch import __version__
+from dibwatch.casework.state import AppState, state_path_for
 from dibwatch.monitor.webhook import WebhookSender
 from dibwatch.web import errors, pages, xref_pages
 from dibwatch.web.api import (
@@ -37,7 +38,6 @@ from dibwatch.web.login import LoginService
 from dibwatch.web.proof import ProofRecorder
 from dibwatch.web.service import WorkspaceService
 from dibwatch.web.settings import WebSettings
-from dibwatch.web.state import AppState, state_path_for
 
 API_ROUTERS = (session.router, match.router, screening.router, firms.router, lists.router,
                cases.router, monitoring.router, countries.router, users.router,

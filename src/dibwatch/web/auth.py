@@ -15,8 +15,8 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
+from dibwatch.casework.users import Role, TokenState, User, lookup_session, lookup_token
 from dibwatch.web.context import Ctx
-from dibwatch.web.users import Role, TokenState, User, lookup_session, lookup_token
 
 SESSION_COOKIE = "dibwatch_session"
 CSRF_HEADER = "x-csrf-token"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from dibwatch.lists._io import InflateLimit, inflate_limit
+from dibwatch.ingest.files import InflateLimit, inflate_limit
 
 T = TypeVar("T")
 

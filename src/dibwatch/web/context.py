@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from dibwatch.casework.state import AppState
 from dibwatch.monitor.webhook import WebhookSender
 from dibwatch.web.integrity import TrailWatch
 from dibwatch.web.jobs import JobRunner
@@ -14,7 +15,6 @@ from dibwatch.web.login import LoginService
 from dibwatch.web.proof import ProofRecorder
 from dibwatch.web.service import WorkspaceService
 from dibwatch.web.settings import WebSettings
-from dibwatch.web.state import AppState
 
 
 @dataclass

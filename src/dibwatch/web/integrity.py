@@ -9,9 +9,9 @@ from __future__ import annotations
 import threading
 import time
 
-from dibwatch.web import trail
+from dibwatch.casework import trail
+from dibwatch.casework.state import AppState
 from dibwatch.web.background import background_priority
-from dibwatch.web.state import AppState
 
 SHARE = 20  # wait at least this many times as long as the last walk took
 

@@ -23,14 +23,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from dibwatch.casework import audit
+from dibwatch.casework.state import AppState, now
 from dibwatch.errors import FormatError, Location, NotFoundError, PermissionDenied
-from dibwatch.lists._io import InflateLimit
+from dibwatch.ingest.files import InflateLimit
 from dibwatch.match.batch import InputRow, read_parties, result_rows, write_results
 from dibwatch.match.screen import QueryResult, ScreeningRun, record_run
-from dibwatch.web import audit
 from dibwatch.web.background import UploadParser, background_priority
 from dibwatch.web.service import WorkspaceService
-from dibwatch.web.state import AppState, now
 
 # Suffix -> how the file is read; anything else is refused with 415.
 ACCEPTED_SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet"}

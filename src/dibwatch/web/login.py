@@ -17,12 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
-from dibwatch.web import audit
+from dibwatch.casework import audit
+from dibwatch.casework.state import AppState
+from dibwatch.casework.users import Session, User, authenticate, create_session
 from dibwatch.web.background import background_priority
 from dibwatch.web.settings import WebSettings
-from dibwatch.web.state import AppState
 from dibwatch.web.throttle import LoginThrottle
-from dibwatch.web.users import Session, User, authenticate, create_session
 
 
 class LoginRefused(Exception):

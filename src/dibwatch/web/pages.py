@@ -17,12 +17,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from dibwatch import monitor
+from dibwatch.casework import audit, cases
+from dibwatch.casework.users import Role, Session, end_session, lookup_session
 from dibwatch.errors import DibwatchError
 from dibwatch.lists import store as list_store
 from dibwatch.match.batch import make_query
 from dibwatch.report import countries_page as countries_page_data
 from dibwatch.risk import labels, read
-from dibwatch.web import audit, cases, queries
+from dibwatch.web import queries
 from dibwatch.web.api.cases import record_decision
 from dibwatch.web.api.firms import firm as firm_data
 from dibwatch.web.api.firms import firms as firms_data
@@ -33,7 +35,6 @@ from dibwatch.web.charts import bar_chart
 from dibwatch.web.context import Ctx
 from dibwatch.web.limits import MAX_PAGE_NUMBER, DbId, QueryId
 from dibwatch.web.login import LoginRefused
-from dibwatch.web.users import Role, Session, end_session, lookup_session
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Jinja2Templates(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dibwatch.lists._io import InflateLimit
+from dibwatch.ingest.files import InflateLimit
 from dibwatch.monitor.check import MonitorSettings
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from dibwatch.report import designations as designations_page
 from dibwatch.web.api.xref import (
     PairDecisionIn,
     cluster_detail,
@@ -20,7 +21,6 @@ from dibwatch.web.auth import Analyst
 from dibwatch.web.context import Ctx
 from dibwatch.web.limits import MAX_PAGE_NUMBER
 from dibwatch.web.pages import PAGE_SIZE, PageSession, back, render
-from dibwatch.xref import page as designations_page
 
 router = APIRouter(include_in_schema=False)
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from dibwatch.casework import audit
+from dibwatch.casework.state import AppState, now
 from dibwatch.engine import Engine
 from dibwatch.errors import ConfigError, NotFoundError
-from dibwatch.web import audit
-from dibwatch.web.state import AppState, now
 from dibwatch.xref import store
 from dibwatch.xref.clusters import PairDecisions
 

@@ -10,7 +10,7 @@ from dibwatch.countries.model import FlowRow
 from dibwatch.countries.readers import comext, comtrade, imf, national
 from dibwatch.countries.readers._csv import read_header
 from dibwatch.errors import ConfigError, FormatError, Location
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 
 
 @dataclass(frozen=True)

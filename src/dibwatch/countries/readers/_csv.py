@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dibwatch.countries.model import SKIPPED, FlowRow, as_flow
 from dibwatch.errors import EncodingError, FormatError, Location, ParseError
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 
 
 def read_header(path: Path) -> tuple[list[str], dict[str, str] | None]:

@@ -33,7 +33,7 @@ from dibwatch.countries.readers._csv import (
 )
 from dibwatch.countries.tables import read_table
 from dibwatch.errors import Location, ParseError
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 
 FORMAT = "un_comtrade"
 SOURCE = "un_comtrade"

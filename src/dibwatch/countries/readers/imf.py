@@ -18,7 +18,7 @@ from dibwatch.countries.model import SKIPPED, FlowRow, as_flow
 from dibwatch.countries.readers._csv import iter_records, parse_number, require_columns
 from dibwatch.countries.tables import read_table
 from dibwatch.errors import Location, ParseError
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 
 FORMAT = "imf_imts"
 SOURCE = "imf_imts"

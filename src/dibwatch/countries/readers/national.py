@@ -19,7 +19,7 @@ from dibwatch.countries.periods import parse_plain_period
 from dibwatch.countries.readers._csv import parse_period, records_with_leftovers
 from dibwatch.countries.readers.comext import COLUMNS, comext_row
 from dibwatch.errors import Location, ParseError
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 
 FORMAT = "national_yearly"
 SOURCE = "national_stats"

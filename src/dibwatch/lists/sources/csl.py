@@ -44,10 +44,10 @@ from pathlib import Path
 from typing import Any
 
 from dibwatch.errors import FormatError, Location, ParseError
-from dibwatch.lists._io import csv_dicts, csv_rows, decode, read_bytes
+from dibwatch.ingest.files import csv_dicts, csv_rows, decode, read_bytes
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists._record import EMPTY, Record
 from dibwatch.lists.base import ListParser, read_head
-from dibwatch.lists.report import LoadReport
 from dibwatch.lists.sources.csl_builder import CslBuilder
 from dibwatch.lists.sources.csl_rows import (
     _CSV_ID_COLUMNS,

@@ -8,8 +8,8 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists.base import make_id
-from dibwatch.lists.report import LoadReport
 from dibwatch.lists.sources.csl_rows import (
     _COUNTRY_CODE,
     _TRAILING_PAREN,

@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dibwatch.errors import FormatError, Location, ParseError
-from dibwatch.lists._io import csv_dicts, csv_rows, decode, read_bytes
+from dibwatch.ingest.files import csv_dicts, csv_rows, decode, read_bytes
 from dibwatch.lists._record import Record
 from dibwatch.lists.base import ListParser, make_id, read_head
 from dibwatch.lists.sources.csl_rows import (

@@ -25,11 +25,11 @@ import yaml
 from lxml import etree
 
 from dibwatch.errors import FormatError, Location, ParseError
-from dibwatch.lists._io import csv_rows, decode, read_bytes
+from dibwatch.ingest.files import csv_rows, decode, read_bytes
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists._record import Record
 from dibwatch.lists._xml import iter_elements, local, path_of
 from dibwatch.lists.base import ListParser, make_id, read_head
-from dibwatch.lists.report import LoadReport
 from dibwatch.model import (
     Address,
     CountryLink,

@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from dibwatch.errors import FormatError, Location
-from dibwatch.lists._io import csv_dicts, decode, read_bytes
+from dibwatch.ingest.files import csv_dicts, decode, read_bytes
 from dibwatch.lists._record import Record
 from dibwatch.lists.base import ListParser, make_id, read_head
 from dibwatch.model import (

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from dibwatch.errors import Location, ParseError
-from dibwatch.lists._io import decode, read_bytes
+from dibwatch.ingest.files import decode, read_bytes
 from dibwatch.lists.base import ListParser, read_head
 from dibwatch.model.entity import Entity, Provenance, Sanction
 from dibwatch.model.ftm import (

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from dibwatch.errors import FormatError, Location, ParseError
-from dibwatch.lists._io import csv_rows, decode, read_bytes
+from dibwatch.ingest.files import csv_rows, decode, read_bytes
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists._record import Record
 from dibwatch.lists.base import ListParser, make_id, read_head
-from dibwatch.lists.report import LoadReport
 from dibwatch.lists.sources.ofac_remarks import (
     Remarks,
     parse_remarks,

@@ -40,11 +40,11 @@ import yaml
 from lxml import etree
 
 from dibwatch.errors import FormatError, Location, ParseError
-from dibwatch.lists._io import read_bytes
+from dibwatch.ingest.files import read_bytes
+from dibwatch.ingest.report import LoadReport
 from dibwatch.lists._record import Record
 from dibwatch.lists._xml import children, iter_elements, local
 from dibwatch.lists.base import ListParser, make_id, read_head
-from dibwatch.lists.report import LoadReport
 from dibwatch.model import (
     Address,
     CountryLink,

@@ -20,7 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from dibwatch.errors import FormatError, Location
-from dibwatch.lists._io import read_bytes
+from dibwatch.ingest.files import read_bytes
 from dibwatch.lists._record import Record
 from dibwatch.lists._xml import iter_elements, local, path_of
 from dibwatch.lists.base import ListParser, make_id, read_head

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dibwatch.errors import FormatError, Location
-from dibwatch.lists._io import csv_dicts, decode, read_bytes
+from dibwatch.ingest.files import csv_dicts, decode, read_bytes
 from dibwatch.lists._record import Record
 from dibwatch.lists.base import ListParser, make_id
 from dibwatch.lists.sources.us_mieu import header_of, slug

@@ -8,8 +8,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
+from dibwatch.casework import audit, cases, trail
 from dibwatch.match.algorithm import DibwatchV1
-from dibwatch.web import audit, cases, queries, trail
+from dibwatch.web import queries
 from dibwatch.web.auth import Admin, Analyst, Viewer
 from dibwatch.web.context import AppContext, Ctx
 from dibwatch.web.limits import MAX_OFFSET, DbId

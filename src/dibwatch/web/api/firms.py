@@ -10,11 +10,12 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
+from dibwatch.casework import cases
 from dibwatch.graph import FirmGraph, neighbourhood, to_cytoscape
 from dibwatch.resolve.read import counterparties, evidence_text, joined_by, kept_apart
 from dibwatch.risk import read
 from dibwatch.risk.rank import COLUMNS
-from dibwatch.web import cases, queries
+from dibwatch.web import queries
 from dibwatch.web.auth import Viewer
 from dibwatch.web.context import AppContext, Ctx
 from dibwatch.web.limits import MAX_OFFSET, DbId, QueryId

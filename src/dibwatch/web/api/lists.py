@@ -10,10 +10,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
 
-from dibwatch import monitor
 from dibwatch.lists import store
-from dibwatch.lists.loader import parse_list, store_parsed
-from dibwatch.web import audit
+from dibwatch.lists.loader import parse_list
+from dibwatch.pipeline import services
 from dibwatch.web.auth import Analyst, Viewer
 from dibwatch.web.context import AppContext, Ctx
 from dibwatch.web.limits import DbId, QueryId, upload_name
@@ -93,23 +92,15 @@ def load_and_check(ctx: AppContext, path: Path, actor: str, source: str | None,
     parsed = ctx.jobs.parser.run(parse_list, path, source=source, fmt=fmt)
     if name:
         parsed.path = Path(name)  # the snapshot records the file as the client named it
+    monitoring = services.Monitoring(ctx.state, ctx.settings.monitor,
+                                     screener=ctx.service.screener, workers=1,
+                                     deliver_now=False)
     with ctx.service.locked() as ws:
-        monitor.prepare(ws, ctx.state, ctx.service.screener())
-        result = store_parsed(ws, parsed)
-        if result.created:
-            ctx.service.changed()
-        raised = monitor.check(ws, ctx.state, settings=ctx.settings.monitor,
-                               screener=ctx.service.screener()) if result.created else []
+        result, raised = services.store_list(ws, parsed, actor=actor, monitoring=monitoring,
+                                             changed=ctx.service.changed)
     if raised:
         ctx.webhook.notify()
     info = result.snapshot
-    with ctx.state.transaction() as con:
-        audit.append(con, actor=actor, action="lists.load", object_type="snapshot",
-                     object_id=str(info.snapshot_id),
-                     detail={"source": info.source, "sha256": info.sha256,
-                             "created": result.created, "entities": info.entity_count,
-                             "alerts": len(raised)},
-                     snapshots=[info.snapshot_id])
     return {"snapshot": _snapshot(info), "created": result.created,
             "alerts": [a.to_json() for a in raised]}
 

@@ -9,8 +9,8 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from dibwatch import monitor
+from dibwatch.casework import audit
 from dibwatch.monitor.alerts import set_status
-from dibwatch.web import audit
 from dibwatch.web.auth import Analyst, Viewer
 from dibwatch.web.context import Ctx
 from dibwatch.web.limits import MAX_OFFSET, DbId, QueryId

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 from fastapi.responses import FileResponse
 
+from dibwatch.casework.users import Role
 from dibwatch.web.auth import Analyst, Principal, Viewer
 from dibwatch.web.context import AppContext, Ctx
 from dibwatch.web.jobs import Job
-from dibwatch.web.users import Role
 
 router = APIRouter(prefix="/screening", tags=["Matching"])
 

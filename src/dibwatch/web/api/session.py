@@ -7,12 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from dibwatch.errors import ConfigError
-from dibwatch.web.auth import SESSION_COOKIE, Viewer
-from dibwatch.web.context import AppContext, Ctx
-from dibwatch.web.limits import DbId
-from dibwatch.web.login import LoginRefused
-from dibwatch.web.users import (
+from dibwatch.casework.users import (
     Role,
     change_password,
     create_token,
@@ -20,6 +15,11 @@ from dibwatch.web.users import (
     revoke_token,
     token_lifetime,
 )
+from dibwatch.errors import ConfigError
+from dibwatch.web.auth import SESSION_COOKIE, Viewer
+from dibwatch.web.context import AppContext, Ctx
+from dibwatch.web.limits import DbId
+from dibwatch.web.login import LoginRefused
 
 router = APIRouter(prefix="/auth", tags=["Access"])
 

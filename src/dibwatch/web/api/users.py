@@ -7,15 +7,15 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, Field
 
-from dibwatch.web.auth import Admin
-from dibwatch.web.context import Ctx
-from dibwatch.web.users import (
+from dibwatch.casework.users import (
     add_user,
     change_password,
     list_users,
     role_of,
     set_disabled,
 )
+from dibwatch.web.auth import Admin
+from dibwatch.web.context import Ctx
 
 router = APIRouter(prefix="/users", tags=["Access"])
 UserName = Path(..., min_length=1, max_length=200)

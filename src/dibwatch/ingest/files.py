@@ -26,7 +26,7 @@ from dibwatch.errors import (
     ParseError,
     TooLargeError,
 )
-from dibwatch.lists.report import LoadReport
+from dibwatch.ingest.report import LoadReport
 
 csv.field_size_limit(16 * 1024**2)
 CHUNK = 1 << 20

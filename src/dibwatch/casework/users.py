@@ -18,9 +18,9 @@ from enum import IntEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from dibwatch.casework import audit
+from dibwatch.casework.state import AppState, now
 from dibwatch.errors import ConfigError, NotFoundError
-from dibwatch.web import audit
-from dibwatch.web.state import AppState, now
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD = 8

@@ -1,6 +1,6 @@
 """The audit log: append-only and hash-chained. This module only ever INSERTs into it; SQLite
-triggers refuse any UPDATE or DELETE (see :mod:`dibwatch.web.state`), and every row carries
-the hash of the one before (see :mod:`dibwatch.web.trail`)."""
+triggers refuse any UPDATE or DELETE (see :mod:`dibwatch.casework.state`), and every row carries
+the hash of the one before (see :mod:`dibwatch.casework.trail`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from dibwatch.web import trail
-from dibwatch.web.state import AppState, now, page_of
+from dibwatch.casework import trail
+from dibwatch.casework.state import AppState, now, page_of
 
 
 @dataclass(frozen=True)

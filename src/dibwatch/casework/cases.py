@@ -14,9 +14,9 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from dibwatch.casework import audit, trail
+from dibwatch.casework.state import AppState, now, page_of
 from dibwatch.errors import ConfigError
-from dibwatch.web import audit, trail
-from dibwatch.web.state import AppState, now, page_of
 
 STATUSES = ("open", "investigating", "escalated", "closed")
 VERDICTS = ("confirm", "dismiss")

@@ -10,7 +10,7 @@ analytical store, opened once by the app behind a lock.
 
 The audit log, the decisions and the case notes are append-only twice over: no code path
 updates or deletes them, and triggers make SQLite itself refuse an UPDATE or DELETE. Audit
-rows and decisions are hash-chained (dibwatch.web.trail), so an edit made around the
+rows and decisions are hash-chained (dibwatch.casework.trail), so an edit made around the
 triggers shows in ``dibwatch audit verify``. The file is created 0600.
 """
 
@@ -153,7 +153,7 @@ CREATE TABLE jobs (
     finished_at TEXT
 );
 """),
-    # The trail as evidence (dibwatch.web.trail): audit rows and decisions hash-chained,
+    # The trail as evidence (dibwatch.casework.trail): audit rows and decisions hash-chained,
     # decisions and notes append-only like the audit log; alerts queued for the webhook.
     (2, "python:trail"),
     # (3) The analysts' verdicts on cross-list entity pairs (dibwatch.xref.decisions): the
@@ -183,7 +183,7 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
 def _migrate_trail(con: sqlite3.Connection) -> None:
-    from dibwatch.web import trail
+    from dibwatch.casework import trail
 
     for table in ("audit_log", "decisions"):
         con.execute(f"ALTER TABLE {table} ADD COLUMN prev_hash TEXT")
