@@ -213,8 +213,8 @@ def test_cli_loads_are_monitored_only_with_an_app_state(demo_workspace: Path,
                                                         tmp_path: Path) -> None:
     import shutil
 
-    from dibwatch.pipeline.services import monitored
     from dibwatch.lists.loader import load_list
+    from dibwatch.pipeline.services import monitored
     from dibwatch.web import AppState, state_path_for
 
     path = tmp_path / "cli.duckdb"

@@ -178,6 +178,26 @@ CREATE TABLE xref_decisions (
 );
 CREATE INDEX xref_decisions_pair ON xref_decisions (entity_a, entity_b, decision_id);
 """),
+    # (4) Analysts' corrections to firms (dibwatch.casework.corrections): pairs of mentions as
+    # written that must end apart (a split) or together (a merge) in every later resolution.
+    # Append-only like the decisions; each row has its audit row, written with it.
+    (4, """
+CREATE TABLE firm_corrections (
+    correction_id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('split', 'merge')),
+    firm_id INTEGER NOT NULL,
+    other_firm_id INTEGER,
+    key_a TEXT NOT NULL,
+    key_b TEXT NOT NULL,
+    note TEXT,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL
+);
+CREATE TRIGGER firm_corrections_no_update BEFORE UPDATE ON firm_corrections
+BEGIN SELECT RAISE(ABORT, 'firm corrections are append-only'); END;
+CREATE TRIGGER firm_corrections_no_delete BEFORE DELETE ON firm_corrections
+BEGIN SELECT RAISE(ABORT, 'firm corrections are append-only'); END;
+"""),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -8,16 +8,20 @@ import typer
 from rich.table import Table
 
 from dibwatch import pipeline
+from dibwatch.casework.state import AppState, state_path_for
 from dibwatch.cli._common import (
     WorkspaceOpt,
+    actor,
     console,
     esc,
     monitored,
     open_workspace,
     stage_progress,
 )
+from dibwatch.errors import ConfigError
 from dibwatch.model.country import country_code
 from dibwatch.resolve import list_firms
+from dibwatch.resolve.corrections import merge_firms, split_firm
 
 VIA_SERVER = "resolving has no API route"
 
@@ -89,3 +93,38 @@ def firms(
     console.print(table)
     if not rows:
         console.print("no firm matches these filters")
+
+
+def split(
+    firm_id: Annotated[int, typer.Argument(help="Firm id.")],
+    name: Annotated[str | None, typer.Option(
+        help="The spelling (name as written) to split off.")] = None,
+    mention: Annotated[int | None, typer.Option(help="Or one mention id.")] = None,
+    note: Annotated[str | None, typer.Option(help="Why, for the record.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Split a spelling off a firm (two legal persons resolved into one). The correction is
+    kept, audited, and honoured by every later resolution: run `dibwatch trade resolve`."""
+    if (name is None) == (mention is None):
+        raise ConfigError("give --name SPELLING or --mention ID")
+    with open_workspace(workspace, read_only=True) as ws:
+        state = AppState(state_path_for(ws.path))
+        count = split_firm(ws, state, firm_id, actor=actor(), name=name, mention_id=mention,
+                           note=note)
+    console.print(f"{count} spelling(s) will be split off firm {firm_id} at the next "
+                  f"resolution: `dibwatch trade resolve` (or `dibwatch update`)")
+
+
+def merge(
+    firm_id: Annotated[int, typer.Argument(help="Firm id.")],
+    other_firm_id: Annotated[int, typer.Argument(help="The firm that is the same.")],
+    note: Annotated[str | None, typer.Option(help="Why, for the record.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Merge two firms that are one (spellings resolution kept apart). The correction is
+    kept, audited, and honoured by every later resolution: run `dibwatch trade resolve`."""
+    with open_workspace(workspace, read_only=True) as ws:
+        state = AppState(state_path_for(ws.path))
+        merge_firms(ws, state, firm_id, other_firm_id, actor=actor(), note=note)
+    console.print(f"firms {firm_id} and {other_firm_id} will be one at the next resolution: "
+                  f"`dibwatch trade resolve` (or `dibwatch update`)")

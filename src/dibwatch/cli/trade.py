@@ -144,3 +144,5 @@ def status(workspace: WorkspaceOpt = None) -> None:
 
 app.command("resolve")(firms_cli.resolve)
 app.command("firms")(firms_cli.firms)
+app.command("split")(firms_cli.split)
+app.command("merge")(firms_cli.merge)

@@ -84,10 +84,16 @@ def require_risk_run(ws: Workspace) -> None:
 # -- the inputs of each stage ---------------------------------------------------------------
 
 def resolve_state(ws: Workspace, *, threshold: float = 0.9) -> StageState:
+    from dibwatch.resolve.corrections import corrections_for
+
     loads = [[int(i), sha] for i, sha in ws.engine.query(
         "SELECT load_id, sha256 FROM shipment_loads ORDER BY load_id")]
-    return StageState("resolve", {"loads": loads, "threshold": threshold},
-                      stages.last_run(ws.engine, "resolve"))
+    corrections = corrections_for(ws)
+    inputs: dict[str, Any] = {"loads": loads, "threshold": threshold}
+    if corrections is not None and (corrections.together or corrections.apart):
+        inputs["corrections"] = stages.digest([sorted(corrections.together),
+                                               sorted(corrections.apart)])
+    return StageState("resolve", inputs, stages.last_run(ws.engine, "resolve"))
 
 
 def screen_state(ws: Workspace, *, threshold: float | None = None) -> StageState:
@@ -125,13 +131,15 @@ def resolve(ws: Workspace, *, threshold: float = 0.9, force: bool = False,
             progress: Progress | None = None) -> StageOutcome[Any]:
     """Resolve the shipment parties into firms (not screened: see :func:`screen`)."""
     from dibwatch.resolve import resolve_parties  # Splink: loaded only when resolving
+    from dibwatch.resolve.corrections import corrections_for
 
     require_shipments(ws)
     state = resolve_state(ws, threshold=threshold)
     if state.up_to_date and not force:
         return StageOutcome("resolve", False, state.why())
     started = time.monotonic()
-    result = resolve_parties(ws, threshold=threshold, screen=False, progress=progress)
+    result = resolve_parties(ws, threshold=threshold, screen=False,
+                             corrections=corrections_for(ws), progress=progress)
     seconds = time.monotonic() - started
     stages.record(ws.engine, "resolve", state.inputs,
                   {"firms": result.firm_count, "mentions": result.mention_count,

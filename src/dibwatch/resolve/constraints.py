@@ -12,8 +12,9 @@ it would put into one firm:
 - names that do not agree at all, joined only by an address or country: a shared address is
   a network edge between firms, not evidence that they are one.
 
-Analysts' merges are applied first and win over the rules (the analyst may know that a firm
-re-registered). Every link used and every link refused is kept with its evidence.
+Analysts' merges are applied last and win over the rules (the analyst may know that a firm
+re-registered): the firms holding the two mentions become one. Every link used and every
+link refused is kept with its evidence.
 """
 
 from __future__ import annotations
@@ -135,15 +136,6 @@ def cluster(mentions: Iterable[int], links: Iterable[Link], *,
             for y in by_key.get(b, ()):
                 apart.setdefault(x, set()).add(y)
                 apart.setdefault(y, set()).add(x)
-    forced: list[tuple[int, int]] = []
-    for a, b in corrections.together:
-        for x in by_key.get(a, ())[:1]:
-            for y in by_key.get(b, ())[:1]:
-                ra, rb = comps.find(x), comps.find(y)
-                if ra != rb:
-                    comps.union(ra, rb)
-                    forced.append((x, y))
-
     def kept_apart(ra: int, rb: int) -> bool:
         small, large = sorted((ra, rb), key=lambda r: len(comps.members[r]))
         others = set(comps.members[large])
@@ -166,6 +158,16 @@ def cluster(mentions: Iterable[int], links: Iterable[Link], *,
             continue
         comps.union(ra, rb)
         used.append(link)
+    # Merges last, whatever the links and registry numbers say: the analyst saw both firms
+    # (as the mentions they hold) and decided they are one.
+    forced: list[tuple[int, int]] = []
+    for a, b in corrections.together:
+        for x in by_key.get(a, ()):
+            for y in by_key.get(b, ()):
+                ra, rb = comps.find(x), comps.find(y)
+                if ra != rb:
+                    comps.union(ra, rb)
+                    forced.append((x, y))
     firm_of: dict[int, int] = {}
     for members in comps.members.values():
         firm = min(members)

@@ -89,9 +89,14 @@ INPUT_COUNT = f"SELECT count(*) FROM {INPUT_TABLE}"
 # The mentions (as written) of every current firm, before a rerun rewrites the mentions.
 # A mention as written (name, address, country, id): what analysts' corrections and stable
 # firm ids hold on to, since mention and firm ids are renumbered by each resolution.
-MENTION_KEY = ("concat_ws(chr(31), coalesce(name, ''), coalesce(address, ''), "
-               "coalesce(country, ''), coalesce(id_value, ''))")
-MENTION_IDENTITIES = f"SELECT mention_id, id_value, {MENTION_KEY} FROM party_mentions"
+def mention_key(alias: str = "") -> str:
+    """The key of a party_mentions row (``alias``: its table alias in the query)."""
+    a = f"{alias}." if alias else ""
+    return (f"concat_ws(chr(31), coalesce({a}name, ''), coalesce({a}address, ''), "
+            f"coalesce({a}country, ''), coalesce({a}id_value, ''))")
+
+
+MENTION_IDENTITIES = f"SELECT mention_id, id_value, {mention_key()} FROM party_mentions"
 
 PREVIOUS_FIRM_KEYS = """
 SELECT m.firm_id, p.name, p.address, p.country, p.id_value

@@ -23,6 +23,7 @@ from dibwatch.errors import DibwatchError
 from dibwatch.lists import store as list_store
 from dibwatch.match.batch import make_query
 from dibwatch.report import countries_page as countries_page_data
+from dibwatch.resolve.corrections import merge_firms, split_firm
 from dibwatch.risk import labels, read
 from dibwatch.web import queries
 from dibwatch.web.api.cases import record_decision
@@ -167,6 +168,26 @@ def decide(ctx: Ctx, principal: Analyst, firm_id: DbId,
            note: Annotated[str, Form(max_length=5000)] = "") -> Response:
     record_decision(ctx, principal.user.name, firm_id, entity_id, verdict, note or None)
     return back(f"/ui/firms/{firm_id}#matches")
+
+
+@router.post("/ui/firms/{firm_id}/split")
+def split_spelling(ctx: Ctx, principal: Analyst, firm_id: DbId,
+                   name: Annotated[str, Form(min_length=1, max_length=1000)],
+                   note: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    with ctx.service.locked() as ws:
+        split_firm(ws, ctx.state, firm_id, actor=principal.user.name, name=name,
+                   note=note or None)
+    return back(f"/ui/firms/{firm_id}#corrections")
+
+
+@router.post("/ui/firms/{firm_id}/merge")
+def merge_with(ctx: Ctx, principal: Analyst, firm_id: DbId,
+               other_firm_id: Annotated[int, Form(ge=0, le=2**31 - 1)],
+               note: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    with ctx.service.locked() as ws:
+        merge_firms(ws, ctx.state, firm_id, other_firm_id, actor=principal.user.name,
+                    note=note or None)
+    return back(f"/ui/firms/{firm_id}#corrections")
 
 
 @router.post("/ui/firms/{firm_id}/case")

@@ -9,14 +9,16 @@ from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel, Field
 
 from dibwatch.casework import cases
 from dibwatch.graph import FirmGraph, neighbourhood, to_cytoscape
+from dibwatch.resolve.corrections import merge_firms, split_firm
 from dibwatch.resolve.read import counterparties, evidence_text, joined_by, kept_apart
 from dibwatch.risk import read
 from dibwatch.risk.rank import COLUMNS
 from dibwatch.web import queries
-from dibwatch.web.auth import Viewer
+from dibwatch.web.auth import Analyst, Viewer
 from dibwatch.web.context import AppContext, Ctx
 from dibwatch.web.limits import MAX_OFFSET, DbId, QueryId
 from dibwatch.web.service import WorkspaceService
@@ -190,3 +192,36 @@ def shipments(principal: Viewer, ctx: Ctx, firm_id: QueryId = None,
                              {**params, "page_size": limit, "page_offset": offset})
     return {"total": total, "limit": limit, "offset": offset,
             "results": [dict(zip(queries.SHIPMENT_COLUMNS, r, strict=True)) for r in rows]}
+
+
+class SplitRequest(BaseModel):
+    name: str | None = Field(None, max_length=1000, description="the spelling to split off")
+    mention_id: int | None = Field(None, ge=0, le=2**31 - 1, description="or one mention")
+    note: str | None = Field(None, max_length=5000)
+
+
+class MergeRequest(BaseModel):
+    other_firm_id: int = Field(..., ge=0, le=2**31 - 1)
+    note: str | None = Field(None, max_length=5000)
+
+
+@router.post("/firms/{firm_id}/split", summary="Split a spelling off a firm (kept for every "
+                                               "later resolution; audited)")
+def split(principal: Analyst, ctx: Ctx, firm_id: DbId, body: SplitRequest) -> dict[str, Any]:
+    if (body.name is None) == (body.mention_id is None):
+        raise HTTPException(422, "give name or mention_id")
+    with ctx.service.locked() as ws:
+        count = split_firm(ws, ctx.state, firm_id, actor=principal.user.name, name=body.name,
+                           mention_id=body.mention_id, note=body.note)
+    return {"firm_id": firm_id, "spellings_split": count,
+            "takes_effect": "at the next resolution (dibwatch trade resolve or update)"}
+
+
+@router.post("/firms/{firm_id}/merge", summary="Merge two firms that are one (kept for every "
+                                               "later resolution; audited)")
+def merge(principal: Analyst, ctx: Ctx, firm_id: DbId, body: MergeRequest) -> dict[str, Any]:
+    with ctx.service.locked() as ws:
+        merge_firms(ws, ctx.state, firm_id, body.other_firm_id, actor=principal.user.name,
+                    note=body.note)
+    return {"firm_id": firm_id, "merged_with": body.other_firm_id,
+            "takes_effect": "at the next resolution (dibwatch trade resolve or update)"}
