@@ -12,12 +12,18 @@ from typing import Any
 
 from dibwatch.csvout import write_csv
 from dibwatch.engine import Engine
-from dibwatch.report import charts, queries
+from dibwatch.report import charts, facts, queries
 from dibwatch.report.network import NetworkPictures
 from dibwatch.resolve.read import counterparties, evidence_text, joined_by, kept_apart
 from dibwatch.risk import labels
 
 COUNTERPARTY_LIMIT = 50
+ADDRESS_FIRM_LIMIT = 50
+DEFAULT_DESTINATION = "RU"
+DEFAULT_LISTED_SCORE = 0.9
+# Flags whose evidence is better read as a table of firms than as shipment lines: the lines
+# stay in the evidence CSV.
+FIRM_TABLE_FLAGS = frozenset({"shared_address"})
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -56,9 +62,17 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
                          {"run_id": run_id, "firm_id": firm_id, "cap": evidence_cap})
     entities = queries.rows(engine, queries.EVIDENCE_ENTITIES,
                             {"run_id": run_id, "firm_id": firm_id})
+    destination = str(params.get("chpl_exposure", {}).get("destination", DEFAULT_DESTINATION))
+    listed: list[dict[str, Any]] = []
+    if any(f["indicator"] == "listed_counterparty" for f in flags):
+        min_score = float(params.get("listed_counterparty", {})
+                          .get("min_score", DEFAULT_LISTED_SCORE))
+        listed = queries.rows(engine, queries.LISTED_COUNTERPARTIES,
+                              {"run_id": run_id, "firm_id": firm_id, "min_score": min_score})
     by_flag: dict[int, list[dict[str, Any]]] = {}
     for r in lines:
         r["anchor"] = evidence_anchor(r["flag_no"], r["load_id"], r["line_no"])
+        r["source"] = source_text(r.get("file"), r["line_no"])
         by_flag.setdefault(r["flag_no"], []).append(r)
     entity_rows: dict[int, list[dict[str, Any]]] = {}
     for r in entities:
@@ -74,8 +88,18 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
         f["value_unit"] = labels.value_unit(f["indicator"])
         f["lines"] = by_flag.get(f["flag_no"], [])
         f["entities"] = entity_rows.get(f["flag_no"], [])
+        f["listed"] = []
+        f["firms_at_address"] = []
+        if f["indicator"] == "listed_counterparty":
+            f["listed"] = listed
+        if f["indicator"] in FIRM_TABLE_FLAGS:
+            f["firms_at_address"] = queries.rows(engine, queries.ADDRESS_FIRMS, {
+                "run_id": run_id, "addresses": list(f["detail"].get("addresses") or []),
+                "limit": ADDRESS_FIRM_LIMIT})
+            f["lines"] = []
         f["shown"] = len(f["lines"]) + len(f["entities"])
-        f["more"] = int(f["evidence_count"]) - f["shown"]
+        # A firm table replaces the lines on purpose: nothing is "left out" of the page.
+        f["more"] = 0 if f["firms_at_address"] else int(f["evidence_count"]) - f["shown"]
         f["contribution"] = contributions.get(f["indicator"], 0.0)
     order = sorted(contributions, key=lambda k: -contributions[k])
     # The printed case file lists each evidence line once, with every flag it supports: the
@@ -98,8 +122,19 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
         role: [(m, values.get(m, 0.0)) for m in (months or sorted(values))]
         for role, values in by_role.items()}
     picture = pictures.picture(firm_id)
+    partners = counterparties(engine, firm_id, COUNTERPARTY_LIMIT)
+    trade = queries.rows(engine, queries.FIRM_TRADE, {
+        "firm_id": firm_id, "destination": destination,
+        "invasion": invasion or date(2022, 2, 24)})
+    summary = facts.summary(
+        firm, trade[0] if trade else None,
+        queries.rows(engine, queries.FIRM_TIERS, {"firm_id": firm_id}), partners,
+        queries.rows(engine, queries.FIRM_TRANSIT, {"firm_id": firm_id}), contributions,
+        listed, ranked_total=int(engine.scalar(queries.RANKED_TOTAL, {"run_id": run_id}) or 0),
+        destination=destination, invasion=invasion)
     page = {
         "firm": firm,
+        "summary": summary,
         "contributions": [(labels.flag_title(k), contributions[k]) for k in order],
         "score_chart": charts.bar_chart(
             [labels.flag_title(k) for k in order], [contributions[k] for k in order],
@@ -107,10 +142,11 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
         if order else "",
         "flags": flags,
         "evidence_lines": evidence_lines,
-        "counterparties": counterparties(engine, firm_id, COUNTERPARTY_LIMIT),
+        "counterparties": partners,
         "joined_by": [(link, evidence_text(link)) for link in joined_by(engine, firm_id)],
         "kept_apart": kept_apart(engine, firm_id),
         "counterparty_limit": COUNTERPARTY_LIMIT,
+        "address_firm_limit": ADDRESS_FIRM_LIMIT,
         "dossier_ids": dossier_ids,
         "screening": screening,
         "timeline_chart": charts.line_chart(
@@ -122,6 +158,12 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
         "evidence_cap": evidence_cap,
     }
     return DossierContext(firm_id, str(firm["caption"]), page)
+
+
+def source_text(file: str | None, line_no: int) -> str:
+    """Where a shipment line came from: ``shipments.csv line 1042`` (the file's name only;
+    the full path is in the evidence CSV)."""
+    return f"{Path(file).name if file else 'load'} line {line_no:,}"
 
 
 def write_evidence_csv(engine: Engine, run_id: int, firm_id: int, path: Path) -> int:

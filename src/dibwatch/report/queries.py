@@ -28,6 +28,8 @@ def as_json(raw: Any) -> Any:
     return json.loads(raw) if isinstance(raw, str) else raw
 
 
+RANKED_TOTAL = "SELECT count(*) FROM firm_scores WHERE run_id = $run_id"
+
 RUN = """
 SELECT run_id, started_at, finished_at, config, flag_count, firm_count
 FROM risk_runs WHERE run_id = ? AND finished_at IS NOT NULL
@@ -117,27 +119,31 @@ WITH ev AS (
     JOIN shipments s ON s.load_id = e.load_id AND s.line_no = e.line_no
     WHERE e.run_id = $run_id AND f.firm_id = $firm_id AND e.load_id IS NOT NULL
 )
-SELECT ev.flag_no, ev.load_id, ev.line_no, s."date" AS day, s.declaration_id, s.hs_code,
+SELECT ev.flag_no, ev.load_id, ev.line_no, s."date" AS day, s.declaration_id, s.item_no,
+       ld.file, s.hs_code,
        c.chpl_tier AS tier, s.description, coalesce(c.brand_canonical, s.brand) AS brand,
        s.model, s.quantity, s.unit, s.value_usd, s.exporter_name, s.exporter_country,
        s.importer_name, s.importer_country, s.contract_holder_name, s.origin_country,
        s.dispatch_country, s.trading_country, s.destination_country
 FROM ev JOIN shipments s USING (load_id, line_no)
 LEFT JOIN shipment_classes c USING (load_id, line_no)
+LEFT JOIN shipment_loads ld ON ld.load_id = ev.load_id
 WHERE ev.n <= $cap
 ORDER BY ev.flag_no, ev.n
 """
 
 # Every shipment line behind the firm's flags (for the evidence CSV, uncapped).
 EVIDENCE_ALL = """
-SELECT f.indicator, e.flag_no, e.load_id, e.line_no, s."date" AS day, s.declaration_id,
-       s.hs_code, c.chpl_tier AS tier, s.description, coalesce(c.brand_canonical, s.brand)
-       AS brand, s.quantity, s.unit, s.value_usd, s.exporter_name, s.exporter_country,
+SELECT f.indicator, e.flag_no, s.declaration_id, s.item_no, ld.file, e.line_no, e.load_id,
+       s."date" AS day, s.hs_code, c.chpl_tier AS tier, s.description,
+       coalesce(c.brand_canonical, s.brand) AS brand, s.quantity, s.unit, s.value_usd,
+       s.exporter_name, s.exporter_country,
        s.importer_name, s.importer_country, s.contract_holder_name, s.origin_country,
        s.dispatch_country, s.trading_country, s.destination_country
 FROM risk_evidence e JOIN risk_flags f USING (run_id, flag_no)
 JOIN shipments s ON s.load_id = e.load_id AND s.line_no = e.line_no
 LEFT JOIN shipment_classes c ON c.load_id = e.load_id AND c.line_no = e.line_no
+LEFT JOIN shipment_loads ld ON ld.load_id = e.load_id
 WHERE e.run_id = $run_id AND f.firm_id = $firm_id
 ORDER BY e.flag_no, s."date", e.load_id, e.line_no
 """
@@ -169,6 +175,133 @@ SELECT mine.role, CAST(date_trunc('month', s."date") AS DATE) AS month,
        sum(coalesce(s.value_usd, 0)) AS value_usd, count(*) AS lines
 FROM mine JOIN shipments s USING (load_id, line_no)
 GROUP BY ALL ORDER BY mine.role, month
+"""
+
+# -- The dossier's plain-language summary and its fact tables. ---------------------------
+
+# The firm's trade, each line once: lines, value, CHPL lines and value, value bound for the
+# destination, CHPL value to the destination before and since the invasion (and the months
+# with trade in each), first and last day, first CHPL line. Parameters: firm_id,
+# destination, invasion.
+FIRM_TRADE = """
+WITH mine AS (SELECT DISTINCT load_id, line_no FROM firm_lines WHERE firm_id = $firm_id),
+x AS (
+    SELECT s."date" AS day, coalesce(s.value_usd, 0) AS usd, c.chpl_tier IS NOT NULL AS chpl,
+           s.destination_country = $destination AS bound
+    FROM mine JOIN shipments s USING (load_id, line_no)
+    LEFT JOIN shipment_classes c USING (load_id, line_no)
+)
+SELECT count(*) AS lines, coalesce(sum(usd), 0) AS value_usd,
+       count(*) FILTER (WHERE chpl) AS chpl_lines,
+       coalesce(sum(usd) FILTER (WHERE chpl), 0) AS chpl_usd,
+       coalesce(sum(usd) FILTER (WHERE bound), 0) AS destination_usd,
+       coalesce(sum(usd) FILTER (WHERE chpl AND bound AND day < $invasion), 0)
+           AS chpl_destination_before,
+       coalesce(sum(usd) FILTER (WHERE chpl AND bound AND day >= $invasion), 0)
+           AS chpl_destination_since,
+       min(day) AS first_day, max(day) AS last_day,
+       min(day) FILTER (WHERE chpl) AS first_chpl_day,
+       min(day) FILTER (WHERE chpl AND bound) AS first_chpl_destination_day
+FROM x
+"""
+
+# The firm's CHPL goods by tier, each line once. Parameters: firm_id.
+FIRM_TIERS = """
+WITH mine AS (SELECT DISTINCT load_id, line_no FROM firm_lines WHERE firm_id = $firm_id)
+SELECT c.chpl_tier AS tier, count(*) AS lines, sum(coalesce(s.value_usd, 0)) AS value_usd,
+       list(DISTINCT c.brand_canonical) FILTER (WHERE c.brand_canonical IS NOT NULL) AS brands
+FROM mine JOIN shipments s USING (load_id, line_no)
+JOIN shipment_classes c USING (load_id, line_no)
+WHERE c.chpl_tier IS NOT NULL
+GROUP BY c.chpl_tier ORDER BY value_usd DESC, tier
+"""
+
+# Countries the firm's goods passed through on the way (dispatch or trading country other
+# than origin and destination), by value. Parameters: firm_id.
+FIRM_TRANSIT = """
+WITH mine AS (SELECT DISTINCT load_id, line_no FROM firm_lines WHERE firm_id = $firm_id),
+via AS (
+    SELECT s.load_id, s.line_no, coalesce(s.value_usd, 0) AS value_usd, v.country
+    FROM mine JOIN shipments s USING (load_id, line_no),
+         unnest([s.dispatch_country, s.trading_country]) AS v(country)
+    WHERE v.country IS NOT NULL AND v.country IS DISTINCT FROM s.origin_country
+      AND v.country IS DISTINCT FROM s.destination_country
+)
+SELECT country, count(DISTINCT (load_id, line_no)) AS lines, sum(value_usd) AS value_usd
+FROM (SELECT DISTINCT load_id, line_no, value_usd, country FROM via)
+GROUP BY country ORDER BY value_usd DESC, country
+"""
+
+# The listed counterparties behind the firm's listed_counterparty flag: per counterparty
+# firm, its best list match, the designation date the list gives (``listing_date``) or the
+# first snapshot of that list holding the entity (``on_list_by``: published or loaded), and
+# the firm's lines with it in all and on or after that date. Parameters: run_id, firm_id,
+# min_score.
+LISTED_COUNTERPARTIES = """
+WITH ev AS (
+    SELECT DISTINCT e.load_id, e.line_no
+    FROM risk_evidence e JOIN risk_flags f USING (run_id, flag_no)
+    WHERE e.run_id = $run_id AND f.firm_id = $firm_id
+      AND f.indicator = 'listed_counterparty' AND e.load_id IS NOT NULL
+), other AS (
+    SELECT DISTINCT ev.load_id, ev.line_no, o.firm_id AS other_id
+    FROM ev JOIN firm_lines o USING (load_id, line_no) WHERE o.firm_id <> $firm_id
+), best AS (
+    SELECT firm_id, entity_id, score, matched_name FROM firm_screening
+    WHERE score >= $min_score
+    QUALIFY row_number() OVER (PARTITION BY firm_id ORDER BY score DESC, entity_id) = 1
+), listed AS (
+    SELECT b.firm_id, b.entity_id, b.score, b.matched_name, me.caption AS entity_caption,
+           me.source, me.programs,
+           (SELECT min(x.listing_date) FROM sanctions x WHERE x.snapshot_id = me.snapshot_id
+              AND x.entity_id = me.entity_id AND x.listing_date IS NOT NULL) AS listing_date,
+           (SELECT min(coalesce(TRY_CAST(left(sn.published_at, 10) AS DATE),
+                                CAST(sn.loaded_at AS DATE)))
+            FROM entities en JOIN snapshots sn USING (snapshot_id)
+            WHERE en.entity_id = me.entity_id AND sn.source = me.source) AS on_list_by
+    FROM best b LEFT JOIN match_entities me USING (entity_id)
+), dated AS (
+    SELECT *, TRY_CAST(left(listing_date, 10) AS DATE) AS designated FROM listed
+)
+SELECT d.firm_id, fi.caption, fi.country, d.entity_id, d.score, d.matched_name,
+       d.entity_caption, d.source, d.programs, d.designated, d.on_list_by,
+       count(*) AS lines, sum(coalesce(s.value_usd, 0)) AS value_usd,
+       min(s."date") AS first_day, max(s."date") AS last_day,
+       count(*) FILTER (WHERE s."date" >= d.designated) AS lines_after,
+       coalesce(sum(s.value_usd) FILTER (WHERE s."date" >= d.designated), 0) AS value_after,
+       min(s."date") FILTER (WHERE s."date" >= d.designated) AS first_after
+FROM other o JOIN dated d ON d.firm_id = o.other_id
+JOIN firms fi ON fi.firm_id = d.firm_id
+JOIN shipments s ON s.load_id = o.load_id AND s.line_no = o.line_no
+GROUP BY ALL ORDER BY value_after DESC, value_usd DESC, d.firm_id
+"""
+
+# The firms at the addresses behind the firm's shared_address flag, with their rank and
+# flags in the run. Parameters: run_id, addresses (normalised), limit.
+ADDRESS_FIRMS = """
+WITH here AS (
+    SELECT p.address_norm, m.firm_id, min(p.address) AS address_written,
+           sum(p.shipment_count) AS lines
+    FROM party_mentions p JOIN firm_members m USING (mention_id)
+    WHERE list_contains($addresses, p.address_norm)
+    GROUP BY p.address_norm, m.firm_id
+), flags AS (
+    SELECT firm_id, list(DISTINCT indicator ORDER BY indicator) AS indicators
+    FROM risk_flags WHERE run_id = $run_id AND indicator <> 'shared_address'
+    GROUP BY firm_id
+), numbered AS (
+    SELECT here.*, row_number() OVER (PARTITION BY here.address_norm
+                                       ORDER BY sc.rank NULLS LAST, here.firm_id) AS n,
+           count(*) OVER (PARTITION BY here.address_norm) AS firms
+    FROM here LEFT JOIN firm_scores sc ON sc.firm_id = here.firm_id AND sc.run_id = $run_id
+)
+SELECT n.address_norm, n.address_written, n.firms, n.firm_id, fi.caption, fi.country,
+       sc.rank, sc.score, coalesce(fl.indicators, []) AS indicators, n.lines
+FROM numbered n JOIN firms fi USING (firm_id)
+LEFT JOIN firm_scores sc ON sc.firm_id = n.firm_id AND sc.run_id = $run_id
+LEFT JOIN flags fl ON fl.firm_id = n.firm_id
+WHERE n.n <= $limit
+ORDER BY n.address_norm, n.n
 """
 
 # The names, ids, addresses and countries the firm used. Parameters: firm_id.
