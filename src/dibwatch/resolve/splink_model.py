@@ -36,6 +36,7 @@ from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.comparison_creator import ComparisonCreator
 
 from dibwatch.engine import Engine, dialect
+from dibwatch.errors import DibwatchError
 from dibwatch.resolve import store
 from dibwatch.resolve.constraints import Link
 
@@ -147,6 +148,7 @@ class Linkage:
 
 
 def _train(linker: Linker, engine: Engine, record_count: int) -> str:
+    expected = _comparison_names(linker)
     if record_count < MIN_TRAINING_RECORDS:
         return "priors"
     try:
@@ -154,21 +156,48 @@ def _train(linker: Linker, engine: Engine, record_count: int) -> str:
             [block_on("id_norm"), block_on("norm_name", "country_code")], recall=0.8)
     except Exception as exc:  # Splink raises assorted errors on tiny data
         log.info("prior match probability kept: %s", exc)
+    lam = float(linker._settings_obj._probability_two_random_records_match or 0.0)
+    if not 0.0 < lam < 1.0:
+        # No pair agreed on the deterministic rules (no shared id, no name written twice the
+        # same way): the estimate is 0, which no evidence can overcome.
+        log.info("prior match probability %s from deterministic rules ignored", lam)
+        linker._settings_obj.core_model_settings.probability_two_random_records_match = (
+            1 / max(record_count, 2))
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
     observed = _agreement_rates(linker)
     _decontaminate(linker, observed)
     trained = 0
     for rule in (block_on("id_norm"), block_on("norm_name")):
+        # Splink's EM session drops the comparisons of the blocking rule from the linker's
+        # own settings and puts them back only when training succeeds: a failed pass would
+        # leave the model predicting without them (in one world, without the name: firms
+        # linked on country alone). Restore the settings from before the pass.
+        before = linker._settings_obj.core_model_settings.copy()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, max_pairs=EM_MAX_PAIRS)
             trained += 1
         except Exception as exc:  # no pairs under the rule, no convergence
+            linker._settings_obj.core_model_settings = before
             log.info("EM on %s skipped: %s", rule, exc)
+    _check_comparisons(linker, expected)
     _decontaminate(linker, observed)
     _exact_u_across_countries(linker, engine)
     _floor_m(linker)
     return "em" if trained == 2 else "priors" if trained == 0 else "em-partial"
+
+
+def _comparison_names(linker: Linker) -> set[str]:
+    return {str(c.output_column_name) for c in linker._settings_obj.comparisons}
+
+
+def _check_comparisons(linker: Linker, expected: set[str]) -> None:
+    """Every comparison of the settings is still in the model (see ``_train``)."""
+    present = {str(c.output_column_name) for c in linker._settings_obj.comparisons}
+    if present != expected:
+        raise DibwatchError(
+            f"the linkage model lost comparisons in training: "
+            f"{', '.join(sorted(expected - present))}")
 
 
 def _exact_u_across_countries(linker: Linker, engine: Engine) -> None:
