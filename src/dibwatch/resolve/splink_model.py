@@ -172,7 +172,7 @@ def _train(linker: Linker, engine: Engine, record_count: int) -> str:
         # own settings and puts them back only when training succeeds: a failed pass would
         # leave the model predicting without them (in one world, without the name: firms
         # linked on country alone). Restore the settings from before the pass.
-        before = linker._settings_obj.core_model_settings.copy()
+        before = linker._settings_obj.core_model_settings.copy()  # type: ignore[no-untyped-call]
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, max_pairs=EM_MAX_PAIRS)
