@@ -25,6 +25,10 @@ MUST_MATCH = [
     ("han", "Company", "香港明达贸易有限公司", "Hong Kong Mingda Trading Co Ltd"),
     ("han", "Person", "习近平", "Xi Jinping"),
     ("greek", "Person", "Νικόλαος Παππάς", "Nikolaos Pappas"),
+    # initials on either side, the rest of the name agreeing
+    ("initials", "Person", "Ivan Petrov", "PETROV, Ivan I."),
+    ("initials", "Person", "Vladimir V. Putin", "PUTIN, Vladimir Vladimirovich"),
+    ("initials", "Person", "V. Putin", "Vladimir Putin"),
     # legal forms
     ("legal form", "Company", "Rosoboronexport JSC", "AO Rosoboronexport"),
     ("legal form", "Company", "Siemens Aktiengesellschaft", "Siemens AG"),
@@ -131,6 +135,9 @@ MUST_NOT_MATCH = [
     # persons: one letter in a short surname, a feminine form, a one-word list name inside
     # a longer query, syllables of Chinese and Korean names
     ("one letter", "Person", "Hans Rost", "Hans Troost"),
+    # a surname that only meets a middle initial while the list's surname is left over
+    ("initial stand-in", "Person", "Abena Okonkwo", "OGUNGBUYI, Abeni O."),
+    ("initial stand-in", "Person", "Thomas Radcliffe", "MICHIELSEN, Tom R.D."),
     ("feminine", "Person", "Ivan Petrova", "Ivan Petrov"),
     ("one-word list name", "Person", "Tom Hanks", "TOM"),
     ("one-word list name", "Person", "Maria Santos Ferreira", "SANTOS"),

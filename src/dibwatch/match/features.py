@@ -91,7 +91,9 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "common it is"),
     FeatureSpec("person_conflict_floor", "name", 1.0,
                 "words left over on both sides of a person's name are a different name in "
-                "that slot: each weighs at least this"),
+                "that slot: each weighs at least this; so is a full name on one side met "
+                "only by an initial while the other side keeps a full name no one matched "
+                "(Abena Okonkwo / OGUNGBUYI, Abeni O.)"),
     FeatureSpec("org_conflict", "name", 1.5,
                 "words left over on both sides of an organisation's name are a different "
                 "word in the same slot (Kamensk-Uralsky Metallurgical Works / … Drufenzet "

@@ -225,11 +225,13 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
     used_q: set[int] = set()
     used_c: set[int] = set()
     aligned: list[Aligned] = []
+    matched: list[tuple[int, int]] = []
     for sim, w, i, j in pairs:
         if i in used_q or j in used_c:
             continue
         used_q.add(i)
         used_c.add(j)
+        matched.append((i, j))
         aligned.append(Aligned(q.plain[i], c.plain[j], sim, w))
     rest_q = [i for i in range(len(q.tokens)) if i not in used_q]
     rest_c = [j for j in range(len(c.tokens)) if j not in used_c]
@@ -237,6 +239,17 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
     # Words left over on both sides are a conflict ("al-Mosuli" where the list says
     # "al-Tikriti"), not a name spelt out more fully on one side: they count in full.
     conflict = bool(rest_q) and bool(rest_c)
+    if person and not conflict:
+        # A full name on one side stood in for by an initial on the other, while the other
+        # side keeps a full name no one matched ("Abena Okonkwo" against "OGUNGBUYI, Abeni
+        # O.": Okonkwo took the middle initial, the surname Ogungbuyi is left): the word the
+        # initial took was really up against that name, and lost. A conflict, not a name
+        # spelled out more fully.
+        conflict = (
+            (any(len(c.tokens[j]) > 1 for j in rest_c)
+             and any(len(q.tokens[i]) > 1 and len(c.tokens[j]) == 1 for i, j in matched))
+            or (any(len(q.tokens[i]) > 1 for i in rest_q)
+                and any(len(c.tokens[j]) > 1 and len(q.tokens[i]) == 1 for i, j in matched)))
     lam_q = (1.0 if person else ORG_CONFLICT) if conflict else QUERY_EXTRA
     lam_c = (1.0 if person else ORG_CONFLICT) if conflict else (
         LIST_EXTRA if person else ORG_LIST_EXTRA)
