@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,13 @@ def _page(path: Path) -> Any:
 
 def _text(node: Any) -> str:
     return " ".join(node.text_content().split())
+
+
+def _dossier_rows(world: ReportWorld, xpath: str) -> Iterator[tuple[Any, Any]]:
+    """(dossier, table row) for every row ``xpath`` finds in every dossier written."""
+    for dossier in world.result.dossiers:
+        for row in _page(dossier.html).xpath(xpath):
+            yield dossier, row
 
 
 def _facts(page: Any) -> dict[str, str]:
@@ -75,30 +83,29 @@ def test_listed_counterparty_shows_designation_date_and_trade_after(
         report_world: ReportWorld) -> None:
     ws = report_world.ws
     checked = 0
-    for dossier in report_world.result.dossiers:
-        page = _page(dossier.html)
-        for row in page.xpath("//table[contains(@class, 'listed-counterparties')]/tbody/tr"):
-            other = int(row.get("data-firm"))
-            cells = [_text(td) for td in row.xpath("./td")]
-            designated = cells[3]
-            dates = {str(d)[:10] for (d,) in ws.engine.query(LISTED, [other])}
-            assert designated in dates, (cells, dates)
-            shared = ws.engine.query(
-                """SELECT count(*) FILTER (WHERE s."date" >= CAST(? AS DATE)),
-                          min(s."date") FILTER (WHERE s."date" >= CAST(? AS DATE))
-                   FROM (SELECT DISTINCT a.load_id, a.line_no FROM firm_lines a
-                         JOIN firm_lines b USING (load_id, line_no)
-                         WHERE a.firm_id = ? AND b.firm_id = ?) l
-                   JOIN shipments s USING (load_id, line_no)
-                   JOIN risk_evidence e ON e.load_id = l.load_id AND e.line_no = l.line_no
-                   JOIN risk_flags f ON f.run_id = e.run_id AND f.flag_no = e.flag_no
-                   WHERE f.run_id = ? AND f.firm_id = ?
-                     AND f.indicator = 'listed_counterparty'""",
-                [designated, designated, dossier.firm_id, other, report_world.run_id,
-                 dossier.firm_id])[0]
-            assert int(cells[7]) == shared[0], cells
-            assert cells[9] == (str(shared[1]) if shared[1] else ""), cells
-            checked += 1
+    for dossier, row in _dossier_rows(
+            report_world, "//table[contains(@class, 'listed-counterparties')]/tbody/tr"):
+        other = int(row.get("data-firm"))
+        cells = [_text(td) for td in row.xpath("./td")]
+        designated = cells[3]
+        dates = {str(d)[:10] for (d,) in ws.engine.query(LISTED, [other])}
+        assert designated in dates, (cells, dates)
+        shared = ws.engine.query(
+            """SELECT count(*) FILTER (WHERE s."date" >= CAST(? AS DATE)),
+                      min(s."date") FILTER (WHERE s."date" >= CAST(? AS DATE))
+               FROM (SELECT DISTINCT a.load_id, a.line_no FROM firm_lines a
+                     JOIN firm_lines b USING (load_id, line_no)
+                     WHERE a.firm_id = ? AND b.firm_id = ?) l
+               JOIN shipments s USING (load_id, line_no)
+               JOIN risk_evidence e ON e.load_id = l.load_id AND e.line_no = l.line_no
+               JOIN risk_flags f ON f.run_id = e.run_id AND f.flag_no = e.flag_no
+               WHERE f.run_id = ? AND f.firm_id = ?
+                 AND f.indicator = 'listed_counterparty'""",
+            [designated, designated, dossier.firm_id, other, report_world.run_id,
+             dossier.firm_id])[0]
+        assert int(cells[7]) == shared[0], cells
+        assert cells[9] == (str(shared[1]) if shared[1] else ""), cells
+        checked += 1
     assert checked > 0, "no dossier shows a listed counterparty"
 
 
@@ -131,21 +138,19 @@ def test_every_evidence_line_cites_declaration_item_and_source(
         report_world: ReportWorld) -> None:
     ws = report_world.ws
     checked = 0
-    for dossier in report_world.result.dossiers:
-        page = _page(dossier.html)
-        for tr in page.xpath("//tr[contains(@class, 'ev')]"):
-            anchor = tr.get("id")
-            if "-e-" in anchor:
-                continue
-            _, _, load_id, line_no = anchor.split("-")
-            declaration, item, file = ws.engine.query(
-                """SELECT s.declaration_id, s.item_no, ld.file FROM shipments s
-                   JOIN shipment_loads ld USING (load_id)
-                   WHERE s.load_id = ? AND s.line_no = ?""", [int(load_id), int(line_no)])[0]
-            cite = _text(tr.xpath("./td[contains(@class, 'cite')]")[0])
-            assert f"declaration {declaration} item {item}" in cite, cite
-            assert source_text(file, int(line_no)) in cite, cite
-            checked += 1
+    for _, tr in _dossier_rows(report_world, "//tr[contains(@class, 'ev')]"):
+        anchor = tr.get("id")
+        if "-e-" in anchor:
+            continue
+        _, _, load_id, line_no = anchor.split("-")
+        declaration, item, file = ws.engine.query(
+            """SELECT s.declaration_id, s.item_no, ld.file FROM shipments s
+               JOIN shipment_loads ld USING (load_id)
+               WHERE s.load_id = ? AND s.line_no = ?""", [int(load_id), int(line_no)])[0]
+        cite = _text(tr.xpath("./td[contains(@class, 'cite')]")[0])
+        assert f"declaration {declaration} item {item}" in cite, cite
+        assert source_text(file, int(line_no)) in cite, cite
+        checked += 1
     assert checked > 0
     header = report_world.result.dossiers[0].evidence_csv.read_text("utf-8").splitlines()[0]
     assert header.startswith("indicator,flag_no,declaration_id,item_no,file,line_no")
