@@ -92,16 +92,24 @@ def _first_words() -> frozenset[str]:
 def _long_words() -> tuple[frozenset[str], dict[str, list[str]]]:
     """The keys of the forms' long words (7+ letters), and each one-letter deletion of those
     words as written (not folded: folding a typo scatters it) -> the words."""
-    keys = frozenset(w for key in _forms()[0] for w in key if len(w) >= 7)
+    # Keys of the words as written: "limitée" folds to the six-letter "limite", which is
+    # still a form's word, not a typo of "limited".
+    keys: set[str] = set()
     deletions: dict[str, list[str]] = {}
     for row in vocab.read_table("legal_forms.csv"):
         for word in normalize(row["variant"]).split():
             if len(word) >= 7:
-                for variant in {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}:
+                keys.add(_word_key(word))
+                for variant in _deletions(word):
                     found = deletions.setdefault(variant, [])
                     if word not in found:
                         found.append(word)
-    return keys, deletions
+    return frozenset(keys), deletions
+
+
+def _deletions(word: str) -> list[str]:
+    """The word and each of its one-letter deletions, once each, in a fixed order."""
+    return sorted({word, *(word[:i] + word[i + 1:] for i in range(len(word)))})
 
 
 @lru_cache(maxsize=65536)
@@ -112,7 +120,7 @@ def _typo_key(word: str) -> str:
     keys, deletions = _long_words()
     if len(word) < 7 or key in keys or key in _first_words():
         return key
-    for variant in {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}:
+    for variant in _deletions(word):
         for candidate in deletions.get(variant, ()):
             if OSA.distance(candidate, word, score_cutoff=1) <= 1:
                 return _word_key(candidate)
