@@ -21,9 +21,6 @@ COUNTERPARTY_LIMIT = 50
 ADDRESS_FIRM_LIMIT = 50
 DEFAULT_DESTINATION = "RU"
 DEFAULT_LISTED_SCORE = 0.9
-# Flags whose evidence is better read as a table of firms than as shipment lines: the lines
-# stay in the evidence CSV.
-FIRM_TABLE_FLAGS = frozenset({"shared_address"})
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -92,7 +89,8 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
         f["firms_at_address"] = []
         if f["indicator"] == "listed_counterparty":
             f["listed"] = listed
-        if f["indicator"] in FIRM_TABLE_FLAGS:
+        if f["indicator"] == "shared_address":
+            # Read as the firms at the address; the lines stay in the evidence CSV.
             f["firms_at_address"] = queries.rows(engine, queries.ADDRESS_FIRMS, {
                 "run_id": run_id, "addresses": list(f["detail"].get("addresses") or []),
                 "limit": ADDRESS_FIRM_LIMIT})
@@ -125,7 +123,7 @@ def build_dossier(engine: Engine, run_id: int, firm_id: int, *, pictures: Networ
     partners = counterparties(engine, firm_id, COUNTERPARTY_LIMIT)
     trade = queries.rows(engine, queries.FIRM_TRADE, {
         "firm_id": firm_id, "destination": destination,
-        "invasion": invasion or date(2022, 2, 24)})
+        "invasion": invasion or date.fromisoformat(str(config.get("invasion", "2022-02-24")))})
     summary = facts.summary(
         firm, trade[0] if trade else None,
         queries.rows(engine, queries.FIRM_TIERS, {"firm_id": firm_id}), partners,
