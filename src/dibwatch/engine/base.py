@@ -52,6 +52,12 @@ class Engine(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def copy_to_dataset(self, sql: str, folder: str, partition_by: Sequence[str],
+                        params: Params = None) -> None:
+        """Write a query's result as a Parquet dataset at ``folder`` (which must not exist),
+        hive-partitioned by ``partition_by`` (``folder/load_id=3/month=2023-04/…``)."""
+        raise NotImplementedError(f"engine {self.name!r} cannot write a dataset")
+
     def publish_copy(self, path: str) -> None:
         """Write a consistent, read-only copy of the whole database to ``path`` (replaced
         atomically), for readers in other processes while this one holds the original."""

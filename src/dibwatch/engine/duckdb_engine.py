@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +154,16 @@ class DuckDBEngine(Engine):
                 self._con.unregister("_export")
         else:
             self._con.execute(f"COPY ({sql}) TO '{_quote(path)}' ({opts})")
+
+    def copy_to_dataset(self, sql: str, folder: str, partition_by: Sequence[str],
+                        params: Params = None) -> None:
+        if Path(folder).exists():
+            raise WorkspaceError(f"{folder} exists: a dataset is written into a new folder")
+        for column in partition_by:
+            if not _TABLE_NAME.match(column):
+                raise ValueError(f"bad column name {column!r}")
+        self._con.execute(f"COPY ({sql}) TO '{_quote(folder)}' (FORMAT parquet, "
+                          f"PARTITION_BY ({', '.join(partition_by)}))", params)
 
     def publish_copy(self, path: str) -> None:
         if self.path == ":memory:":

@@ -18,7 +18,7 @@ from pathlib import Path
 from dibwatch.errors import Location, NotFoundError, ParseError
 from dibwatch.goods import classify_table
 from dibwatch.ingest.digests import file_digests
-from dibwatch.trade import store
+from dibwatch.trade import dataset, store
 from dibwatch.trade.convert import Binding, Problem, convert_batch
 from dibwatch.trade.mapping import Mapping, detect_mapping, load_mapping
 from dibwatch.trade.readers import open_reader
@@ -57,6 +57,7 @@ def load_shipments(ws: Workspace, path: str | Path, *, mapping: str | Path | Map
     batch_rows = batch_rows or BATCH_ROWS
     name = source_name or path.name
     reader = open_reader(path, encoding=encoding, bad_bytes=bad_bytes)
+    staging: Path | None = None
     try:
         files, sha = file_digests([path])
         existing = store.find_load(ws.engine, sha)
@@ -70,6 +71,7 @@ def load_shipments(ws: Workspace, path: str | Path, *, mapping: str | Path | Map
                   else detect_mapping(reader.header, str(path)))
         binding = Binding(chosen, reader.header)
         started = time.perf_counter()
+        root = dataset.root_for(ws.path) if not ws.read_only else None
         rows = reader.rows()
         good = bad = warnings = read = 0
         problems: list[Problem] = []
@@ -106,8 +108,18 @@ def load_shipments(ws: Workspace, path: str | Path, *, mapping: str | Path | Map
                 loaded_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0),
                 row_count=good, quarantined_count=bad, warning_count=warnings,
                 seconds=round(time.perf_counter() - started, 3))
+            if root is not None:
+                staging = dataset.stage_load(ws.engine, root, load_id)
             # Written last: until COMMIT no reader sees any row of this load.
             store.insert_load(ws.engine, load)
+        if root is not None and staging is not None:
+            if previous is not None:
+                dataset.remove_load(root, previous.load_id)
+            dataset.publish(root, staging, load_id)
+            staging = None
+    except BaseException:
+        dataset.discard(staging)
+        raise
     finally:
         reader.close()
     return TradeLoadResult(load, True, reader.format, problems, binding.missing,
@@ -133,4 +145,7 @@ def unload_shipments(ws: Workspace, load_id: int, *, reason: str = "") -> store.
                       file=load.file, sha256=load.sha256,
                       detail={"source_name": load.source_name, "rows": load.row_count,
                               "reason": reason})
+    root = dataset.root_for(ws.path)
+    if root is not None:
+        dataset.remove_load(root, load_id)
     return load
