@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -57,6 +57,15 @@ class Engine(ABC):
         """Write a query's result as a Parquet dataset at ``folder`` (which must not exist),
         hive-partitioned by ``partition_by`` (``folder/load_id=3/month=2023-04/…``)."""
         raise NotImplementedError(f"engine {self.name!r} cannot write a dataset")
+
+    def map_batches(self, source: str, function: Callable[[pa.RecordBatch],
+                                                           Iterator[pa.RecordBatch]],
+                    schema: pa.Schema, out: str, partition_by: Sequence[str], *,
+                    partitions: int | None = None) -> None:
+        """Run ``function`` over the Arrow batches of the Parquet dataset at ``source`` in
+        parallel (``partitions`` tasks), writing what it yields (``schema``) as a Parquet
+        dataset at ``out`` partitioned by ``partition_by``. Batch engines only."""
+        raise NotImplementedError(f"engine {self.name!r} does not run batch functions")
 
     def publish_copy(self, path: str) -> None:
         """Write a consistent, read-only copy of the whole database to ``path`` (replaced

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from dibwatch.engine import Engine
 from dibwatch.resolve import store
 from dibwatch.resolve.clusters import cluster_mentions, clusters_table, write_firms, write_links
 from dibwatch.resolve.constraints import Corrections
@@ -59,11 +60,14 @@ class FirmRow:
 def resolve_parties(ws: Workspace, *, threshold: float = 0.9,
                     screen_threshold: float | None = None, screen: bool = True,
                     corrections: Corrections | None = None,
-                    progress: Progress | None = None) -> ResolutionResult:
+                    progress: Progress | None = None,
+                    linkage_engine: Engine | None = None) -> ResolutionResult:
     """Resolve every party mention of the workspace's shipments into firms (never joining
     conflicting registry numbers; with the analysts' ``corrections``), store them with their
     members, the links that joined them and the links refused, and (``screen``) screen each
-    firm against the loaded lists."""
+    firm against the loaded lists. With ``linkage_engine`` (a Spark engine) the linkage
+    model is trained and predicts there, on a copy of the distinct mentions; the rest runs on
+    the workspace."""
     if not 0 < threshold < 1:
         raise ValueError(f"threshold must be in (0, 1), got {threshold}")
     started = time.monotonic()
@@ -82,7 +86,15 @@ def resolve_parties(ws: Workspace, *, threshold: float = 0.9,
     report("linking", 0, 1)
     eng.execute(store.CREATE_INPUT)
     try:
-        linkage = link(eng, threshold)
+        if linkage_engine is None:
+            linkage = link(eng, threshold)
+        else:
+            linkage_engine.insert_arrow(store.INPUT_TABLE,
+                                        eng.query_arrow(f"SELECT * FROM {store.INPUT_TABLE}"))
+            try:
+                linkage = link(linkage_engine, threshold)
+            finally:
+                linkage_engine.execute(store.DROP_INPUT)
     finally:
         eng.execute(store.DROP_INPUT)
     report("linking", 1, 1)

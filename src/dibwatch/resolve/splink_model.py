@@ -53,14 +53,20 @@ EXACT_LEVELS = {"Exact match on norm_name": "norm_name", "Exact match on name_co
 log = logging.getLogger(__name__)
 
 
-def _jaccard(column: str, threshold: float) -> str:
+def _jaccard(column: str, threshold: float, sql_dialect: str = "duckdb") -> str:
+    """Token-set Jaccard of ``column`` at or over ``threshold``, in the engine's SQL (sqlglot
+    reads DuckDB's ``len`` of a list as a string length, so no transpiling here)."""
+    if sql_dialect == "spark":
+        left, right = f"split({column}_l, ' ')", f"split({column}_r, ' ')"
+        return (f"size(array_intersect({left}, {right})) / "
+                f"size(array_distinct(concat({left}, {right}))) >= {threshold}")
     left = f"string_split({column}_l, ' ')"
     right = f"string_split({column}_r, ' ')"
     return (f"len(list_intersect({left}, {right})) / "
             f"len(list_distinct(list_concat({left}, {right}))) >= {threshold}")
 
 
-def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
+def comparisons(sql_dialect: str = "duckdb") -> list[ComparisonCreator | dict[str, Any]]:
     """The four comparisons, each level with (m, u) priors. Term frequencies only for the
     address: among distinct mentions a name's or id's frequency counts mostly the firm's own
     spellings, while an address's counts the firms sharing it."""
@@ -87,7 +93,7 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
         cll.LevenshteinLevel("name_core", 1).configure(m_probability=0.08, u_probability=1e-3),
         cll.JaroWinklerLevel("name_core", 0.88).configure(m_probability=0.06,
                                                           u_probability=5e-3),
-        cll.CustomLevel(_jaccard("norm_name", 0.5), "token-set Jaccard >= 0.5")
+        cll.CustomLevel(_jaccard("norm_name", 0.5, sql_dialect), "token-set Jaccard >= 0.5")
         .configure(m_probability=0.07, u_probability=0.02),
         cll.ElseLevel().configure(m_probability=0.04, u_probability=0.97),
     ])
@@ -104,7 +110,7 @@ def comparisons() -> list[ComparisonCreator | dict[str, Any]]:
         .configure(m_probability=0.50, u_probability=1e-4),
         cll.JaroWinklerLevel("address_norm", 0.90).configure(m_probability=0.25,
                                                              u_probability=1e-3),
-        cll.CustomLevel(_jaccard("address_norm", 0.6), "token-set Jaccard >= 0.6")
+        cll.CustomLevel(_jaccard("address_norm", 0.6, sql_dialect), "token-set Jaccard >= 0.6")
         .configure(m_probability=0.10, u_probability=5e-3),
         cll.ElseLevel().configure(m_probability=0.15, u_probability=0.99),
     ])
@@ -123,10 +129,10 @@ def blocking_rules() -> list[BlockingRuleCreator | dict[str, Any]]:
     ]
 
 
-def settings(record_count: int) -> SettingsCreator:
+def settings(record_count: int, sql_dialect: str = "duckdb") -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
-        comparisons=comparisons(),
+        comparisons=comparisons(sql_dialect),
         blocking_rules_to_generate_predictions=blocking_rules(),
         # Replaced by the estimate from deterministic rules when that succeeds.
         probability_two_random_records_match=1 / max(record_count, 2),
@@ -261,7 +267,7 @@ def link(engine: Engine, threshold: float) -> Linkage:
     record_count = int(engine.scalar(store.INPUT_COUNT))
     api = dialect.splink_api(engine)
     frame = api.register(store.INPUT_TABLE)
-    linker = Linker(frame, settings(record_count), log_level=logging.ERROR)
+    linker = Linker(frame, settings(record_count, engine.name), log_level=logging.ERROR)
     try:
         training = _train(linker, engine, record_count)
         predictions = linker.inference.predict(threshold_match_probability=threshold,

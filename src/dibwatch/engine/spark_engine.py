@@ -1,0 +1,212 @@
+"""The Spark engine: the heavy batch stages on a Spark cluster (``local[*]`` by default).
+
+Spark is where work goes when one machine is not enough; it is not where the workspace
+lives. Tables here are Spark views over Arrow data or Parquet datasets, written by the stage
+that runs on Spark and published into the DuckDB workspace afterwards, so the web app,
+reports and monitoring read them unchanged. Spark has no transactions: atomicity comes from
+the publishing step (one workspace transaction, and Parquet written under a load id and
+renamed last).
+
+Statements arrive in DuckDB's dialect and are rendered by :func:`dialect.render`;
+parameters stay bound (``?`` positional, ``$name`` named), never formatted in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dibwatch.engine.base import Engine, Params
+from dibwatch.errors import ConfigError
+
+MASTER_VAR = "DIBWATCH_SPARK_MASTER"
+DEFAULT_MASTER = "local[*]"
+_TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_DROP = re.compile(r"^\s*DROP\s+(?:TABLE|VIEW)\s+(?:IF\s+EXISTS\s+)?([A-Za-z_]\w*)\s*;?\s*$",
+                   re.IGNORECASE)
+# A batch function for map_batches: one Arrow batch in, any number of batches out.
+BatchFunction = Callable[[pa.RecordBatch], Iterator[pa.RecordBatch]]
+
+
+def _session(master: str, app_name: str, local_dir: str) -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ConfigError("the Spark engine needs the spark extra: pip install "
+                          "'dibwatch[spark]' (and Java 17: apt-get install -y "
+                          "openjdk-17-jre-headless)") from exc
+    from splink.backends.spark import similarity_jar_location
+
+    builder = (SparkSession.builder.master(master).appName(app_name)
+               # Splink's Jaro-Winkler and friends are Scala UDFs shipped as a jar.
+               .config("spark.jars", similarity_jar_location())
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.ansi.enabled", "false")  # DuckDB's NULL-on-error casts
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.local.dir", local_dir)
+               .config("spark.sql.warehouse.dir", os.path.join(local_dir, "warehouse")))
+    if master.startswith("local"):
+        # Local workers run this interpreter (its environment has dibwatch); on a cluster
+        # the job ships dibwatch's wheel to the executors (docs/SCALE.md).
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        builder = (builder.config("spark.driver.memory",
+                                  os.environ.get("DIBWATCH_SPARK_MEMORY", "4g"))
+                   .config("spark.sql.shuffle.partitions", "8"))
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.setCheckpointDir(os.path.join(local_dir, "checkpoints"))
+    return spark
+
+
+class SparkEngine(Engine):
+    """A Spark session (``master``: a URL such as ``spark://host:7077`` or ``yarn``, else
+    ``$DIBWATCH_SPARK_MASTER``, else ``local[*]``)."""
+
+    name = "spark"
+
+    def __init__(self, master: str | None = None, *, app_name: str = "dibwatch",
+                 local_dir: str | None = None) -> None:
+        self.master = master or os.environ.get(MASTER_VAR) or DEFAULT_MASTER
+        self._tmp = tempfile.TemporaryDirectory(prefix="dibwatch-spark-", dir=local_dir)
+        self.spark = _session(self.master, app_name, self._tmp.name)
+        self._views: set[str] = set()
+
+    # -- SQL ----------------------------------------------------------------------------
+    def _sql(self, sql: str, params: Params = None) -> Any:
+        from dibwatch.engine.dialect import render
+
+        dropped = _DROP.match(sql)
+        if dropped:  # tables here are views
+            self.spark.catalog.dropTempView(dropped.group(1))
+            self._views.discard(dropped.group(1))
+            return self.spark.createDataFrame([], "x INT")
+        text = render(sql, "spark")
+        if params is None:
+            return self.spark.sql(text)
+        if isinstance(params, dict):
+            return self.spark.sql(text, args=dict(params))
+        return self.spark.sql(text, args=list(params))
+
+    def execute(self, sql: str, params: Params = None) -> None:
+        stripped = sql.lstrip().upper()
+        if stripped.startswith(("CREATE OR REPLACE TEMP TABLE", "CREATE TEMP TABLE")):
+            # A temporary table becomes a cached view of its query.
+            match = re.match(r"\s*CREATE\s+(?:OR\s+REPLACE\s+)?TEMP\s+TABLE\s+(\w+)\s+AS\s+"
+                             r"(.*)$", sql, re.IGNORECASE | re.DOTALL)
+            if match is None:
+                raise ValueError(f"cannot create on Spark: {sql[:80]}")
+            name, body = match.groups()
+            self._sql(body, params).cache().createOrReplaceTempView(name)
+            self._views.add(name)
+            return
+        self._sql(sql, params).collect()
+
+    def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in self._sql(sql, params).collect()]
+
+    def query_arrow(self, sql: str, params: Params = None) -> pa.Table:
+        table: pa.Table = self._sql(sql, params).toArrow()
+        return table
+
+    def iter_batches(self, sql: str, params: Params = None,
+                     batch_size: int = 50_000) -> Iterator[pa.RecordBatch]:
+        yield from self.query_arrow(sql, params).to_batches(batch_size)
+
+    # -- data in --------------------------------------------------------------------------
+    def _frame(self, data: pa.Table) -> Any:
+        if data.num_rows == 0:
+            return self.spark.createDataFrame([], _spark_schema(data.schema))
+        return self.spark.createDataFrame(data)
+
+    def insert_arrow(self, table: str, data: pa.Table) -> None:
+        if not _TABLE_NAME.match(table):
+            raise ValueError(f"bad table name {table!r}")
+        frame = self._frame(data)
+        if table in self._views:
+            frame = self.spark.table(table).unionByName(frame)
+        frame.cache().createOrReplaceTempView(table)
+        self._views.add(table)
+
+    @contextlib.contextmanager
+    def registered(self, name: str, data: pa.Table) -> Iterator[None]:
+        self._frame(data).createOrReplaceTempView(name)
+        try:
+            yield
+        finally:
+            self.spark.catalog.dropTempView(name)
+
+    def register_parquet(self, name: str, path: str) -> None:
+        """Make the Parquet dataset at ``path`` (hive partitions read as columns) queryable
+        as ``name``."""
+        self.spark.read.parquet(path).createOrReplaceTempView(name)
+        self._views.add(name)
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
+
+    # -- batch work -----------------------------------------------------------------------
+    def map_batches(self, source: str, function: BatchFunction, schema: pa.Schema,
+                    out: str, partition_by: Sequence[str], *,
+                    partitions: int | None = None) -> None:
+        frame = self.spark.read.parquet(source)
+        if partitions:
+            frame = frame.repartition(partitions)
+        mapped = frame.mapInArrow(lambda batches: (b for batch in batches
+                                                   for b in function(batch)),
+                                  _spark_schema(schema))
+        mapped.write.mode("errorifexists").partitionBy(*partition_by).parquet(out)
+
+    def copy_to_dataset(self, sql: str, folder: str, partition_by: Sequence[str],
+                        params: Params = None) -> None:
+        self._sql(sql, params).write.mode("errorifexists").partitionBy(
+            *partition_by).parquet(folder)
+
+    def copy_to(self, sql: str, path: str, fmt: str, params: Params = None) -> None:
+        if fmt.lower() != "parquet":
+            raise ValueError(f"the Spark engine writes Parquet, not {fmt}")
+        pq.write_table(self.query_arrow(sql, params), path)
+
+    def native(self) -> Any:
+        return self.spark
+
+    def close(self) -> None:
+        for name in list(self._views):
+            self.spark.catalog.dropTempView(name)
+        self._views.clear()
+        self.spark.catalog.clearCache()
+        self._tmp.cleanup()
+
+    def stop(self) -> None:
+        """End the Spark session (its JVM stays for the process; a new engine reuses it)."""
+        self.close()
+        self.spark.stop()
+
+
+def _spark_schema(schema: pa.Schema) -> Any:
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    return from_arrow_schema(schema)
+
+
+def spark_available() -> str | None:
+    """Why the Spark engine cannot start here, or None when it can."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "pyspark is not installed (pip install 'dibwatch[spark]')"
+    java_home = os.environ.get("JAVA_HOME")
+    if not (java_home and Path(java_home, "bin", "java").exists()) and not any(
+            Path(p, "java").exists() for p in os.environ.get("PATH", "").split(os.pathsep)):
+        return "no Java runtime (apt-get install -y openjdk-17-jre-headless)"
+    return None
