@@ -24,6 +24,12 @@ def demo(
         "--out", "-o", help="Report folder (default: beside the workspace).")] = None,
     dossiers: Annotated[int, typer.Option(help="Dossiers in the report.")] = 20,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="PDF of each dossier.")] = True,
+    engine: Annotated[str | None, typer.Option(
+        "--engine", help="Where trade loading and the linkage model run: duckdb (default) or "
+        "spark (pip install 'dibwatch[spark]', Java 17). Default: $DIBWATCH_ENGINE.")] = None,
+    spark_master: Annotated[str | None, typer.Option(
+        "--spark-master", help="Spark master URL (default: $DIBWATCH_SPARK_MASTER, else "
+        "local[*]).")] = None,
 ) -> None:
     """The main job on fictional data: load the bundled export-control list (two versions)
     and a generated trade world, classify the goods, resolve the traders into firms, screen,
@@ -32,14 +38,22 @@ def demo(
     # Imported here: the pipeline (Splink, matplotlib) takes a second to load, which other
     # commands should not pay.
     from dibwatch.demo import run_demo
+    from dibwatch.engine.select import batch_engine
 
+    batch = batch_engine(engine, master=spark_master)
+    if batch is not None:
+        console.print(f"engine: {batch.name} ({getattr(batch, 'master', '')})")
     world_dir = workspace.with_name(workspace.stem + "-world")
     report_dir = out or workspace.with_name(workspace.stem + "-report")
     with open_workspace(workspace) as ws:
-        with stage_progress() as report:
-            result = run_demo(ws, world_dir, shipments=shipments, seed=seed,
-                              report_dir=report_dir, dossiers=dossiers, pdf=pdf,
-                              progress=report)
+        try:
+            with stage_progress() as report:
+                result = run_demo(ws, world_dir, shipments=shipments, seed=seed,
+                                  report_dir=report_dir, dossiers=dossiers, pdf=pdf,
+                                  progress=report, engine=batch)
+        finally:
+            if batch is not None:
+                batch.close()
         for load in result.list_loads:
             render.load_result(load, store.load_leftovers(ws.engine, load.snapshot.snapshot_id))
         render.snapshots(store.list_snapshots(ws.engine))

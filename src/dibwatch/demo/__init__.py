@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from dibwatch import pipeline
+from dibwatch.engine import Engine
 from dibwatch.lists.loader import LoadResult, load_list
 from dibwatch.report import ReportResult
 from dibwatch.resolve import ResolutionResult, current_resolution
 from dibwatch.risk import RankResult
 from dibwatch.synth import WorldFiles, WorldParams, generate_world
 from dibwatch.trade import TradeLoadResult, load_shipments
+from dibwatch.trade.parallel_load import load_shipments_on
 from dibwatch.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
@@ -69,8 +71,10 @@ class DemoResult:
 
 def run_demo(ws: Workspace, world_dir: Path, *, shipments: int = 20_000, seed: int = 20240224,
              report_dir: Path | None = None, dossiers: int = 20, pdf: bool = True,
-             progress: Progress | None = None) -> DemoResult:
+             progress: Progress | None = None, engine: Engine | None = None) -> DemoResult:
     """Run the demo pipeline into ``ws``; the world files go to ``world_dir``. With
+    ``engine`` (Spark), trade loading and classification, the linkage model and the
+    screening of firms run there. With
     ``report_dir``, also rank the firms and write the report there (``dossiers`` dossiers,
     with PDFs if ``pdf``). Re-running with the same parameters reuses what is already loaded
     (loads are idempotent)."""
@@ -80,13 +84,14 @@ def run_demo(ws: Workspace, world_dir: Path, *, shipments: int = 20_000, seed: i
                            progress=(lambda n: progress("generating world", n, shipments))
                            if progress else None)
     loads.append(load_list(ws, world.fictional_list, source="synthetic_list", fmt="csl_csv"))
-    trade = load_shipments(ws, world.shipments,
-                           progress=(lambda n: progress("loading shipments", n, shipments))
-                           if progress else None)
+    load_progress = ((lambda n: progress("loading shipments", n, shipments))
+                     if progress else None)
+    trade = (load_shipments(ws, world.shipments, progress=load_progress) if engine is None
+             else load_shipments_on(engine, ws, world.shipments, progress=load_progress))
     # Through the pipeline, so that `dibwatch update` on the demo workspace knows what is
     # current, and a rerun skips what has not changed.
-    pipeline.resolve(ws, progress=progress)
-    pipeline.screen(ws, progress=progress)
+    pipeline.resolve(ws, progress=progress, engine=engine)
+    pipeline.screen(ws, progress=progress, engine=engine)
     resolution = current_resolution(ws)
     assert resolution is not None
     load_id = trade.load.load_id

@@ -67,6 +67,12 @@ class Engine(ABC):
         dataset at ``out`` partitioned by ``partition_by``. Batch engines only."""
         raise NotImplementedError(f"engine {self.name!r} does not run batch functions")
 
+    def map_chunks(self, function: Callable[[Any, Any], Any], shared: Any,
+                   chunks: Sequence[Any]) -> list[Any]:
+        """``[function(shared, chunk) for chunk in chunks]``, in parallel where the engine can
+        (``shared``, e.g. a screening index, is sent once to each worker). In-process here."""
+        return [function(shared, chunk) for chunk in chunks]
+
     def publish_copy(self, path: str) -> None:
         """Write a consistent, read-only copy of the whole database to ``path`` (replaced
         atomically), for readers in other processes while this one holds the original."""

@@ -18,6 +18,7 @@ import os
 import re
 import sys
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,10 @@ def _session(master: str, app_name: str, local_dir: str) -> Any:
                           "openjdk-17-jre-headless)") from exc
     from splink.backends.spark import similarity_jar_location
 
+    log_config = Path(__file__).with_name("data") / "log4j2.properties"
     builder = (SparkSession.builder.master(master).appName(app_name)
+               .config("spark.driver.extraJavaOptions",
+                       f"-Dlog4j2.configurationFile=file:{log_config}")
                # Splink's Jaro-Winkler and friends are Scala UDFs shipped as a jar.
                .config("spark.jars", similarity_jar_location())
                .config("spark.sql.execution.arrow.pyspark.enabled", "true")
@@ -167,6 +171,31 @@ class SparkEngine(Engine):
                                   _spark_schema(schema))
         mapped.write.mode("errorifexists").partitionBy(*partition_by).parquet(out)
 
+    def map_chunks(self, function: Callable[[Any, Any], Any], shared: Any,
+                   chunks: Sequence[Any]) -> list[Any]:
+        if not chunks:
+            return []
+        from pyspark import cloudpickle
+
+        # Broadcast values are plain-pickled; the shared object (an index holding closures)
+        # goes as cloudpickle bytes, unpickled once per worker process.
+        payload = self.spark.sparkContext.broadcast(
+            cloudpickle.dumps(shared))  # type: ignore[no-untyped-call]
+        tasks = min(len(chunks), 4 * self.spark.sparkContext.defaultParallelism)
+        token = uuid.uuid4().hex
+
+        def run(part: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+            value = _unpickled(token, payload)
+            for number, chunk in part:
+                yield number, function(value, chunk)
+
+        try:
+            out = (self.spark.sparkContext.parallelize(list(enumerate(chunks)), tasks)
+                   .mapPartitions(run).collect())
+        finally:
+            payload.unpersist()
+        return [result for _, result in sorted(out, key=lambda pair: pair[0])]
+
     def copy_to_dataset(self, sql: str, folder: str, partition_by: Sequence[str],
                         params: Params = None) -> None:
         self._sql(sql, params).write.mode("errorifexists").partitionBy(
@@ -191,6 +220,18 @@ class SparkEngine(Engine):
         """End the Spark session (its JVM stays for the process; a new engine reuses it)."""
         self.close()
         self.spark.stop()
+
+
+_SHARED: dict[str, Any] = {}  # in each worker: the map's token -> the unpickled object
+
+
+def _unpickled(token: str, payload: Any) -> Any:
+    import pickle
+
+    if token not in _SHARED:
+        _SHARED.clear()  # one shared object per worker at a time
+        _SHARED[token] = pickle.loads(payload.value)
+    return _SHARED[token]
 
 
 def _spark_schema(schema: pa.Schema) -> Any:

@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 from rapidfuzz.distance import OSA
 
+from dibwatch.engine import Engine
 from dibwatch.errors import NotFoundError
 from dibwatch.match.algorithm import (
     Candidate,
@@ -290,12 +291,20 @@ class Screener:
         return result
 
     # -- screening --------------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        # Sent to a batch engine's workers: the index, not the workspace connection.
+        return {k: v for k, v in self.__dict__.items() if k != "ws"}
+
     def screen(self, queries: Sequence[Query], *, top: int = 5, threshold: float | None = None,
                record: bool = True, origin: str | None = None,
-               progress: Progress | None = None, workers: int | None = None) -> ScreeningRun:
+               progress: Progress | None = None, workers: int | None = None,
+               engine: Engine | None = None) -> ScreeningRun:
+        """Screen ``queries``; with ``engine`` (Spark) the scoring runs on its workers, the
+        index broadcast to each."""
         started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         threshold = self.algorithm.threshold if threshold is None else threshold
-        results = self._score_all(list(queries), top, workers, progress)
+        results = (self._score_all(list(queries), top, workers, progress) if engine is None
+                   else self._score_on(engine, list(queries), top, progress))
         # A run-specific threshold re-decides is_match; matches are immutable, so replace.
         for r in results:
             r.hits = [h if (h.match.score >= threshold) == h.match.is_match else
@@ -323,6 +332,19 @@ class Screener:
             if not free:
                 return self._score_all(queries, top, 1, progress)
             return self._score_forked(queries, top, n_workers, progress)
+
+    def _score_on(self, engine: Engine, queries: list[Query], top: int,
+                  progress: Progress | None) -> list[QueryResult]:
+        size = 2000
+        parts = engine.map_chunks(_score_chunk, self, [
+            (queries[i:i + size], top) for i in range(0, len(queries), size)])
+        out = [QueryResult(query, [Hit(m, self.entities[m.entity_id]) for m in matches],
+                           warnings)
+               for query, (warnings, matches) in zip(
+                   queries, (r for part in parts for r in part), strict=True)]
+        if progress is not None:
+            progress(len(out), len(out))
+        return out
 
     def _score_forked(self, queries: list[Query], top: int, n_workers: int,
                       progress: Progress | None) -> list[QueryResult]:
@@ -352,10 +374,15 @@ _ACTIVE: Screener | None = None
 
 def _score_job(job: tuple[list[Query], int]) -> list[tuple[list[str], list[Match]]]:
     assert _ACTIVE is not None
+    return _score_chunk(_ACTIVE, job)
+
+
+def _score_chunk(screener: Screener, job: tuple[list[Query], int]
+                 ) -> list[tuple[list[str], list[Match]]]:
     queries, top = job
     out = []
     for q in queries:
-        result = _ACTIVE.score(q, top)
+        result = screener.score(q, top)
         out.append((result.warnings, [h.match for h in result.hits]))
     return out
 

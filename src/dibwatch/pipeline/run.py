@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from dibwatch.engine import Engine
 from dibwatch.errors import StageEmptyError
 from dibwatch.pipeline import stages
 from dibwatch.pipeline.stages import StageState
@@ -128,8 +129,10 @@ def rank_state(ws: Workspace, config: RiskConfig, decisions: Decisions | None = 
 # -- running them ---------------------------------------------------------------------------
 
 def resolve(ws: Workspace, *, threshold: float = 0.9, force: bool = False,
-            progress: Progress | None = None) -> StageOutcome[Any]:
-    """Resolve the shipment parties into firms (not screened: see :func:`screen`)."""
+            progress: Progress | None = None,
+            engine: Engine | None = None) -> StageOutcome[Any]:
+    """Resolve the shipment parties into firms (not screened: see :func:`screen`); with
+    ``engine`` (Spark), the linkage model runs there."""
     from dibwatch.resolve import resolve_parties  # Splink: loaded only when resolving
     from dibwatch.resolve.corrections import corrections_for
 
@@ -139,7 +142,8 @@ def resolve(ws: Workspace, *, threshold: float = 0.9, force: bool = False,
         return StageOutcome("resolve", False, state.why())
     started = time.monotonic()
     result = resolve_parties(ws, threshold=threshold, screen=False,
-                             corrections=corrections_for(ws), progress=progress)
+                             corrections=corrections_for(ws), progress=progress,
+                             linkage_engine=engine)
     seconds = time.monotonic() - started
     stages.record(ws.engine, "resolve", state.inputs,
                   {"firms": result.firm_count, "mentions": result.mention_count,
@@ -148,8 +152,10 @@ def resolve(ws: Workspace, *, threshold: float = 0.9, force: bool = False,
 
 
 def screen(ws: Workspace, *, threshold: float | None = None, force: bool = False,
-           progress: Progress | None = None) -> StageOutcome[Any]:
-    """Screen every firm against the current snapshot of each loaded list."""
+           progress: Progress | None = None,
+           engine: Engine | None = None) -> StageOutcome[Any]:
+    """Screen every firm against the current snapshot of each loaded list (scored on
+    ``engine``'s workers when given)."""
     from dibwatch.resolve.screening import screen_firms
 
     require_firms(ws)
@@ -159,7 +165,7 @@ def screen(ws: Workspace, *, threshold: float | None = None, force: bool = False
     started = time.monotonic()
     result = screen_firms(ws, threshold=threshold,
                           progress=(lambda d, t: progress("screening", d, t))
-                          if progress else None)
+                          if progress else None, engine=engine)
     seconds = time.monotonic() - started
     stages.record(ws.engine, "screen", state.inputs,
                   {"screened": result.screened, "matched_firms": result.matched_firms,

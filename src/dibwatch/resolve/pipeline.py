@@ -67,7 +67,7 @@ def resolve_parties(ws: Workspace, *, threshold: float = 0.9,
     members, the links that joined them and the links refused, and (``screen``) screen each
     firm against the loaded lists. With ``linkage_engine`` (a Spark engine) the linkage
     model is trained and predicts there, on a copy of the distinct mentions; the rest runs on
-    the workspace."""
+    the workspace, except the screening of the firms, which is scored on its workers."""
     if not 0 < threshold < 1:
         raise ValueError(f"threshold must be in (0, 1), got {threshold}")
     started = time.monotonic()
@@ -105,7 +105,8 @@ def resolve_parties(ws: Workspace, *, threshold: float = 0.9,
     multi = int(eng.scalar("SELECT count(*) FROM firms WHERE member_count > 1"))
     report("firms", 1, 1)
     screening = screen_firms(ws, threshold=screen_threshold,
-                             progress=lambda d, t: report("screening", d, t)) if screen \
+                             progress=lambda d, t: report("screening", d, t),
+                             engine=linkage_engine) if screen \
         else FirmScreening(0, 0, None)
     result = ResolutionResult(shipments, mentions.num_rows, firm_count, multi,
                               linkage.training, screening.screened, screening.matched_firms,

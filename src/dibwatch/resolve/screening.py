@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from dibwatch.engine import Engine
 from dibwatch.match.algorithm import Query
 from dibwatch.match.screen import Screener
 from dibwatch.model.entity import Identifier
@@ -49,9 +50,11 @@ def firm_queries(ws: Workspace) -> tuple[list[int], list[Query]]:
 
 
 def screen_firms(ws: Workspace, *, threshold: float | None = None,
-                 progress: Progress | None = None) -> FirmScreening:
+                 progress: Progress | None = None,
+                 engine: Engine | None = None) -> FirmScreening:
     """Screen every firm; store hits at or over ``threshold`` (default: the matcher's) in
-    ``firm_screening``. No lists loaded: nothing to screen against, nothing stored."""
+    ``firm_screening``. No lists loaded: nothing to screen against, nothing stored. With
+    ``engine`` (Spark) the firms are scored on its workers, the index broadcast."""
     if not ws.engine.scalar(store.LIST_SNAPSHOT_COUNT):
         return FirmScreening(0, 0, None)
     firm_ids, queries = firm_queries(ws)
@@ -61,7 +64,7 @@ def screen_firms(ws: Workspace, *, threshold: float | None = None,
     # In-process: the linkage step leaves Splink's DuckDB handles alive in this process, and
     # a worker forked while they live can crash (seen with duckdb 2.0: segfault in libc).
     run = screener.screen(queries, top=5, threshold=threshold, origin="party resolution",
-                          progress=progress, workers=1)
+                          progress=progress, workers=1, engine=engine)
     rows: dict[str, list[object]] = {c: [] for c in ("firm_id", "entity_id", "score",
                                                      "matched_name", "run_id", "explanation")}
     for firm_id, result in zip(firm_ids, run.results, strict=True):

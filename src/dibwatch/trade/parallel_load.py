@@ -180,8 +180,9 @@ def _publish(ws: Workspace, out: Path, load_id: int, mapping: str, path: Path, n
             raise ParseError(f"no row maps to the canonical schema with mapping {mapping!r}: "
                              f"nothing was loaded. Check the mapping (--mapping) against "
                              f"the file's columns", Location(str(path)))
-        warnings = int(eng.scalar("SELECT count(*) FROM shipments WHERE load_id = ? "
-                                  "AND warnings IS NOT NULL", [load_id]))
+        # As the DuckDB load counts them: each field warned about, on the rows kept.
+        warnings = int(eng.scalar("SELECT coalesce(sum(len(json_keys(warnings))), 0) "
+                                  "FROM shipments WHERE load_id = ?", [load_id]))
         load = store.ShipmentLoad(
             load_id=load_id, source_name=name, mapping=mapping, file=str(path), sha256=sha,
             bytes=size, loaded_at=datetime.now(UTC).replace(tzinfo=None, microsecond=0),
