@@ -116,6 +116,12 @@ def sync(engine: Engine, root: Path) -> SyncResult:
 
 def scan(root: Path) -> str:
     """A DuckDB table expression reading the dataset in place (partition columns included)."""
-    pattern = str(lines_folder(root) / "load_id=*" / "month=*" / "*.parquet").replace("'", "''")
-    return (f"read_parquet('{pattern}', hive_partitioning = true, "
+    return scan_files(lines_folder(root) / "load_id=*" / "month=*" / "*.parquet")
+
+
+def scan_files(pattern: Path) -> str:
+    """A DuckDB table expression reading the hive-partitioned Parquet files ``pattern``
+    matches (``load_id`` and ``month`` typed as the workspace's)."""
+    quoted = str(pattern).replace("'", "''")
+    return (f"read_parquet('{quoted}', hive_partitioning = true, "
             f"hive_types = {{'load_id': INTEGER, 'month': VARCHAR}})")

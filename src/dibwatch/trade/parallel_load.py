@@ -198,6 +198,4 @@ def _publish(ws: Workspace, out: Path, load_id: int, mapping: str, path: Path, n
 def _scan(folder: Path) -> str | None:
     if not folder.is_dir() or not any(folder.rglob("*.parquet")):
         return None
-    pattern = str(folder / "**" / "*.parquet").replace("'", "''")
-    return (f"read_parquet('{pattern}', hive_partitioning = true, "
-            f"hive_types = {{'load_id': INTEGER, 'month': VARCHAR}})")
+    return dataset.scan_files(folder / "**" / "*.parquet")
