@@ -81,16 +81,18 @@ def run(n: int, engine: str, master: str) -> dict[str, object]:
     """One size in a fresh process; the peak RSS of its whole process tree sampled every
     0.2 s (a Spark driver's JVM and Python workers are its children)."""
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "stdout"
-        with out.open("w") as sink:
+        out, err = Path(tmp) / "stdout", Path(tmp) / "stderr"
+        # stderr to a file, not a pipe: Spark logs more than a pipe buffer holds, and a child
+        # blocked on a full pipe would look like a slow stage.
+        with out.open("w") as sink, err.open("w") as errors:
             child = subprocess.Popen([sys.executable, "-c", CHILD, tmp, str(n), engine, master],
-                                     stdout=sink, stderr=subprocess.PIPE, text=True)
+                                     stdout=sink, stderr=errors, text=True)
             peak = 0
             tree = psutil.Process(child.pid)
             while child.poll() is None:
                 peak = max(peak, _tree_rss(tree))
                 time.sleep(0.2)
-            stderr = child.stderr.read() if child.stderr else ""
+            stderr = err.read_text(errors="replace")
         if child.returncode != 0:
             raise SystemExit(f"{n:,} shipments failed:\n{stderr[-3000:]}")
         result: dict[str, object] = json.loads(out.read_text().strip().splitlines()[-1])
@@ -110,6 +112,10 @@ def main() -> None:
     for n in args.sizes:
         console.print(f"running {n:,} shipments …")
         results[n] = run(n, args.engine, args.spark_master)
+        console.print(results[n])
+        if args.json:  # after every size: a long run that fails later keeps what it measured
+            args.json.write_text(json.dumps({"engine": args.engine, "results": results},
+                                            indent=2))
     steps = list(next(iter(results.values()))["steps"])  # type: ignore[call-overload]
     table = Table(title=f"trade pipeline at scale on {args.engine} (bar: peak RSS < 8 GB, "
                         f"10M/1M time <= 12)")
@@ -129,8 +135,6 @@ def main() -> None:
     for small, large in itertools.pairwise(sizes):
         console.print(f"cost ratio {large:,} / {small:,}: {totals[large] / totals[small]:.1f}× "
                       f"({large / small:.0f}× = linear)")
-    if args.json:
-        args.json.write_text(json.dumps({"engine": args.engine, "results": results}, indent=2))
 
 
 if __name__ == "__main__":
