@@ -13,7 +13,7 @@ from dibwatch.graph import (
     proximity,
 )
 from dibwatch.graph.metrics import DAMPING
-from dibwatch.graph.model import SHIPMENT
+from dibwatch.graph.model import SHIPMENT, FirmEdge, FirmNode
 from tests.graph.helpers import PATH_EDGES, PATH_FIRMS, make_graph
 
 SHIPMENTS_ONLY = frozenset({SHIPMENT})
@@ -48,6 +48,21 @@ def test_hops_to_listed_matches_networkx_shortest_paths() -> None:
     expected = nx.multi_source_dijkstra_path_length(ref, {1, 10})
     assert hops_to_listed(g) == expected
     assert hops_to_listed(g) == {1: 0, 10: 0, 2: 1, 3: 1, 9: 1, 11: 1, 4: 2, 5: 3}
+
+
+def test_walks_are_reused_until_the_graph_changes() -> None:
+    g = make_graph(PATH_FIRMS, PATH_EDGES)
+    assert paths_to_listed(g, 6) == []
+    assert g.adjacency() is g.adjacency()  # one walk serves every dossier's path
+    hops = hops_to_listed(g)
+    hops[6] = 0  # a caller's copy: the shared walk is untouched
+    assert 6 not in hops_to_listed(g)
+    g.add_edge(6, 1, FirmEdge(SHIPMENT, 1.0, 1))
+    assert paths_to_listed(g, 6) == [6, 1]
+    assert g.adjacency()[6] == [1]
+    g.add_firm(FirmNode(12, "FIRM 12", "CN", True))
+    g.add_edge(7, 12, FirmEdge(SHIPMENT, 1.0, 1))
+    assert paths_to_listed(g, 8) == [8, 7, 12]
 
 
 def test_paths_unknown_firm() -> None:

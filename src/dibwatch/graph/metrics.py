@@ -62,6 +62,11 @@ def _listed_bfs(graph: FirmGraph, kinds: frozenset[str] | None
                 ) -> tuple[dict[int, int], dict[int, int]]:
     """Hops from every reachable firm to its nearest listed firm, and the next firm on the way
     (ties go to the lowest firm id, so paths are the same on every run)."""
+    return graph.derived(("listed_bfs", kinds), lambda: _walk_from_listed(graph, kinds))
+
+
+def _walk_from_listed(graph: FirmGraph, kinds: frozenset[str] | None
+                      ) -> tuple[dict[int, int], dict[int, int]]:
     adj = graph.adjacency(kinds)
     hops: dict[int, int] = {}
     towards: dict[int, int] = {}
@@ -81,7 +86,7 @@ def _listed_bfs(graph: FirmGraph, kinds: frozenset[str] | None
 
 def hops_to_listed(graph: FirmGraph, *, kinds: frozenset[str] | None = None) -> dict[int, int]:
     """Hops from each firm to the nearest listed firm (0 = listed); unreachable firms absent."""
-    return _listed_bfs(graph, kinds)[0]
+    return dict(_listed_bfs(graph, kinds)[0])
 
 
 def routes_to_listed(graph: FirmGraph, *, kinds: frozenset[str] | None = None

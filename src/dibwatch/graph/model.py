@@ -8,9 +8,10 @@ buyer is as close to it as the buyer's own supplier is.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 
 import rustworkx as rx
 
@@ -23,6 +24,7 @@ EDGE_KINDS = (SHIPMENT, CONTRACT, ADDRESS, IDENTIFIER, OWNERSHIP)
 DIRECTED_KINDS = frozenset({SHIPMENT, CONTRACT, OWNERSHIP})
 
 Attr = str | int | float | bool
+T = TypeVar("T")
 
 
 @dataclass
@@ -58,14 +60,26 @@ class FirmGraph:
     def __init__(self) -> None:
         self.graph: rx.PyDiGraph[FirmNode, FirmEdge] = rx.PyDiGraph(multigraph=True)
         self._index: dict[int, int] = {}
+        self._derived: dict[Hashable, Any] = {}
 
     def add_firm(self, node: FirmNode) -> None:
         if node.firm_id in self._index:
             raise ValueError(f"firm {node.firm_id} is already in the graph")
         self._index[node.firm_id] = self.graph.add_node(node)
+        self._derived.clear()
 
     def add_edge(self, source: int, target: int, edge: FirmEdge) -> None:
         self.graph.add_edge(self._index[source], self._index[target], edge)
+        self._derived.clear()
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, once until the graph changes: a report asks for the paths of 50
+        firms, and each would otherwise walk the whole network again (at 1M shipments that
+        was most of the report's time). Callers must not mutate what they get."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        value: T = self._derived[key]
+        return value
 
     def __contains__(self, firm_id: object) -> bool:
         return firm_id in self._index
@@ -97,7 +111,10 @@ class FirmGraph:
 
     def adjacency(self, kinds: frozenset[str] | None = None) -> dict[int, list[int]]:
         """Undirected neighbours of every firm (sorted firm ids, each once), over edges of
-        ``kinds`` (default: all)."""
+        ``kinds`` (default: all). Shared between callers: read, never mutate."""
+        return self.derived(("adjacency", kinds), lambda: self._adjacency(kinds))
+
+    def _adjacency(self, kinds: frozenset[str] | None) -> dict[int, list[int]]:
         sets: dict[int, set[int]] = {fid: set() for fid in self._index}
         for s, t, edge in self.edges():
             if s != t and (kinds is None or edge.kind in kinds):
