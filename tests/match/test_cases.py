@@ -29,6 +29,8 @@ MUST_MATCH = [
     ("initials", "Person", "Ivan Petrov", "PETROV, Ivan I."),
     ("initials", "Person", "Vladimir V. Putin", "PUTIN, Vladimir Vladimirovich"),
     ("initials", "Person", "V. Putin", "Vladimir Putin"),
+    # the list name with only a legal form added, or another of the entity's names' words
+    ("one-word name", "Company", "Falcon Systems LLC", "FALCON SYSTEMS"),
     # legal forms
     ("legal form", "Company", "Rosoboronexport JSC", "AO Rosoboronexport"),
     ("legal form", "Company", "Siemens Aktiengesellschaft", "Siemens AG"),
@@ -109,6 +111,9 @@ MUST_MATCH = [
 ]
 
 MUST_NOT_MATCH = [
+    # words added around a list name whose one distinctive word is all they share
+    ("one-word name", "Company", "Aurora Supply S.A.", "Aurora"),
+    ("one-word name", "Company", "Orion Engineering Ltd", "JSC SPA Orion"),
     ("different word", "Company", "Saudi Arabian Gas Company", "Saudi Arabian Oil Company"),
     ("different word", "Company", "Volkswagen Aktiengesellschaft", "Siemens Aktiengesellschaft"),
     ("different person", "Person", "Ivan Petrov", "Ivan Ivanov"),
@@ -170,6 +175,20 @@ def _candidate(name: str, schema: str = "Company", ids: tuple[str, ...] = (),
     return Candidate("c1", schema, name,
                      (CandidateName(name, NameKind.PRIMARY, analyse(name, schema)),),
                      countries, tuple(make_identifier(*i.split(":")) for i in ids))
+
+
+def test_words_of_the_entitys_other_names_are_not_beyond_its_short_alias() -> None:
+    algo = DibwatchV1()
+    names = ("JOINT STOCK COMMERCIAL BANK NOVIKOMBANK", "NOVIKOMBANK AO")
+    bank = Candidate("bank", "Company", names[0], tuple(
+        CandidateName(n, NameKind.ALIAS, analyse(n, "Company")) for n in names))
+    alias_only = Candidate("alias", "Company", names[1], bank.names[1:])
+    query = Query("Commercial Novikombank", "Company")
+    with_names = algo.compare(query, bank)
+    alone = algo.compare(query, alias_only)
+    assert "words_beyond_one_word_name" not in {f.name for f in with_names.features}
+    assert "words_beyond_one_word_name" in {f.name for f in alone.features}
+    assert with_names.is_match and not alone.is_match
 
 
 def test_identifier_match_dominates_the_name() -> None:

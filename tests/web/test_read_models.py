@@ -60,6 +60,24 @@ def test_the_read_model_counts_each_shared_line_once(served: Server) -> None:
     assert {p.firm_id: p.lines for p in partners} == direct
 
 
+def test_one_firms_counterparties_are_the_views_rows(served: Server) -> None:
+    with served.app.state.ctx.service.locked() as ws:
+        firms = [int(f) for (f,) in ws.engine.query(
+            "SELECT firm_id FROM firms ORDER BY mention_count DESC, firm_id LIMIT 12")]
+        for firm in firms:
+            view = ws.engine.query(
+                "SELECT c.counterparty_id, f.caption, f.country, c.own_roles, c.their_roles,"
+                " c.lines, c.value_usd, c.first_day, c.last_day FROM firm_counterparties c"
+                " JOIN firms f ON f.firm_id = c.counterparty_id WHERE c.firm_id = ?"
+                " ORDER BY c.value_usd DESC, c.counterparty_id", [firm])
+            got = counterparties(ws.engine, firm, 10_000)
+            assert view, firm
+            assert [(p.firm_id, p.caption, p.country, list(p.own_roles), list(p.their_roles),
+                     p.lines, pytest.approx(p.value_usd), p.first_day, p.last_day)
+                    for p in got] == [(int(r[0]), r[1], r[2], list(r[3]), list(r[4]), int(r[5]),
+                                       float(r[6]), r[7], r[8]) for r in view]
+
+
 def test_dossier_and_dashboard_show_why_a_firm_was_joined(served: Server, tmp_path: Path
                                                            ) -> None:
     with served.app.state.ctx.service.locked() as ws:

@@ -205,7 +205,7 @@ class DibwatchV1(Algorithm):
     by forked workers; its memos hold pure results keyed by everything they depend on."""
 
     name = "dibwatch-v1"
-    version = "2.1"
+    version = "2.2"
     threshold = 0.70
 
     def __init__(self, idf: IdfFn | None = None) -> None:
@@ -287,10 +287,13 @@ class DibwatchV1(Algorithm):
         # The best of the query's names against the entity's names, judged with what each
         # pair says besides its words (numbers, legal forms, extra words) and its caps.
         best: _NameEvidence | None = None
-        for name in query.variants:
-            form = analyse(name, schema)
+        # Words of any of the entity's names: a query word one of them has is no word
+        # "beyond" a shorter alias (COMMERCIAL NOVIKOMBANK against the alias NOVIKOMBANK of
+        # JOINT STOCK COMMERCIAL BANK NOVIKOMBANK).
+        entity_words = frozenset(w for cn in candidate.names for w in cn.form.plain)
+        for form in _distinct_forms(query.variants, schema):
             for cn in candidate.names:
-                found = self._evidence(form, cn, person)
+                found = self._evidence(form, cn, person, entity_words)
                 if best is None or (found.effective, found.exact) > (best.effective,
                                                                      best.exact):
                     best = found
@@ -320,7 +323,8 @@ class DibwatchV1(Algorithm):
                      best.name.value if best else "", best.score if best else None,
                      tuple(features))
 
-    def _evidence(self, form: NameForm, cn: CandidateName, person: bool) -> _NameEvidence:
+    def _evidence(self, form: NameForm, cn: CandidateName, person: bool,
+                  entity_words: frozenset[str] = frozenset()) -> _NameEvidence:
         found = self.name_score(form, cn.form, person)
         value = found.score
         if cn.kind == NameKind.WEAK:
@@ -329,6 +333,11 @@ class DibwatchV1(Algorithm):
         features = _name_features(form, cn.form)
         if not person and any(map(_distinctive, found.unaligned_query)):
             features.append(Feature("extra_query_word", weight("extra_query_word"),
+                                    ", ".join(found.unaligned_query)))
+        elif not person and not found.exact and _beyond_one_word(found, cn.form,
+                                                                 entity_words):
+            features.append(Feature("words_beyond_one_word_name",
+                                    weight("words_beyond_one_word_name"),
                                     ", ".join(found.unaligned_query)))
         cap = None if exact else self._cap(form, cn.form, found)
         effective = value + sum(f.contribution for f in features)
@@ -397,6 +406,31 @@ def _distinctive(word: str) -> bool:
     return len(word) < 6 or process.extractOne(word, _common_words(),
                                                scorer=Levenshtein.distance,
                                                score_cutoff=1) is None
+
+
+def _beyond_one_word(found: NameScore, cform: NameForm, entity_words: frozenset[str]) -> bool:
+    """The query adds words (not numbers, none of the entity's other names' words) around
+    the whole of a list name that has one distinctive word. (Words left over on both sides
+    are a conflict, scored as such.)"""
+    extra = [w for w in found.unaligned_query if not w.isdigit() and w not in entity_words]
+    if not extra or found.unaligned_candidate or cform.native:
+        return False
+    return sum(map(_distinctive, cform.plain)) == 1
+
+
+@lru_cache(maxsize=20_000)
+def _distinct_forms(names: tuple[str, ...], schema: str | None) -> tuple[NameForm, ...]:
+    """The analysed names, one per distinct form: a firm's mentions spell its name many ways
+    that analyse alike (АО «X» / АО "X" / Акционерное общество «X»), and each would be scored
+    against every list name again with the same result. The first spelling of a form stays,
+    as it would have won the tie."""
+    seen: dict[tuple[object, ...], NameForm] = {}
+    for name in names:
+        form = analyse(name, schema)
+        key = (form.script, form.tokens, form.plain, form.legal_forms, form.numbers,
+               form.native)
+        seen.setdefault(key, form)
+    return tuple(seen.values())
 
 
 def identifier_key(ident: Identifier) -> tuple[str, str]:

@@ -138,6 +138,11 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "the query's organisation name has a distinctive word (not generic, not a "
                 "number) that the list name lacks: another body (Deutsche Bank Trust "
                 "Company / Deutsche Bank)"),
+    FeatureSpec("words_beyond_one_word_name", "adjust", -0.15,
+                "the list name has one distinctive word and the query adds words around it "
+                "that the list name lacks, generic ones included (Falcon Systems Engineering / "
+                "FALCON SYSTEMS, Orion Engineering / NPO Orion): one shared word is thin "
+                "evidence"),
     FeatureSpec("legal_form_conflict", "adjust", -0.2,
                 "the names state legal forms of different kinds (LLC vs state enterprise, "
                 "company vs partnership)"),

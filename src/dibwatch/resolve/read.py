@@ -14,12 +14,33 @@ from dibwatch.engine import Engine
 FIRM_LINES = "firm_lines"  # firm_id, role, load_id, line_no
 FIRM_COUNTERPARTIES = "firm_counterparties"
 
+# The rows of the firm_counterparties view for one firm, with the firm chosen first: DuckDB
+# does not push a filter on the view's output into its self-join, so selecting from the view
+# computed every firm's partners for each dossier (minutes per report at 1M shipments).
+# tests/web/test_read_models.py holds it equal to the view.
 _COUNTERPARTIES = """
-SELECT c.counterparty_id, f.caption, f.country, c.own_roles, c.their_roles, c.lines,
-       c.value_usd, c.first_day, c.last_day
-FROM firm_counterparties c JOIN firms f ON f.firm_id = c.counterparty_id
-WHERE c.firm_id = $firm_id
-ORDER BY c.value_usd DESC, c.counterparty_id
+WITH own AS (SELECT DISTINCT role, load_id, line_no FROM firm_lines WHERE firm_id = $firm_id),
+pairs AS (
+    SELECT b.firm_id AS counterparty_id, a.role AS own_role, b.role AS their_role,
+           a.load_id, a.line_no
+    FROM own a JOIN firm_lines b
+      ON a.load_id = b.load_id AND a.line_no = b.line_no AND b.firm_id <> $firm_id
+), roles AS (
+    SELECT counterparty_id, list(DISTINCT own_role ORDER BY own_role) AS own_roles,
+           list(DISTINCT their_role ORDER BY their_role) AS their_roles
+    FROM pairs GROUP BY counterparty_id
+), lines AS (
+    SELECT DISTINCT counterparty_id, load_id, line_no FROM pairs
+), totals AS (
+    SELECT l.counterparty_id, count(*) AS lines, sum(coalesce(s.value_usd, 0)) AS value_usd,
+           min(s."date") AS first_day, max(s."date") AS last_day
+    FROM lines l JOIN shipments s USING (load_id, line_no)
+    GROUP BY l.counterparty_id
+)
+SELECT t.counterparty_id, f.caption, f.country, r.own_roles, r.their_roles, t.lines,
+       t.value_usd, t.first_day, t.last_day
+FROM totals t JOIN roles r USING (counterparty_id) JOIN firms f ON f.firm_id = t.counterparty_id
+ORDER BY t.value_usd DESC, t.counterparty_id
 LIMIT $limit
 """
 _PARTNERS = """
