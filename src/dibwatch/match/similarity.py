@@ -132,15 +132,17 @@ def _merge_compounds(side: _Side, other: list[str]) -> None:
     targets = [t for t in other if len(t) >= 4 and t not in side.tokens]
     if not targets:
         return
-    lengths = {len(t) for t in targets}
+    # A join within two letters of a target's length can be similar enough; others are
+    # skipped before the string is built.
+    near = {n + d for n in map(len, targets) for d in (-2, -1, 0, 1, 2)}
     i = 0
     while i < len(side.tokens) - 1:
         for span in (3, 2):
             if i + span > len(side.tokens):
                 continue
-            joined = "".join(side.tokens[i:i + span])
-            if not any(abs(len(joined) - n) <= 2 for n in lengths):
+            if sum(map(len, side.tokens[i:i + span])) not in near:
                 continue
+            joined = "".join(side.tokens[i:i + span])
             if any(token_sim(joined, t) >= 0.9 for t in targets):
                 side.tokens[i:i + span] = [joined]
                 side.plain[i:i + span] = [" ".join(side.plain[i:i + span])]
