@@ -24,6 +24,8 @@ MUST_MATCH = [
     ("han", "Company", "深圳市华强电子有限公司", "Shenzhen Huaqiang Electronics Co., Ltd."),
     ("han", "Company", "香港明达贸易有限公司", "Hong Kong Mingda Trading Co Ltd"),
     ("han", "Person", "习近平", "Xi Jinping"),
+    ("hangul", "Person", "김정은", "KIM Jong Un"),
+    ("hangul", "Person", "강철수", "KANG CHOL SU"),
     ("greek", "Person", "Νικόλαος Παππάς", "Nikolaos Pappas"),
     # initials on either side, the rest of the name agreeing
     ("initials", "Person", "Ivan Petrov", "PETROV, Ivan I."),
@@ -150,6 +152,8 @@ MUST_NOT_MATCH = [
     ("syllables", "Person", "韩洋", "HAN, Jang Su"),
     ("syllables", "Person", "강 시우", "KANG CHOL SU"),
     ("syllables", "Person", "陈明", "CHEN, Mingfu"),
+    ("syllables", "Person", "강지민", "KANG, Min"),
+    ("syllables", "Person", "김정", "KIM Jong Un"),
     ("peers", "Person", "A Nazarbayev", "Nursultan Naza"),
     ("peers", "Person", "John Doe", "John Down"),
     ("peers", "Company", "LXC Aviation", "LAU Aviation"),

@@ -89,6 +89,10 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("unaligned_floor", "name", 0.5,
                 "an organisation word left over on either side weighs at least this, however "
                 "common it is"),
+    FeatureSpec("syllable_missing", "name", 0.6,
+                "the most a person's name written in syllables (Han, Hangul, Kana) can score "
+                "against a romanised one when a syllable of either is left over: 강지민 "
+                "(Kang Ji Min) is not KANG, Min"),
     FeatureSpec("person_conflict_floor", "name", 1.0,
                 "words left over on both sides of a person's name are a different name in "
                 "that slot: each weighs at least this; so is a full name on one side met "

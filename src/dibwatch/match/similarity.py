@@ -34,6 +34,7 @@ LIST_EXTRA = weight("list_extra_person")
 ORG_LIST_EXTRA = weight("list_extra_org")
 UNALIGNED_FLOOR = weight("unaligned_floor")
 PERSON_CONFLICT_FLOOR = weight("person_conflict_floor")
+SYLLABLE_MISSING = weight("syllable_missing")
 ORG_CONFLICT = weight("org_conflict")
 
 
@@ -268,6 +269,8 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
            + lam_q * sum(max(q.weights[i], floor) for i in rest_q)
            + lam_c * sum(max(c.weights[j], floor) for j in rest_c))
     score = num / den if den > 0 else 0.0
+    if strict and person and (rest_q or rest_c):
+        score = min(score, SYLLABLE_MISSING)
     # Spacing ("VladimirPutin") is no difference; an acronym for its words is.
     exact = not rest_q and not rest_c and not abbreviated and all(a.sim == 1.0
                                                                  for a in aligned)
