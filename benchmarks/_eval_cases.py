@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 
 from dibwatch.match import Query
 from dibwatch.model.entity import Identifier, NameKind
-from dibwatch.text.fold import fold_phrase
+from dibwatch.text.fold import fold, fold_phrase
+from dibwatch.text.legal_forms import strip_legal_forms
+from dibwatch.text.translit import normalize
 
 ORGS = frozenset({"Company", "Organization", "LegalEntity"})
 SALT = "dibwatch-eval-2"
@@ -70,6 +72,7 @@ class Lists:
     entities: dict[str, ListEntity]
     party: dict[str, frozenset[str]] = field(default_factory=dict)  # entity -> same party
     name_keys: set[tuple[str, ...]] = field(default_factory=set)  # folded, sorted tokens
+    bare_keys: set[tuple[str, ...]] = field(default_factory=set)  # the same, legal forms out
     vocabulary: set[str] = field(default_factory=set)  # folded tokens of every name
     word_count: dict[str, int] = field(default_factory=dict)  # lower-case word -> names
 
@@ -92,6 +95,9 @@ class Lists:
                     counts[w] += 1
                 folded = tuple(sorted(fold_phrase(value)))
                 self.name_keys.add(folded)
+                bare = _bare_key(value)
+                if bare:
+                    self.bare_keys.add(bare)
                 self.vocabulary.update(folded)
                 # The same party on two lists: the same words, or the same words once
                 # romanisation variants are folded (two or more of them).
@@ -117,7 +123,16 @@ class Lists:
         self.word_count = dict(counts)
 
     def listed(self, name: str) -> bool:
-        return tuple(sorted(fold_phrase(name))) in self.name_keys
+        """A listed name, also with another legal form or none ("Falcon Systems LLC" when
+        FALCON SYSTEMS is listed): such a name is the listed firm's, never a negative."""
+        bare = _bare_key(name)
+        return tuple(sorted(fold_phrase(name))) in self.name_keys or (
+            bool(bare) and bare in self.bare_keys)
+
+
+def _bare_key(name: str) -> tuple[str, ...]:
+    words, _ = strip_legal_forms(normalize(name).split())
+    return tuple(sorted(fold(w) for w in words))
 
 
 def _words(text: str) -> list[str]:
