@@ -42,7 +42,7 @@ def demo(
 
     batch = batch_engine(engine, master=spark_master)
     if batch is not None:
-        console.print(f"engine: {batch.name} ({getattr(batch, 'master', '')})")
+        console.print(f"engine: {batch.describe()}")
     world_dir = workspace.with_name(workspace.stem + "-world")
     report_dir = out or workspace.with_name(workspace.stem + "-report")
     with open_workspace(workspace) as ws:

@@ -52,6 +52,15 @@ class Engine(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    @property
+    def on_one_machine(self) -> bool:
+        """Whether all the engine's work runs on this machine (a cluster engine says no)."""
+        return True
+
+    def describe(self) -> str:
+        """The engine as a person reads it in a progress line."""
+        return self.name
+
     def copy_to_dataset(self, sql: str, folder: str, partition_by: Sequence[str],
                         params: Params = None) -> None:
         """Write a query's result as a Parquet dataset at ``folder`` (which must not exist),

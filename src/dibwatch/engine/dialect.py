@@ -44,7 +44,6 @@ def splink_api(engine: Engine) -> Any:
         # Splink breaks the lineage of its intermediate tables by writing them as Parquet
         # (right on a cluster, where executors come and go); on one machine keeping them in
         # Spark's cache skips a disk round trip per step.
-        local = str(getattr(engine, "master", "")).startswith("local")
         return SparkAPI(spark_session=engine.native(),  # type: ignore[no-untyped-call]
-                        break_lineage_method="persist" if local else None)
+                        break_lineage_method="persist" if engine.on_one_machine else None)
     raise ConfigError(f"no Splink backend for engine {engine.name!r}")

@@ -86,6 +86,13 @@ class SparkEngine(Engine):
         self.spark = _session(self.master, app_name, self._tmp.name)
         self._views: set[str] = set()
 
+    @property
+    def on_one_machine(self) -> bool:
+        return self.master.startswith("local")
+
+    def describe(self) -> str:
+        return f"spark ({self.master})"
+
     # -- SQL ----------------------------------------------------------------------------
     def _sql(self, sql: str, params: Params = None) -> Any:
         from dibwatch.engine.dialect import render

@@ -45,6 +45,7 @@ EXACT_LIMIT = 50  # entities one exact name may bring (a very common name on man
 FUZZY_LENGTHS = (5, 14)  # words this long also find listed words one edit away
 FUZZY_WEIGHT = 0.8  # a word one edit away counts this much of an equal one
 RELATIVE_FLOOR = 0.4  # names ranked below this share of the best one's similarity are dropped
+ENGINE_CHUNK = 2000  # queries per task on a batch engine: seconds of work, few tasks
 Progress = Callable[[int, int], None]
 
 POSTINGS_SQL = """
@@ -335,7 +336,7 @@ class Screener:
 
     def _score_on(self, engine: Engine, queries: list[Query], top: int,
                   progress: Progress | None) -> list[QueryResult]:
-        size = 2000
+        size = ENGINE_CHUNK
         parts = engine.map_chunks(_score_chunk, self, [
             (queries[i:i + size], top) for i in range(0, len(queries), size)])
         out = [QueryResult(query, [Hit(m, self.entities[m.entity_id]) for m in matches],
