@@ -18,10 +18,12 @@ from dibwatch.engine import Engine
 from dibwatch.resolve import store
 from dibwatch.resolve.clusters import cluster_mentions, clusters_table, write_firms, write_links
 from dibwatch.resolve.constraints import Corrections
+from dibwatch.resolve.dataset import write_parties
 from dibwatch.resolve.mentions import extract_mentions, write_mentions
 from dibwatch.resolve.screening import FirmScreening, screen_firms
 from dibwatch.resolve.splink_model import link
 from dibwatch.resolve.stable_ids import carry_over_ids, previous_firm_keys
+from dibwatch.trade import dataset
 from dibwatch.workspace import Workspace
 
 # progress(stage, done, total): stages are "mentions", "linking", "firms", "screening".
@@ -82,6 +84,10 @@ def resolve_parties(ws: Workspace, *, threshold: float = 0.9,
     previous = previous_firm_keys(eng)
     mentions = extract_mentions(eng)
     write_mentions(eng, mentions)
+    root = dataset.root_for(ws.path) if not ws.read_only else None
+    if root is not None:
+        # Beside the lines dataset, so engines reading it in place see each line's parties.
+        write_parties(eng, root)
     report("mentions", 1, 1)
     report("linking", 0, 1)
     eng.execute(store.CREATE_INPUT)

@@ -26,6 +26,9 @@ from dibwatch.trade.store import CLASS_COLUMNS
 
 FOLDER_SUFFIX = ".parquet"
 LINES = "lines"
+# Each line's party mentions, written by :mod:`dibwatch.resolve.dataset`; named here because a
+# load's partition there goes with its lines (:func:`remove_load`).
+PARTIES = "parties"
 PARTITIONS = ("load_id", "month")
 LINE_COLUMNS = ("load_id", "line_no", *COLUMNS, "warnings", "extra", *CLASS_COLUMNS)
 
@@ -78,8 +81,14 @@ def discard(staging: Path | None) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def parties_partition(root: Path, load_id: int) -> Path:
+    return root / PARTIES / f"load_id={int(load_id)}"
+
+
 def remove_load(root: Path, load_id: int) -> None:
+    """Remove load ``load_id``'s lines and its lines' parties."""
     shutil.rmtree(partition(root, load_id), ignore_errors=True)
+    shutil.rmtree(parties_partition(root, load_id), ignore_errors=True)
 
 
 def published_loads(root: Path) -> set[int]:
