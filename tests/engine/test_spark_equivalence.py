@@ -63,7 +63,7 @@ def _run(folder: Path, world: WorldFiles, engine: Engine | None) -> dict[str, An
             else:
                 load_shipments_on(engine, ws, path, batch_rows=1500)
         resolution = resolve_parties(ws, linkage_engine=engine)
-        ranking = rank_firms(ws)
+        ranking = rank_firms(ws, engine=engine)  # the indicators run on Spark too
         eng = ws.engine
         keys = {int(f): tuple(m) for f, m in eng.query(FIRM_KEYS)}
         firm = keys.__getitem__

@@ -73,8 +73,8 @@ def run_demo(ws: Workspace, world_dir: Path, *, shipments: int = 20_000, seed: i
              report_dir: Path | None = None, dossiers: int = 20, pdf: bool = True,
              progress: Progress | None = None, engine: Engine | None = None) -> DemoResult:
     """Run the demo pipeline into ``ws``; the world files go to ``world_dir``. With
-    ``engine`` (Spark), trade loading and classification, the linkage model and the
-    screening of firms run there. With
+    ``engine`` (Spark), trade loading and classification, the linkage model, the
+    screening of firms and the risk indicators run there. With
     ``report_dir``, also rank the firms and write the report there (``dossiers`` dossiers,
     with PDFs if ``pdf``). Re-running with the same parameters reuses what is already loaded
     (loads are idempotent)."""
@@ -99,7 +99,7 @@ def run_demo(ws: Workspace, world_dir: Path, *, shipments: int = 20_000, seed: i
     top = ws.engine.query(TOP_FIRMS_SQL, [load_id, 10])
     result = DemoResult(loads, world, trade, resolution, tiers, top)
     if report_dir is not None:
-        result.ranking = pipeline.rank(ws, progress=progress).result
+        result.ranking = pipeline.rank(ws, progress=progress, engine=engine).result
         assert result.ranking is not None
         # Always written: the demo's last line points at it.
         result.report = pipeline.report(ws, report_dir, run_id=result.ranking.run_id,

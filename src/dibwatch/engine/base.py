@@ -67,6 +67,11 @@ class Engine(ABC):
         hive-partitioned by ``partition_by`` (``folder/load_id=3/month=2023-04/…``)."""
         raise NotImplementedError(f"engine {self.name!r} cannot write a dataset")
 
+    def register_parquet(self, name: str, path: str) -> None:
+        """Make the Parquet dataset at ``path`` (hive partitions read as columns) queryable
+        as ``name``. Batch engines only."""
+        raise NotImplementedError(f"engine {self.name!r} does not register datasets")
+
     def map_batches(self, source: str, function: Callable[[pa.RecordBatch],
                                                            Iterator[pa.RecordBatch]],
                     schema: pa.Schema, out: str, partition_by: Sequence[str], *,

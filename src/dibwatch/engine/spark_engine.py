@@ -34,6 +34,12 @@ DEFAULT_MASTER = "local[*]"
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DROP = re.compile(r"^\s*DROP\s+(?:TABLE|VIEW)\s+(?:IF\s+EXISTS\s+)?([A-Za-z_]\w*)\s*;?\s*$",
                    re.IGNORECASE)
+_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+([A-Za-z_]\w*)\s*\(([^)]*)\)\s*((?:WITH|SELECT)\b.*)$",
+                     re.IGNORECASE | re.DOTALL)
+_CREATE_AS = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(TEMP\s+TABLE|TEMPORARY\s+TABLE|VIEW)"
+                        r"\s+([A-Za-z_]\w*)\s+AS\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_CREATE_EMPTY = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?TEMP(?:ORARY)?\s+TABLE\s+"
+                           r"([A-Za-z_]\w*)\s*\((.*)\)\s*;?\s*$", re.IGNORECASE | re.DOTALL)
 # A batch function for map_batches: one Arrow batch in, any number of batches out.
 BatchFunction = Callable[[pa.RecordBatch], Iterator[pa.RecordBatch]]
 
@@ -56,6 +62,8 @@ def _session(master: str, app_name: str, local_dir: str) -> Any:
                .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.ansi.enabled", "false")  # DuckDB's NULL-on-error casts
+               # DuckDB's json_object writes NULL members; Spark's to_json would drop them.
+               .config("spark.sql.jsonGenerator.ignoreNullFields", "false")
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
                .config("spark.local.dir", local_dir)
@@ -110,18 +118,62 @@ class SparkEngine(Engine):
         return self.spark.sql(text, args=list(params))
 
     def execute(self, sql: str, params: Params = None) -> None:
-        stripped = sql.lstrip().upper()
-        if stripped.startswith(("CREATE OR REPLACE TEMP TABLE", "CREATE TEMP TABLE")):
-            # A temporary table becomes a cached view of its query.
-            match = re.match(r"\s*CREATE\s+(?:OR\s+REPLACE\s+)?TEMP\s+TABLE\s+(\w+)\s+AS\s+"
-                             r"(.*)$", sql, re.IGNORECASE | re.DOTALL)
-            if match is None:
-                raise ValueError(f"cannot create on Spark: {sql[:80]}")
-            name, body = match.groups()
-            self._sql(body, params).cache().createOrReplaceTempView(name)
+        """Run a statement. Tables here are views: ``CREATE TEMP TABLE … AS`` caches its
+        query as a view, ``CREATE TEMP TABLE t (columns)`` makes an empty one, and
+        ``INSERT INTO t (columns) SELECT …`` appends to a view; anything that changes rows
+        in place (``UPDATE``, ``DELETE``) belongs to the workspace, not here."""
+        created = _CREATE_AS.match(sql)
+        if created:
+            kind, name, body = created.groups()
+            frame = self._sql(body, params)
+            if not kind.upper().startswith("VIEW"):
+                frame = frame.cache()
+            frame.createOrReplaceTempView(name)
             self._views.add(name)
             return
+        empty = _CREATE_EMPTY.match(sql)
+        if empty:
+            name, columns = empty.groups()
+            self.spark.createDataFrame([], _spark_columns(columns)).createOrReplaceTempView(name)
+            self._views.add(name)
+            return
+        inserted = _INSERT.match(sql)
+        if inserted:
+            table, columns, body = inserted.groups()
+            self._append(table, columns, body, params)
+            return
+        if re.match(r"^\s*(UPDATE|DELETE|INSERT)\b", sql, re.IGNORECASE):
+            raise ValueError(f"the Spark engine only appends query results: {sql.strip()[:80]}")
         self._sql(sql, params).collect()
+
+    def _append(self, table: str, columns: str, body: str, params: Params) -> None:
+        from pyspark.sql import functions as F
+
+        if table not in self._views:
+            raise ValueError(f"no table {table!r} on Spark to insert into")
+        names = [c.strip().strip('"') for c in columns.split(",")]
+        new = self._sql(body, params)
+        if len(new.columns) != len(names):
+            raise ValueError(f"INSERT INTO {table}: {len(names)} columns named, "
+                             f"{len(new.columns)} selected")
+        new = new.toDF(*names)
+        current = self.spark.table(table)
+        unknown = set(names) - set(current.columns)
+        if unknown:
+            raise ValueError(f"INSERT INTO {table}: no column(s) {', '.join(sorted(unknown))}")
+        from pyspark.sql.types import ArrayType, MapType, StringType, StructType
+
+        nested = (ArrayType, MapType, StructType)
+        kinds = {f.name: f.dataType for f in new.schema.fields}
+        # A JSON column is a string here; a struct or map built for it is written as JSON.
+        new = new.select(*[
+            (F.to_json(F.col(f.name)) if isinstance(f.dataType, StringType)
+             and isinstance(kinds.get(f.name), nested)
+             else F.col(f.name) if f.name in names else F.lit(None))
+            .cast(f.dataType).alias(f.name) for f in current.schema.fields])
+        # Checkpointed, so that a table appended to many times does not carry every earlier
+        # statement in its plan.
+        current.unionByName(new).localCheckpoint(eager=True).createOrReplaceTempView(table)
 
     def query(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self._sql(sql, params).collect()]
@@ -239,6 +291,16 @@ def _unpickled(token: str, payload: Any) -> Any:
         _SHARED.clear()  # one shared object per worker at a time
         _SHARED[token] = pickle.loads(payload.value)
     return _SHARED[token]
+
+
+def _spark_columns(columns: str) -> str:
+    """A DuckDB column list (``a VARCHAR, b INTEGER[]``) as a Spark DDL schema string."""
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(f"CREATE TABLE t ({columns})", read="duckdb")
+    return ", ".join(f"{c.name} {c.args['kind'].sql(dialect='spark')}"
+                     for c in tree.find_all(exp.ColumnDef))
 
 
 def _spark_schema(schema: pa.Schema) -> Any:

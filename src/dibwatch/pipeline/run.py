@@ -195,9 +195,10 @@ def latest_rank(ws: Workspace, config: RiskConfig | None = None,
 
 def rank(ws: Workspace, *, config: RiskConfig | None = None,
          decisions: Decisions | None = None, force: bool = False,
-         progress: Progress | None = None) -> StageOutcome[RankResult]:
-    """Score and rank the firms; when nothing it reads changed since the last run, that run
-    is the answer."""
+         progress: Progress | None = None,
+         engine: Engine | None = None) -> StageOutcome[RankResult]:
+    """Score and rank the firms (the indicators run on ``engine`` when given); when nothing
+    it reads changed since the last run, that run is the answer."""
     config = config or load_config()
     decisions = decisions if decisions is not None else analyst_decisions(ws)
     current = latest_rank(ws, config, decisions)
@@ -205,7 +206,7 @@ def rank(ws: Workspace, *, config: RiskConfig | None = None,
         return current
     state = rank_state(ws, config, decisions)
     started = time.monotonic()
-    result = rank_firms(ws, config, decisions=decisions, progress=progress)
+    result = rank_firms(ws, config, decisions=decisions, progress=progress, engine=engine)
     seconds = time.monotonic() - started
     stages.record(ws.engine, "rank", state.inputs,
                   {"risk_run": result.run_id, "firms": result.firm_count,

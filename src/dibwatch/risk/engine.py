@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from dibwatch.engine import Engine
 from dibwatch.risk import store
 from dibwatch.risk.config import RiskConfig
 from dibwatch.risk.configure import active, load_config
@@ -64,17 +65,26 @@ class RiskRun:
 def run_indicators(ws: Workspace, config: RiskConfig | None = None, *,
                    indicators: Sequence[type[Indicator]] | None = None,
                    decisions: Decisions | None = None,
-                   progress: Progress | None = None) -> RiskRun:
+                   progress: Progress | None = None,
+                   engine: Engine | None = None) -> RiskRun:
     """Score every resolved firm with ``indicators`` (default: those the configuration
     names, in its order) under
     ``config`` (default: the bundled ``risk.yml``), with the analysts' ``decisions`` on list
-    matches; returns the new run's id and counts."""
+    matches; returns the new run's id and counts. With ``engine`` (Spark), the indicators
+    run there and the run is published into the workspace (:mod:`dibwatch.risk.staged`)."""
     config = config or load_config()
     indicators = active(config) if indicators is None else indicators
     decisions = decisions or Decisions()
-    engine = ws.engine
     hubs = pa.table({"country": pa.array(list(config.hubs), pa.string()),
                      "since": pa.array(list(config.hubs.values()), pa.date32())})
+    if engine is not None and engine is not ws.engine:
+        from dibwatch.risk.staged import run_staged
+
+        run_id, staged_counts = run_staged(ws, engine, config, indicators, {
+            store.HUBS_TABLE: hubs, store.CONFIRMED_TABLE: decisions.confirmed_table(),
+            store.DISMISSED_TABLE: decisions.dismissed_table()}, progress)
+        return RiskRun(run_id, staged_counts)
+    engine = ws.engine
     counts: dict[str, int] = {}
     with engine.transaction(), engine.registered(store.HUBS_TABLE, hubs), \
             engine.registered(store.CONFIRMED_TABLE, decisions.confirmed_table()), \

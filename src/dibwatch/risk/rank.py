@@ -16,6 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from dibwatch.engine import Engine
 from dibwatch.errors import ConfigError, NotFoundError
 from dibwatch.risk import read, store
 from dibwatch.risk.config import RiskConfig
@@ -41,11 +42,13 @@ class RankResult:
 
 def rank_firms(ws: Workspace, config: RiskConfig | None = None, *,
                decisions: Decisions | None = None,
-               progress: Progress | None = None) -> RankResult:
-    """Run every indicator (with the analysts' ``decisions`` on list matches, if any), then
-    score and rank every firm; stored in ``firm_scores``."""
+               progress: Progress | None = None,
+               engine: Engine | None = None) -> RankResult:
+    """Run every indicator (with the analysts' ``decisions`` on list matches, if any; on
+    ``engine`` when given, e.g. Spark), then score and rank every firm; stored in
+    ``firm_scores``."""
     config = config or load_config()
-    run = run_indicators(ws, config, decisions=decisions, progress=progress)
+    run = run_indicators(ws, config, decisions=decisions, progress=progress, engine=engine)
     weights = pa.table({"indicator": pa.array(list(config.indicators), pa.string()),
                         "weight": pa.array([config.weight(i) for i in config.indicators],
                                            pa.float64())})

@@ -28,13 +28,19 @@ _NAMED = re.compile(r"\$([A-Za-z_]\w*)")
 
 @dataclass(frozen=True)
 class RunContext:
+    """One risk run: the workspace (the stored data: lists, country statistics, the firm
+    graph), the run's id and settings, and ``on``, the engine its SQL runs on (the
+    workspace's own unless the run was staged on a batch engine; see
+    :mod:`dibwatch.risk.staged`)."""
+
     ws: Workspace
     run_id: int
     config: RiskConfig
+    on: Engine | None = None
 
     @property
     def engine(self) -> Engine:
-        return self.ws.engine
+        return self.on if self.on is not None else self.ws.engine
 
     def last_flag(self) -> int:
         return int(self.engine.scalar(store.NEXT_FLAG, [self.run_id]))

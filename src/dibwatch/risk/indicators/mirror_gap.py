@@ -48,7 +48,8 @@ class MirrorGap(LineIndicator):
     def prepare(self, ctx: RunContext) -> None:
         params = self.params(ctx.config)
         assert isinstance(params, MirrorGapParams)
-        gaps = [g for g in mirror_gaps(ctx.engine)
+        # Country statistics are the workspace's, wherever the run's SQL goes.
+        gaps = [g for g in mirror_gaps(ctx.ws.engine)
                 if g.partner != "RU" and g.gap_share >= params.min_gap_share]
         ctx.execute(CREATE_MIRROR)
         ctx.engine.insert_arrow(MIRROR_TABLE, pa.table({

@@ -24,9 +24,12 @@ WITH priced AS (
            coalesce(regexp_matches(lower(s.description), $reasons), false) AS reasoned
     FROM shipments s JOIN shipment_classes c USING (load_id, line_no)
     WHERE s.value_usd > 0 AND s.quantity > 0 AND c.hs6 IS NOT NULL
+), centres AS (
+    SELECT hs6, brand, median(log_unit) AS med, count(*) AS n FROM priced GROUP BY hs6, brand
 ), groups AS (
-    SELECT hs6, brand, median(log_unit) AS med, mad(log_unit) AS mad, count(*) AS n
-    FROM priced GROUP BY hs6, brand
+    -- mad() spelled out: Spark has no such aggregate.
+    SELECT c.hs6, c.brand, c.med, c.n, median(abs(p.log_unit - c.med)) AS mad
+    FROM priced p JOIN centres c USING (hs6, brand) GROUP BY c.hs6, c.brand, c.med, c.n
 )
 SELECT p.load_id, p.line_no,
        CASE WHEN g.n >= $min_group AND g.mad > 0 AND NOT p.reasoned
