@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
 
 import pyarrow as pa
 
@@ -38,15 +37,18 @@ def name_keys(forms: Iterable[MentionForm]) -> list[list[str]]:
     """Per mention, its KEYS_PER_NAME rarest name tokens (rarity counted over all distinct
     mentions), leaving out generic words and tokens of more than MAX_KEY_MENTIONS mentions.
     Two keys, so that a slip in one word still leaves a key shared with the right spelling."""
-    forms = list(forms)
+    return _keys_of_tokens([form.tokens for form in forms])
+
+
+def _keys_of_tokens(token_lists: list[tuple[str, ...]]) -> list[list[str]]:
     df: Counter[str] = Counter()
-    for form in forms:
-        df.update(set(form.tokens))
+    for tokens in token_lists:
+        df.update(set(tokens))
+    distinct = {t: generic_weight(t) == 1.0 and n <= MAX_KEY_MENTIONS for t, n in df.items()}
     out = []
-    for form in forms:
-        ranked = sorted(set(form.tokens), key=lambda t: (df[t], -len(t), t))
-        keys = [t for t in ranked if df[t] <= MAX_KEY_MENTIONS and generic_weight(t) == 1.0]
-        out.append(keys[:KEYS_PER_NAME])
+    for tokens in token_lists:
+        ranked = sorted(set(tokens), key=lambda t: (df[t], -len(t), t))
+        out.append([t for t in ranked if distinct[t]][:KEYS_PER_NAME])
     return out
 
 
@@ -55,26 +57,35 @@ def extract_mentions(engine: Engine) -> pa.Table:
     deterministic order; ``mention_id`` is the 1-based position in that order. Leaves the
     per-line occurrences in a temporary table for :func:`write_mentions`."""
     engine.execute(store.CREATE_OCCURRENCES)
-    rows: dict[str, list[Any]] = {f.name: [] for f in MENTION_SCHEMA}
-    forms: list[MentionForm] = []
+    # Arrow batch by batch, only the tokens kept as Python objects (for the keys, which need
+    # every mention's tokens counted first): at 10M lines there are millions of mentions, and
+    # a Python list per column of them cost gigabytes.
+    batches: list[pa.RecordBatch] = []
+    tokens: list[tuple[str, ...]] = []
+    schema = pa.schema([f for f in MENTION_SCHEMA if f.name != "name_keys"])
     for batch in engine.iter_batches(store.DISTINCT_MENTIONS):
-        data = batch.to_pydict()
-        for i in range(batch.num_rows):
-            form = mention_form(data["name"][i], data["address"][i], data["country"][i],
-                                data["id_value"][i])
-            forms.append(form)
-            rows["mention_id"].append(len(forms))
-            for col in ("load_id", "line_no", "role", "name", "address", "country",
-                        "id_value", "roles", "shipment_count", "first_seen", "last_seen"):
-                rows[col].append(data[col][i])
-            rows["norm_name"].append(form.norm_name)
-            rows["name_generic"].append(form.generic)
-            rows["name_core"].append(form.core)
-            rows["country_code"].append(form.country_code)
-            rows["id_norm"].append(form.id_norm)
-            rows["address_norm"].append(form.address_norm)
-    rows["name_keys"] = name_keys(forms)
-    return pa.table(rows, schema=MENTION_SCHEMA)
+        forms = [mention_form(*row) for row in zip(
+            *(batch.column(c).to_pylist() for c in ("name", "address", "country", "id_value")),
+            strict=True)]
+        first = len(tokens) + 1
+        tokens.extend(form.tokens for form in forms)
+        derived = {
+            "mention_id": pa.array(range(first, first + len(forms)), pa.int32()),
+            "norm_name": pa.array([f.norm_name for f in forms], pa.string()),
+            "name_generic": pa.array([f.generic for f in forms], pa.bool_()),
+            "name_core": pa.array([f.core for f in forms], pa.string()),
+            "country_code": pa.array([f.country_code for f in forms], pa.string()),
+            "id_norm": pa.array([f.id_norm for f in forms], pa.string()),
+            "address_norm": pa.array([f.address_norm for f in forms], pa.string()),
+        }
+        batches.append(pa.RecordBatch.from_arrays(
+            [derived[f.name] if f.name in derived else batch.column(f.name).cast(f.type)
+             for f in schema], schema=schema))
+    table = pa.Table.from_batches(batches, schema=schema)
+    keys = pa.array(_keys_of_tokens(tokens), pa.list_(pa.string()))
+    del tokens
+    table = table.add_column(schema.get_field_index("address_norm") + 1, "name_keys", keys)
+    return table.select(MENTION_SCHEMA.names).cast(MENTION_SCHEMA)
 
 
 def write_mentions(engine: Engine, mentions: pa.Table) -> None:

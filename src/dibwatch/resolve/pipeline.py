@@ -84,6 +84,8 @@ def resolve_parties(ws: Workspace, *, threshold: float = 0.9,
     previous = previous_firm_keys(eng)
     mentions = extract_mentions(eng)
     write_mentions(eng, mentions)
+    mention_count = mentions.num_rows
+    del mentions  # stored: the stages below read the table (millions of rows at 10M lines)
     root = dataset.root_for(ws.path) if not ws.read_only else None
     if root is not None:
         # Beside the lines dataset, so engines reading it in place see each line's parties.
@@ -114,14 +116,14 @@ def resolve_parties(ws: Workspace, *, threshold: float = 0.9,
                              progress=lambda d, t: report("screening", d, t),
                              engine=linkage_engine) if screen \
         else FirmScreening(0, 0, None)
-    result = ResolutionResult(shipments, mentions.num_rows, firm_count, multi,
+    result = ResolutionResult(shipments, mention_count, firm_count, multi,
                               linkage.training, screening.screened, screening.matched_firms,
                               screening.run_id, round(time.monotonic() - started, 3))
     with eng.transaction():
         eng.execute("DELETE FROM resolution_runs")
         eng.execute(store.INSERT_RUN, [
             datetime.now(UTC).replace(tzinfo=None, microsecond=0), threshold,
-            linkage.training, shipments, mentions.num_rows, firm_count, screening.screened,
+            linkage.training, shipments, mention_count, firm_count, screening.screened,
             json.dumps(linkage.model, default=str)])
     return result
 
