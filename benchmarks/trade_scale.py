@@ -4,8 +4,9 @@ the report (overview and 50 dossiers, HTML) — at 100k and 1M shipments (10M wi
 10000000 if the machine allows). Each size runs in a fresh process; prints wall
 time per step, peak RSS (the whole process tree: with Spark, its JVM and Python workers too),
 and the cost ratio between sizes.
-With --engine spark, loading + classification and the linkage model run on Spark
-(--spark-master, default local[2]); the rest on the workspace's DuckDB.
+With --engine spark, loading + classification, the linkage model, the screening of firms and
+the risk indicators run on Spark (--spark-master, default local[2]); the rest on the
+workspace's DuckDB. The child logs each stage to stderr (time, peak RSS), shown if it fails.
 Usage: python benchmarks/trade_scale.py [--sizes 100000 1000000] [--engine spark]
 """
 
@@ -40,27 +41,35 @@ from dibwatch.ingest.files import InflateLimit, inflate_limit
 from dibwatch.workspace import Workspace
 out, n, engine_name, master = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 steps = {}
+began = time.perf_counter()
+def mark(stage, done=0, total=0):
+    # A run killed from outside (the OOM killer) leaves only this trail: where it was.
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"[{time.perf_counter() - began:8.1f} s, peak {rss:,.0f} MB] {stage} {done}/{total}",
+          file=sys.stderr, flush=True)
 t = time.perf_counter(); engine = batch_engine(engine_name, master=master)
 if engine is not None:
     engine.query("SELECT 1")
     steps["start engine"] = time.perf_counter() - t
-t = time.perf_counter(); files = generate_world(out / "world", WorldParams(shipments=n))
+mark("generate"); t = time.perf_counter()
+files = generate_world(out / "world", WorldParams(shipments=n))
 steps["generate"] = time.perf_counter() - t
 ws = Workspace(out / "ws.duckdb")
 t = time.perf_counter(); load_list(ws, files.fictional_list, source="synthetic_list", fmt="csl_csv")
 steps["load list"] = time.perf_counter() - t
-t = time.perf_counter()
+mark("load + classify"); t = time.perf_counter()
 # The generated file is genuine: lift the decompression-bomb cap (2 GiB inflated, which a
 # 10M-line Parquet file exceeds), as the command line's --max-inflated-mb does.
 with inflate_limit(InflateLimit.flat(64 * 1024)):
     r = (load_shipments(ws, files.shipments) if engine is None
          else load_shipments_on(engine, ws, files.shipments))
 steps["load + classify"] = time.perf_counter() - t
-t = time.perf_counter(); res = resolve_parties(ws, linkage_engine=engine)
+mark("resolve"); t = time.perf_counter()
+res = resolve_parties(ws, linkage_engine=engine, progress=mark)
 steps["resolve + screen"] = time.perf_counter() - t
-t = time.perf_counter(); ranked = rank_firms(ws)
+mark("risk"); t = time.perf_counter(); ranked = rank_firms(ws, engine=engine)
 steps["risk + rank"] = time.perf_counter() - t
-t = time.perf_counter(); write_report(ws, out / "report", dossiers=50, pdf=False)
+mark("report"); t = time.perf_counter(); write_report(ws, out / "report", dossiers=50, pdf=False)
 steps["report (50 dossiers)"] = time.perf_counter() - t
 ws.close()
 print(json.dumps({"steps": steps, "rows": r.load.row_count, "mentions": res.mention_count,
@@ -94,7 +103,10 @@ def run(n: int, engine: str, master: str) -> dict[str, object]:
                 time.sleep(0.2)
             stderr = err.read_text(errors="replace")
         if child.returncode != 0:
-            raise SystemExit(f"{n:,} shipments failed:\n{stderr[-3000:]}")
+            how = (f"killed by signal {-child.returncode}" if child.returncode < 0
+                   else f"exit {child.returncode}")
+            raise SystemExit(f"{n:,} shipments failed ({how}; tree peak "
+                             f"{peak / 2**20:,.0f} MB):\n{stderr[-3000:]}")
         result: dict[str, object] = json.loads(out.read_text().strip().splitlines()[-1])
     result["tree_peak_mb"] = peak / 2**20
     return result
