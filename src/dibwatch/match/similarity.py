@@ -134,14 +134,17 @@ def _merge_compounds(side: _Side, other: list[str]) -> None:
     if not targets:
         return
     # A join within two letters of a target's length can be similar enough; others are
-    # skipped before the string is built.
-    near = {n + d for n in map(len, targets) for d in (-2, -1, 0, 1, 2)}
+    # skipped before the string is built. Bit n of ``near`` is set for such a length n (a
+    # bit mask: this runs for every pair of names compared).
+    near = 0
+    for target in targets:
+        near |= 0b11111 << (len(target) - 2)
     i = 0
     while i < len(side.tokens) - 1:
         for span in (3, 2):
             if i + span > len(side.tokens):
                 continue
-            if sum(map(len, side.tokens[i:i + span])) not in near:
+            if not near >> sum(map(len, side.tokens[i:i + span])) & 1:
                 continue
             joined = "".join(side.tokens[i:i + span])
             if any(token_sim(joined, t) >= 0.9 for t in targets):
