@@ -100,6 +100,10 @@ MUST_MATCH = [
     ("scripts", "Person", "व्लादिमीर पुतिन", "Vladimir Putin"),
     ("scripts", "Person", "رغد صدام حسين التكريتي", "RAGHAD SADDAM HUSSEIN AL-TIKRITI"),
     ("scripts", "Person", "حامد عبد الله أحمد العلي", "HAMID ABDALLAH AHMAD AL-ALI"),
+    # an Arabic-script firm name is a translation of the English one (fictional firms)
+    ("scripts", "Company", "شركة فالكوترون للخدمات الهندسية ذ.م.م",
+     "Falcotron Engineering Services LLC"),
+    ("scripts", "Company", "شرکت صنایع هوایی زرکاوان", "Zarkavan Aviation Industries Company"),
     # titles and partial names
     ("title", "Person", "Президент Путин", "Vladimir Vladimirovich PUTIN"),
     ("partial", "Company", "midco", "MIDCO FINANCE S.A."),

@@ -275,8 +275,48 @@ def _hangul(run: str) -> str:
     return " ".join(out) if len(out) <= 3 else "".join(out)
 
 
+_ARABIC_LETTERS = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff"
+
+
+@lru_cache(maxsize=1)
+def _arabic_words_re() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every entry of ``vocab.arabic_words``, longest first: whole words,
+    an article or a preposition in front allowed (الصناعات, للصناعات are صناعات), the letters
+    of a dotted abbreviation with or without their dots (ش.ذ.م.م, ش ذ م م)."""
+    words = vocab.arabic_words()
+    alternatives = []
+    for key in sorted(words, key=len, reverse=True):
+        if "." in key:
+            letters = [c for c in key if c != "."]
+            alternatives.append("[.\\s]*".join(map(re.escape, letters)))
+        else:
+            alternatives.append("\\s+".join(map(re.escape, key.split())))
+    # An article, and the prepositions and "and" written onto a word: الخدمات, لخدمات,
+    # للخدمات, والخدمات, بالخدمات are all خدمات.
+    prefixes = "(?:\u0648?(?:\u0627\u0644|\u0644\u0644|\u0628\u0627\u0644|\u0644)|\u0648)?"
+    pattern = (f"(?<![{_ARABIC_LETTERS}]){prefixes}({'|'.join(alternatives)})"
+               f"(?![{_ARABIC_LETTERS}])\\.?")
+    return re.compile(pattern), words
+
+
+def _arabic_word(match: re.Match[str]) -> str:
+    words = _arabic_words_re()[1]
+    key = re.sub("[.\\s]+", " ", match.group(1)).strip()
+    english = words.get(key) or words.get(key.replace(" ", "")) or \
+        words.get(".".join(key.replace(" ", "")))
+    return f" {english} " if english else match.group(0)
+
+
+def _arabic_company_words(text: str) -> str:
+    """Arabic-script company words and legal forms in English (``vocab.arabic_words``): a
+    firm's Arabic or Persian name is mostly a translation of its English one."""
+    return _arabic_words_re()[0].sub(_arabic_word, text.translate(vocab.ARABIC_FOLD))
+
+
 def _latin_part(text: str) -> str:
     text = text.lower()
+    if re.search(f"[{_ARABIC_LETTERS}]", text):
+        text = _arabic_company_words(text)
     if "υ" in text or "ύ" in text:
         text = _DIGRAPHS_RE.sub("ou", text)
     if not text.isascii():

@@ -49,6 +49,22 @@ def han_words() -> dict[str, str]:
     return dict(_han_table()[0])
 
 
+# Persian letters and hamza seats folded into the plain Arabic ones, the zero-width non-joiner
+# of Persian compounds dropped: the table's keys and the names are compared in this form.
+ARABIC_FOLD = str.maketrans({"\u06a9": "\u0643", "\u06cc": "\u064a", "\u0649": "\u064a",
+                             "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627",
+                             "\u200c": None})
+
+
+@lru_cache(maxsize=1)
+def arabic_words() -> dict[str, str]:
+    """Arabic and Persian company words, legal forms and places → their usual English
+    rendering in company names (``"شركة" → "company"``, ``"ذ.م.م" → "llc"``), keys folded by
+    ``ARABIC_FOLD``."""
+    return {row["arabic"].translate(ARABIC_FOLD): row["english"]
+            for row in read_table("arabic_company_words.csv")}
+
+
 def han_places() -> frozenset[str]:
     """The entries of ``han_words`` that are place names (without the 市/省/区/县 variants)."""
     return _han_table()[1]
