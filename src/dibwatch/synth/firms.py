@@ -18,6 +18,7 @@ invoicing through a trading hub, a clerk who now and then misfiles chips.
 
 from __future__ import annotations
 
+import bisect
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -293,17 +294,45 @@ class FirmBuilder:
         if total <= 0 or not mix:
             return
         counts = _split(max(total, len(mix)), mix)
+        # The firms a decoy may still take, in firm order, kept as decoys take them: scanning
+        # every firm for each decoy made a 10M-line world take minutes (decoys and firms both
+        # grow with the world). The lists are exactly what a scan would give, so a seed still
+        # gives the same world.
+        self._free: dict[tuple[str, ...] | None, list[Firm]] = {
+            None: [f for f in self.firms if f.role == "exporter" and not f.is_facilitator
+                   and f.persona is None]}
+        self._free_ru: list[Firm] = [f for f in self.firms if f.role == "importer"
+                                     and f.country == "RU" and not f.is_end_user
+                                     and f.persona is None and f.parent is None]
         for persona in DECOYS:  # a fixed order, so a seed gives the same world
             for _ in range(counts.get(persona, 0)):
                 getattr(self, f"_decoy_{persona}")()
 
     def _free_exporters(self, countries: tuple[str, ...] | None = None) -> list[Firm]:
-        return [f for f in self.firms if f.role == "exporter" and not f.is_facilitator
-                and f.persona is None and (countries is None or f.country in countries)]
+        """Exporters no persona has taken (of ``countries``), in firm order. The caller must
+        not change the list, and must pass the firms it gives a persona to ``_taken``."""
+        pool = self._free.get(countries)
+        if pool is None:
+            assert countries is not None
+            pool = self._free[countries] = [f for f in self._free[None]
+                                            if f.country in countries]
+        return pool
+
+    def _taken(self, *firms: Firm) -> None:
+        for firm in firms:
+            for key, pool in self._free.items():
+                if key is None or firm.country in key:
+                    i = bisect.bisect_left(pool, firm.index, key=lambda f: f.index)
+                    if i < len(pool) and pool[i] is firm:
+                        del pool[i]
 
     def _pick(self, countries: tuple[str, ...] | None = None) -> Firm | None:
         pool = self._free_exporters(countries) or self._free_exporters()
-        return self.rng.choice(pool) if pool else None
+        if not pool:
+            return None
+        firm = self.rng.choice(pool)
+        self._taken(firm)  # every caller gives the firm a persona
+        return firm
 
     def _decoy_new_entrant(self) -> None:
         firm = self._pick((*_THIRD, *self.params.hub_countries))
@@ -326,16 +355,18 @@ class FirmBuilder:
         firm.activity *= 2.0
 
     def _decoy_parent_company(self) -> None:
-        free = [f for f in self.firms if f.role == "importer" and f.country == "RU"
-                and not f.is_end_user and f.persona is None and f.parent is None]
+        free = self._free_ru
         if len(free) < 2:
             return
         parent = self.rng.choice(free)
         parent.persona = "parent_company"
         others = [f for f in free if f is not parent]
-        for sub in self.rng.sample(others, min(len(others), self.rng.randrange(1, 4))):
+        subs = self.rng.sample(others, min(len(others), self.rng.randrange(1, 4)))
+        for sub in subs:
             sub.parent = parent.index
             sub.persona = "subsidiary"
+        taken = {id(parent), *map(id, subs)}
+        self._free_ru = [f for f in free if id(f) not in taken]
 
     def _decoy_honest_hub(self) -> None:
         firm = self._pick(self.params.hub_countries)
@@ -361,6 +392,7 @@ class FirmBuilder:
         if len(pool) < size:
             return
         members = self.rng.sample(pool, size)
+        self._taken(*members)
         template = tables.address_templates()[country][0]
         address = self.address(country, template=template)
         for i, firm in enumerate(members):
