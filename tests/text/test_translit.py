@@ -51,10 +51,10 @@ TO_LATIN_CASES = [
     ("ウラジーミル・プーチン", "urajimiru puchin"),
     ("Վլադիմիր Պուտին", "vladimir putin"),
     ("ვლადიმერ პუტინი", "vladimer putini"),  # ejective marks dropped
-    ("محمد علي", "mhmd ly"),
+    ("محمد علي", "mhmd aly"),
     ("رغد صدام حسين التكريتي", "rghd sdam hsyn al tkryty"),  # the article split off
-    ("عبدالرحيم", "bdalrhym"),  # عبد ال… is one name (Abdul Rahim)
-    ("حامد عبد الله", "hamd bdallh"),  # Abdallah; الله is no article
+    ("عبدالرحيم", "abdalrhym"),  # عبد ال… is one name (Abdul Rahim); ain is a
+    ("حامد عبد الله", "hamd abdallh"),  # Abdallah; الله is no article
     ("حمزة", "hmza"),  # ta marbuta: a final a
     ("ولادیمیر پوتین", "wladymyr putyn"),  # Persian; waw inside a word is a vowel
     ("ולדימיר פוטין", "wldymyr putyn"),

@@ -237,7 +237,9 @@ def _icu_run(run: str) -> str:
         run = _ABD_RE.sub("\\1\u0640\\2", run.translate(_TA_MARBUTA))  # tatweel: no split
         run = _ARABIC_ARTICLE_RE.sub(_split_article, run).replace("\u0640", "")
     words = run.split()
-    latin = _icu_transliterator().transliterate(" ".join(words))
+    # Ain (ʿ) is a vowel in every romanisation of a name (Ali, Abdul, Yaqub, Saad): ICU
+    # keeps it as a sign that would split the word; read it as the commonest, a.
+    latin = _icu_transliterator().transliterate(" ".join(words)).replace("\u02bf", "a")
     out = latin.lower().replace("'", "").split()  # ejective and syllable marks
     if len(out) == len(words):
         for i, (word, rom) in enumerate(zip(words, out, strict=True)):
