@@ -5,6 +5,7 @@ counts and period, and the evidence of every link used or refused."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 import pyarrow as pa
 
@@ -13,16 +14,17 @@ from dibwatch.resolve import store
 from dibwatch.resolve.constraints import Clustering, Corrections, Link, cluster, registration
 
 
-def cluster_mentions(engine: Engine, links: list[Link],
-                     corrections: Corrections | None = None) -> Clustering:
+def cluster_mentions(engine: Engine, links: Iterable[Link],
+                     corrections: Corrections | None = None, *,
+                     ordered: bool = False) -> Clustering:
     """Cluster every party mention of the workspace (a mention no link reaches is a firm of
-    its own)."""
+    its own). ``ordered``: ``links`` come strongest first (see ``constraints.cluster``)."""
     rows = engine.query(store.MENTION_IDENTITIES)
     registrations = {int(m): r for m, id_value, _ in rows
                      if (r := registration(id_value)) is not None}
     keys = {int(m): str(k) for m, _, k in rows}
     return cluster(keys, links, registrations=registrations, keys=keys,
-                   corrections=corrections)
+                   corrections=corrections, ordered=ordered)
 
 
 def clusters_table(clustering: Clustering) -> pa.Table:

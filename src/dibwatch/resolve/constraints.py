@@ -50,7 +50,7 @@ def registration(id_value: str | None) -> Registration | None:
     return Registration(ident.scheme, ident.value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # tens of millions of them at national scale
 class Link:
     """One pair the model scored at or over the threshold, with its evidence: the level each
     comparison reached and the match weight (log2 Bayes factor)."""
@@ -123,8 +123,10 @@ class _Components:
 def cluster(mentions: Iterable[int], links: Iterable[Link], *,
             registrations: Mapping[int, Registration],
             keys: Mapping[int, str] | None = None,
-            corrections: Corrections | None = None) -> Clustering:
-    """Firms from ``links`` under the constraints in the module docstring."""
+            corrections: Corrections | None = None, ordered: bool = False) -> Clustering:
+    """Firms from ``links`` under the constraints in the module docstring. ``ordered``: the
+    links already come strongest first (probability down, then left, right), so they are
+    consumed as they come and never all held at once."""
     comps = _Components(mentions, registrations)
     corrections = corrections or Corrections()
     by_key: dict[str, list[int]] = {}
@@ -143,7 +145,8 @@ def cluster(mentions: Iterable[int], links: Iterable[Link], *,
 
     used: list[Link] = []
     refused: list[Refusal] = []
-    for link in sorted(links, key=lambda k: (-k.probability, k.left, k.right)):
+    for link in links if ordered else sorted(links, key=lambda k: (-k.probability, k.left,
+                                                                    k.right)):
         ra, rb = comps.find(link.left), comps.find(link.right)
         if ra == rb:
             continue

@@ -106,7 +106,7 @@ def resolve_parties(ws: Workspace, *, threshold: float = 0.9,
     finally:
         eng.execute(store.DROP_INPUT)
     report("linking", 1, 1)
-    clustering = cluster_mentions(eng, linkage.links, corrections)
+    clustering = cluster_mentions(eng, linkage.links, corrections, ordered=True)
     assigned = carry_over_ids(eng, clusters_table(clustering), previous)
     firm_count = write_firms(eng, assigned)
     write_links(eng, clustering, assigned)

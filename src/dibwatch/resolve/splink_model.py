@@ -25,7 +25,9 @@ cannot run — small data, no identifiers — the model falls back to the priors
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import pyarrow as pa
@@ -148,7 +150,7 @@ class Linkage:
     """The model's output: every pair scored at or over the threshold, with the level each
     comparison reached (clustered into firms by :mod:`dibwatch.resolve.constraints`)."""
 
-    links: list[Link]
+    links: Iterator[Link]  # strongest first (probability down, then left, right); read once
     training: str  # "em" or "priors"
     model: dict[str, Any]
 
@@ -274,31 +276,39 @@ def link(engine: Engine, threshold: float) -> Linkage:
                                                warning_mode="never")
         gammas = ", ".join(f"gamma_{c.output_column_name}"
                            for c in linker._settings_obj.comparisons)
+        # Sorted by the engine and turned into Links one batch at a time as the clustering
+        # reads them: at 10M lines there are tens of millions of pairs, and a Python object
+        # per pair (with its levels) took more than the machine's memory.
         links = _links(linker, engine.query_arrow(
             f"SELECT unique_id_l, unique_id_r, match_probability, match_weight, {gammas} "
-            f"FROM {predictions.physical_name} WHERE match_probability >= ?", [threshold]))
+            f"FROM {predictions.physical_name} WHERE match_probability >= ? "
+            f"ORDER BY match_probability DESC, unique_id_l, unique_id_r", [threshold]))
         model = linker.misc.save_model_to_json()
     finally:
         linker.table_management.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
     return Linkage(links, training, model)
 
 
-def _links(linker: Linker, predictions: pa.Table) -> list[Link]:
-    """The predicted pairs with each comparison's level by its label (``gamma_<column>``
-    holds the level's comparison-vector value)."""
+def _links(linker: Linker, predictions: pa.Table) -> Iterator[Link]:
+    """The predicted pairs, in the table's order, with each comparison's level by its label
+    (``gamma_<column>`` holds the level's comparison-vector value). Pairs that reached the
+    same levels share one mapping of them."""
     labels: dict[str, dict[int, str]] = {}
     for comparison in linker._settings_obj.comparisons:
         labels[str(comparison.output_column_name)] = {
             int(level.comparison_vector_value): str(level.label_for_charts)
             for level in comparison.comparison_levels}
-    columns = {name: predictions.column(name).to_pylist() for name in predictions.column_names
-               if name in ("unique_id_l", "unique_id_r", "match_probability", "match_weight")
-               or name.startswith("gamma_")}
-    out = []
-    for i in range(predictions.num_rows):
-        levels = {name: labels[name].get(int(columns[f"gamma_{name}"][i]), "?")
-                  for name in labels if f"gamma_{name}" in columns}
-        out.append(Link(int(columns["unique_id_l"][i]), int(columns["unique_id_r"][i]),
-                        float(columns["match_probability"][i]),
-                        float(columns["match_weight"][i]), levels))
-    return out
+    names = [name for name in labels if f"gamma_{name}" in predictions.column_names]
+    shared: dict[tuple[int, ...], Mapping[str, str]] = {}
+    for batch in predictions.to_batches(max_chunksize=100_000):
+        gammas = [batch.column(f"gamma_{name}").to_pylist() for name in names]
+        for left, right, probability, weight, *vector in zip(
+                batch.column("unique_id_l").to_pylist(), batch.column("unique_id_r").to_pylist(),
+                batch.column("match_probability").to_pylist(),
+                batch.column("match_weight").to_pylist(), *gammas, strict=True):
+            key = tuple(int(g) for g in vector)
+            levels = shared.get(key)
+            if levels is None:
+                levels = shared[key] = MappingProxyType(
+                    {name: labels[name].get(g, "?") for name, g in zip(names, key, strict=True)})
+            yield Link(int(left), int(right), float(probability), float(weight), levels)
