@@ -14,6 +14,7 @@ from dibwatch.risk import store
 from dibwatch.risk.config import RiskConfig
 from dibwatch.risk.configure import active, load_config
 from dibwatch.risk.indicators import Indicator, RunContext
+from dibwatch.risk.staged import run_each
 from dibwatch.workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
@@ -85,7 +86,6 @@ def run_indicators(ws: Workspace, config: RiskConfig | None = None, *,
             store.DISMISSED_TABLE: decisions.dismissed_table()}, progress)
         return RiskRun(run_id, staged_counts)
     engine = ws.engine
-    counts: dict[str, int] = {}
     with engine.transaction(), engine.registered(store.HUBS_TABLE, hubs), \
             engine.registered(store.CONFIRMED_TABLE, decisions.confirmed_table()), \
             engine.registered(store.DISMISSED_TABLE, decisions.dismissed_table()):
@@ -96,13 +96,7 @@ def run_indicators(ws: Workspace, config: RiskConfig | None = None, *,
         engine.execute(store.CREATE_SCREENING)
         engine.execute(store.KEEP_MATCHES, [run_id])
         engine.execute(store.CREATE_LINES)
-        ctx = RunContext(ws, run_id, config)
-        for done, indicator in enumerate(indicators):
-            if progress:
-                progress("risk indicators", done, len(indicators))
-            counts[indicator.name] = indicator().run(ctx)
-        if progress:
-            progress("risk indicators", len(indicators), len(indicators))
+        counts = run_each(RunContext(ws, run_id, config), indicators, progress)
         engine.execute(store.FINISH_RUN, [run_id, run_id, run_id])
         for sql in store.DROP_TEMP:
             engine.execute(sql)

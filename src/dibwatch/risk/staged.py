@@ -111,6 +111,19 @@ def staged(ws: Workspace, engine: Engine) -> Iterator[None]:
             engine.execute(f"DROP TABLE IF EXISTS {name}")
 
 
+def run_each(ctx: RunContext, indicators: Sequence[type[Indicator]],
+             progress: Progress | None = None) -> dict[str, int]:
+    """Run ``indicators`` in ``ctx``; the number of flags of each, by name."""
+    counts: dict[str, int] = {}
+    for done, indicator in enumerate(indicators):
+        if progress:
+            progress("risk indicators", done, len(indicators))
+        counts[indicator.name] = indicator().run(ctx)
+    if progress:
+        progress("risk indicators", len(indicators), len(indicators))
+    return counts
+
+
 def run_staged(ws: Workspace, engine: Engine, config: RiskConfig,
                indicators: Sequence[type[Indicator]], tables: dict[str, pa.Table],
                progress: Progress | None = None) -> tuple[int, dict[str, int]]:
@@ -118,20 +131,13 @@ def run_staged(ws: Workspace, engine: Engine, config: RiskConfig,
     analysts' decisions) and publish the run into the workspace; returns its id and counts."""
     started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     run_id = int(ws.engine.scalar(store.NEXT_RUN))
-    counts: dict[str, int] = {}
     with staged(ws, engine), ExitStack() as stack:
         for name, table in tables.items():
             stack.enter_context(engine.registered(name, table))
         engine.execute(store.CREATE_SCREENING)
         engine.execute(store.KEEP_MATCHES, [run_id])
         engine.execute(store.CREATE_LINES)
-        ctx = RunContext(ws, run_id, config, on=engine)
-        for done, indicator in enumerate(indicators):
-            if progress:
-                progress("risk indicators", done, len(indicators))
-            counts[indicator.name] = indicator().run(ctx)
-        if progress:
-            progress("risk indicators", len(indicators), len(indicators))
+        counts = run_each(RunContext(ws, run_id, config, on=engine), indicators, progress)
         results = {name: engine.query_arrow(f"SELECT * FROM {name} WHERE run_id = ?",
                                             [run_id]) for name in OUTPUTS}
         for sql in store.DROP_TEMP:
