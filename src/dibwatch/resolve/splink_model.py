@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-import pyarrow as pa
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
@@ -143,6 +142,9 @@ def settings(record_count: int, sql_dialect: str = "duckdb") -> SettingsCreator:
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=True,
     )
+
+
+LINKS_TABLE = "_resolve_links"
 
 
 @dataclass(frozen=True)
@@ -276,39 +278,57 @@ def link(engine: Engine, threshold: float) -> Linkage:
                                                warning_mode="never")
         gammas = ", ".join(f"gamma_{c.output_column_name}"
                            for c in linker._settings_obj.comparisons)
-        # Sorted by the engine and turned into Links one batch at a time as the clustering
-        # reads them: at 10M lines there are tens of millions of pairs, and a Python object
-        # per pair (with its levels) took more than the machine's memory.
-        links = _links(linker, engine.query_arrow(
-            f"SELECT unique_id_l, unique_id_r, match_probability, match_weight, {gammas} "
-            f"FROM {predictions.physical_name} WHERE match_probability >= ? "
-            f"ORDER BY match_probability DESC, unique_id_l, unique_id_r", [threshold]))
+        # Kept in a table of the engine (which spills it past its memory limit) and read back
+        # sorted, a batch at a time, as the clustering consumes it: at 10M lines there are
+        # tens of millions of pairs; one Python object each took more than the machine, and
+        # even one Arrow table of them, fetched whole, doubled the peak.
+        engine.execute(
+            f"CREATE OR REPLACE TEMP TABLE {LINKS_TABLE} AS SELECT unique_id_l, unique_id_r, "
+            f"match_probability, match_weight, {gammas} FROM {predictions.physical_name} "
+            f"WHERE match_probability >= {float(threshold)!r}")
+        # Counted now: it also makes Spark compute and cache the table before Splink's own
+        # tables (its lineage) are dropped below.
+        pairs = int(engine.scalar(f"SELECT count(*) FROM {LINKS_TABLE}"))
+        log.info("%s pairs at or over %s", f"{pairs:,}", threshold)
+        links = _links(engine, _level_labels(linker))
         model = linker.misc.save_model_to_json()
     finally:
         linker.table_management.delete_tables_created_by_splink_from_db()  # type: ignore[no-untyped-call]
     return Linkage(links, training, model)
 
 
-def _links(linker: Linker, predictions: pa.Table) -> Iterator[Link]:
-    """The predicted pairs, in the table's order, with each comparison's level by its label
-    (``gamma_<column>`` holds the level's comparison-vector value). Pairs that reached the
-    same levels share one mapping of them."""
-    labels: dict[str, dict[int, str]] = {}
-    for comparison in linker._settings_obj.comparisons:
-        labels[str(comparison.output_column_name)] = {
-            int(level.comparison_vector_value): str(level.label_for_charts)
-            for level in comparison.comparison_levels}
-    names = [name for name in labels if f"gamma_{name}" in predictions.column_names]
+def _level_labels(linker: Linker) -> dict[str, dict[int, str]]:
+    """Per comparison, its levels' labels by comparison-vector value."""
+    return {str(comparison.output_column_name): {
+        int(level.comparison_vector_value): str(level.label_for_charts)
+        for level in comparison.comparison_levels}
+        for comparison in linker._settings_obj.comparisons}
+
+
+def _links(engine: Engine, labels: dict[str, dict[int, str]]) -> Iterator[Link]:
+    """The pairs of ``LINKS_TABLE``, strongest first, with each comparison's level by its
+    label (``gamma_<column>`` holds the level's comparison-vector value); pairs that reached
+    the same levels share one mapping of them. The table is dropped once read. Nothing else
+    may run on ``engine`` while the pairs are read (DuckDB streams them)."""
     shared: dict[tuple[int, ...], Mapping[str, str]] = {}
-    for batch in predictions.to_batches(max_chunksize=100_000):
-        gammas = [batch.column(f"gamma_{name}").to_pylist() for name in names]
-        for left, right, probability, weight, *vector in zip(
-                batch.column("unique_id_l").to_pylist(), batch.column("unique_id_r").to_pylist(),
-                batch.column("match_probability").to_pylist(),
-                batch.column("match_weight").to_pylist(), *gammas, strict=True):
-            key = tuple(int(g) for g in vector)
-            levels = shared.get(key)
-            if levels is None:
-                levels = shared[key] = MappingProxyType(
-                    {name: labels[name].get(g, "?") for name, g in zip(names, key, strict=True)})
-            yield Link(int(left), int(right), float(probability), float(weight), levels)
+    try:
+        for batch in engine.iter_batches(
+                f"SELECT * FROM {LINKS_TABLE} "
+                f"ORDER BY match_probability DESC, unique_id_l, unique_id_r",
+                batch_size=100_000):
+            names = [name for name in labels if f"gamma_{name}" in batch.schema.names]
+            gammas = [batch.column(f"gamma_{name}").to_pylist() for name in names]
+            for left, right, probability, weight, *vector in zip(
+                    batch.column("unique_id_l").to_pylist(),
+                    batch.column("unique_id_r").to_pylist(),
+                    batch.column("match_probability").to_pylist(),
+                    batch.column("match_weight").to_pylist(), *gammas, strict=True):
+                key = tuple(int(g) for g in vector)
+                levels = shared.get(key)
+                if levels is None:
+                    levels = shared[key] = MappingProxyType(
+                        {name: labels[name].get(g, "?") for name, g in zip(names, key,
+                                                                          strict=True)})
+                yield Link(int(left), int(right), float(probability), float(weight), levels)
+    finally:
+        engine.execute(f"DROP TABLE IF EXISTS {LINKS_TABLE}")
