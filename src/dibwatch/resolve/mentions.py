@@ -8,13 +8,12 @@ on a thousand lines is one record, weighted by its count, not a thousand.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 
 import pyarrow as pa
 
 from dibwatch.engine import Engine
 from dibwatch.resolve import store
-from dibwatch.resolve.normalise import MentionForm, mention_form
+from dibwatch.resolve.normalise import mention_form
 from dibwatch.text.vocab import generic_weight
 
 # A name token carried by more distinct mentions than this is too common to be a blocking
@@ -33,14 +32,11 @@ MENTION_SCHEMA = pa.schema([
 ])
 
 
-def name_keys(forms: Iterable[MentionForm]) -> list[list[str]]:
-    """Per mention, its KEYS_PER_NAME rarest name tokens (rarity counted over all distinct
-    mentions), leaving out generic words and tokens of more than MAX_KEY_MENTIONS mentions.
-    Two keys, so that a slip in one word still leaves a key shared with the right spelling."""
-    return _keys_of_tokens([form.tokens for form in forms])
-
-
-def _keys_of_tokens(token_lists: list[tuple[str, ...]]) -> list[list[str]]:
+def name_keys(token_lists: list[tuple[str, ...]]) -> list[list[str]]:
+    """Per mention (its name tokens), its KEYS_PER_NAME rarest tokens (rarity counted over
+    all distinct mentions), leaving out generic words and tokens of more than
+    MAX_KEY_MENTIONS mentions. Two keys, so that a slip in one word still leaves a key shared
+    with the right spelling."""
     df: Counter[str] = Counter()
     for tokens in token_lists:
         df.update(set(tokens))
@@ -82,7 +78,7 @@ def extract_mentions(engine: Engine) -> pa.Table:
             [derived[f.name] if f.name in derived else batch.column(f.name).cast(f.type)
              for f in schema], schema=schema))
     table = pa.Table.from_batches(batches, schema=schema)
-    keys = pa.array(_keys_of_tokens(tokens), pa.list_(pa.string()))
+    keys = pa.array(name_keys(tokens), pa.list_(pa.string()))
     del tokens
     table = table.add_column(schema.get_field_index("address_norm") + 1, "name_keys", keys)
     return table.select(MENTION_SCHEMA.names).cast(MENTION_SCHEMA)
