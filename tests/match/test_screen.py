@@ -178,3 +178,37 @@ def test_run_threshold_redecides_matches(ws: Workspace) -> None:
     assert default.match.score == strict.match.score < 0.999
     assert not strict.match.is_match
     assert default.match.is_match == (default.match.score >= 0.7)
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    # Persian, screened against the Latin names only: found by consonant class, not by the
+    # romanisation's vowels (اوج → "aui", listed "Oje"; پرواز → "pruaz", listed "Parvaz")
+    ("شرکت اوج پرواز ما دو نفر", "Oje Parvaz Mado Nafar Company"),
+    ("شرکت پراور پارس", "Paravar Pars Company"),
+])
+def test_an_abjad_query_reaches_the_latin_name(ws: Workspace, query: str, listed: str) -> None:
+    from dibwatch.match.keys import abjad_keys
+    from dibwatch.match.names import analyse
+
+    latin = Screener(ws, names=lambda c: c.form.script in ("Latin", None))
+    entity = next(e for e, names in latin.entity_names.items()
+                  if any(n.value == listed for n in names))
+    assert entity in latin.candidates(Query(query, "Company"))
+    # and the consonant-class channel alone ranks it first
+    keys = dict.fromkeys(abjad_keys(analyse(query, "Company").tokens), 1.0)
+    ranked = latin._rank(keys, latin.abjad_postings, latin.abjad_norms)
+    assert latin.names[ranked[0]][0] == entity
+
+
+@pytest.mark.parametrize(("a", "b"), [("kasm", "gasem"), ("fid", "faiz"), ("mhmd", "muhamad"),
+                                      ("pruaz", "parvaz"), ("hkani", "hakani")])
+def test_abjad_classes_meet(a: str, b: str) -> None:
+    from dibwatch.match.keys import abjad_class
+
+    assert abjad_class(a) == abjad_class(b)
+
+
+def test_abjad_keys_run_the_article_into_the_name() -> None:
+    from dibwatch.match.keys import abjad_keys
+
+    assert abjad_keys(("ialaludin",)) & abjad_keys(("ilal", "al", "din"))

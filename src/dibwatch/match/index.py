@@ -23,10 +23,11 @@ from dibwatch.match.names import analyse
 from dibwatch.model.entity import Entity
 from dibwatch.model.identifiers import make_identifier
 
-INDEX_VERSION = "7"  # bump when keys or name analysis change: stale indexes are rebuilt
+INDEX_VERSION = "8"  # bump when keys or name analysis change: stale indexes are rebuilt
 # Keys shared by more of all names than this are too common to block on (the exact channel
-# ``x:`` is never pruned): words 5%, consonant skeletons 2%, trigrams (many per word) 0.5%.
-MAX_SHARE = {"t": 0.05, "s": 0.02, "g": 0.005, "i": 0.01, "n": 0.05}
+# ``x:`` is never pruned): words 5%, consonant skeletons and classes 2%, trigrams (many per
+# word) 0.5%.
+MAX_SHARE = {"t": 0.05, "s": 0.02, "g": 0.005, "i": 0.01, "n": 0.05, "a": 0.02}
 Progress = Callable[[int, int], None]
 
 

@@ -22,22 +22,60 @@ key    what                                                           weight
        ("НИКОЛАЕВ К.Ю.") finds the name spelt out among many namesakes
 ``n:`` character bigrams of a syllabic-script name (Han, Hangul,        1.0
        kana)
+``a:`` a Latin name's words as an Arabic, Persian or Hebrew spelling    1.0
+       of them would romanise: consonant classes (``abjad_class``),
+       adjacent words joined, and "X al Y" run together
+       (Jalaluddin / جلال الدين); a channel of its own, read only by
+       queries in those scripts
 =====  =============================================================  =======
 
 Candidates are the names sharing the most weighted keys with the query, rarity-weighted
 (idf) and normalised by the size of each name (cosine), plus every name with the same exact
 key. Keys too common to discriminate are pruned from the postings (the exact channel never).
+The ``a:`` keys are ranked apart, with norms of their own: a Latin query never sees them, so
+its ranking does not move when they are added.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from dibwatch.match.algorithm import skeleton
 from dibwatch.match.names import NameForm
 
-KEY_WEIGHTS = {"t": 1.0, "s": 0.5, "g": 1 / 3, "i": 1.0, "n": 1.0}
+KEY_WEIGHTS = {"t": 1.0, "s": 0.5, "g": 1 / 3, "i": 1.0, "n": 1.0, "a": 1.0}
 MAX_INITIAL_WORDS = 5  # names with more words get no initials keys (organisations, mostly)
+ABJAD_SCRIPTS = frozenset({"Arabic", "Hebrew"})
+# What romanisations of an abjad confuse becomes one letter: q/k/g/c (ق ك گ, and c and x
+# after folding), z/d (ض ظ ذ ز د: Arabic d/dh, Persian z), p/b; h goes (ح ه خ, and the h of
+# sh/th/kh/dh/gh), and j with the vowels (ج is j, dj or, folded, i).
+_ABJAD_CLASSES = str.maketrans({"q": "k", "g": "k", "c": "k", "x": "k", "z": "d", "p": "b",
+                                **{v: None for v in "aeiouywvhj"}})
+# The article run into a name: "Jalal al Din" is Jalaluddin, "Nasr ud Din" Nasruddin.
+_ARTICLES = frozenset({"al", "el", "ul", "ud", "ad", "ur", "ar", "as", "ash", "an", "az"})
+
+
+def abjad_class(token: str) -> str:
+    """The consonant classes of a folded word (``_ABJAD_CLASSES``), doubles collapsed:
+    "kasm" (قاسم) and "gasem", "fid" (فيض) and "faiz" give the same."""
+    out = token.replace("ts", "s").translate(_ABJAD_CLASSES)
+    return "".join(ch for i, ch in enumerate(out) if i == 0 or ch != out[i - 1])
+
+
+def abjad_keys(tokens: Sequence[str]) -> set[str]:
+    """The ``a:`` keys of a name's words (see the table above)."""
+    keys: set[str] = set()
+    for i, token in enumerate(tokens):
+        cls = abjad_class(token)
+        if cls:
+            keys.add("a:" + cls)
+        if i + 1 < len(tokens):
+            joined = abjad_class(token + tokens[i + 1])
+            if len(joined) >= 2:
+                keys.add("a:" + joined)
+            if i + 2 < len(tokens) and tokens[i + 1] in _ARTICLES:
+                keys.add("a:" + abjad_class(token + tokens[i + 1] + tokens[i + 2]))
+    return keys
 
 
 def exact_key(form: NameForm) -> str | None:
@@ -75,6 +113,8 @@ def name_keys(form: NameForm, grams: Collection[str] | None = None) -> set[str]:
         if len(chars) == 1:
             keys.add("n:" + chars)
         keys.update("n:" + chars[j:j + 2] for j in range(len(chars) - 1))
+    if grams is None and form.script in ("Latin", None):
+        keys.update(abjad_keys(tokens))  # indexed: an abjad query meets the Latin names
     exact = exact_key(form)
     if exact is not None:
         keys.add(exact)

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import zip_longest
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,7 @@ from dibwatch.match.algorithm import (
     identifier_key,
 )
 from dibwatch.match.index import build_index, idf_function, index_state, is_fresh
-from dibwatch.match.keys import KEY_WEIGHTS, exact_key, name_keys
+from dibwatch.match.keys import ABJAD_SCRIPTS, KEY_WEIGHTS, abjad_keys, exact_key, name_keys
 from dibwatch.match.names import NameForm, analyse
 from dibwatch.model.entity import Identifier, NameKind
 from dibwatch.workspace import Workspace
@@ -76,6 +77,7 @@ class Retrieved:
 
     names: list[int]
     exact: frozenset[int]
+    entity_limit: int = 0  # ranked entities to score (0: ENTITY_CANDIDATES)
 
 
 @dataclass(frozen=True)
@@ -169,8 +171,10 @@ class Screener:
         # (the weight of all its keys) makes the similarity a cosine.
         self.postings: dict[str, tuple[float, np.ndarray]] = {}
         self.exact: dict[str, np.ndarray] = {}
+        self.abjad_postings: dict[str, tuple[float, np.ndarray]] = {}
         kept = np.fromiter(self.names, dtype=np.int32)
         norms = np.zeros(max(self.names, default=0) + 1)
+        abjad_norms = np.zeros(len(norms))
         for batch in self.ws.engine.iter_batches(POSTINGS_SQL):
             keys = batch.column(0).to_pylist()
             idfs = batch.column(1).to_pylist()
@@ -187,9 +191,14 @@ class Screener:
                     self.exact[key] = postings
                     continue
                 weight = float(idfs[i]) * KEY_WEIGHTS[key[0]]
+                if key.startswith("a:"):
+                    self.abjad_postings[key] = (weight, postings)
+                    abjad_norms[postings] += weight
+                    continue
                 self.postings[key] = (weight, postings)
                 norms[postings] += weight
         self.norms = norms
+        self.abjad_norms = abjad_norms
         # The deletion dictionary (SymSpell): each listed word of FUZZY_LENGTHS letters under
         # itself and every one-letter deletion of it, so that a query word finds the listed
         # words one edit away ("semvash" -> "sevmash") in a few lookups.
@@ -206,8 +215,11 @@ class Screener:
     def retrieve(self, query: Query) -> Retrieved:
         """List names for ``query``: every name whose exact key is the query's, and the
         NAME_CANDIDATES names most similar by weighted keys (cosine), best first, down to
-        RELATIVE_FLOOR of the best."""
+        RELATIVE_FLOOR of the best. A query in Arabic, Persian or Hebrew script is also
+        ranked on the ``a:`` channel (Latin names by consonant class); the two rankings are
+        interleaved and twice ENTITY_CANDIDATES entities scored."""
         keys: dict[str, float] = {}
+        abjad: set[str] = set()
         exact: list[int] = []
         for name in query.variants:
             form = analyse(name, query.schema)
@@ -217,32 +229,45 @@ class Screener:
             for token in unknown:  # a word no list has: maybe a typo of one that has it
                 for near in self._near(token):
                     keys.setdefault("t:" + near, FUZZY_WEIGHT)
+            if form.script in ABJAD_SCRIPTS:
+                abjad |= abjad_keys(form.tokens)
             xkey = exact_key(form)
             if xkey is not None and xkey in self.exact:
                 exact.extend(int(i) for i in self.exact[xkey])
+        ranked = self._rank(keys, self.postings, self.norms)
+        if not abjad:
+            return Retrieved(list(dict.fromkeys([*exact, *ranked])), frozenset(exact))
+        by_class = self._rank(dict.fromkeys(abjad, 1.0), self.abjad_postings, self.abjad_norms)
+        merged = [n for pair in zip_longest(by_class, ranked) for n in pair if n is not None]
+        return Retrieved(list(dict.fromkeys([*exact, *merged])), frozenset(exact),
+                         2 * ENTITY_CANDIDATES)
+
+    @staticmethod
+    def _rank(keys: dict[str, float], postings: dict[str, tuple[float, np.ndarray]],
+              norms: np.ndarray) -> list[int]:
         arrays = []
         weights = []
         for key, factor in keys.items():
-            found = self.postings.get(key)
+            found = postings.get(key)
             if found is not None:
                 arrays.append(found[1])
                 weights.append(found[0] * factor)
-        ranked: list[int] = []
-        if arrays:
-            ids = np.concatenate(arrays)
-            qnorm = sum(weights)
-            per_id = np.repeat(np.array(weights), [len(a) for a in arrays])
-            hit, inverse = np.unique(ids, return_inverse=True)
-            shared = np.bincount(inverse, weights=per_id)
-            sim = shared / np.sqrt(qnorm * self.norms[hit])
-            if len(hit) > NAME_CANDIDATES:
-                best = np.argpartition(-sim, NAME_CANDIDATES)[:NAME_CANDIDATES]
-                hit, sim = hit[best], sim[best]
-            keep = sim >= RELATIVE_FLOOR * sim.max()
-            hit, sim = hit[keep], sim[keep]
-            order = np.lexsort((hit, -sim))
-            ranked = hit[order].tolist()
-        return Retrieved(list(dict.fromkeys([*exact, *ranked])), frozenset(exact))
+        if not arrays:
+            return []
+        ids = np.concatenate(arrays)
+        qnorm = sum(weights)
+        per_id = np.repeat(np.array(weights), [len(a) for a in arrays])
+        hit, inverse = np.unique(ids, return_inverse=True)
+        shared = np.bincount(inverse, weights=per_id)
+        sim = shared / np.sqrt(qnorm * norms[hit])
+        if len(hit) > NAME_CANDIDATES:
+            best = np.argpartition(-sim, NAME_CANDIDATES)[:NAME_CANDIDATES]
+            hit, sim = hit[best], sim[best]
+        keep = sim >= RELATIVE_FLOOR * sim.max()
+        hit, sim = hit[keep], sim[keep]
+        order = np.lexsort((hit, -sim))
+        ranked: list[int] = hit[order].tolist()
+        return ranked
 
     def _near(self, token: str) -> set[str]:
         """Listed words one edit (OSA) from ``token``, other than itself."""
@@ -269,7 +294,7 @@ class Screener:
             names = out.get(entity_id)
             if names is None:
                 is_exact = name_id in retrieved.exact
-                if not is_exact and ranked >= ENTITY_CANDIDATES:
+                if not is_exact and ranked >= (retrieved.entity_limit or ENTITY_CANDIDATES):
                     continue
                 if is_exact and len(out) >= EXACT_LIMIT + ENTITY_CANDIDATES:
                     continue
