@@ -72,9 +72,10 @@ steps["load + classify"] = time.perf_counter() - t
 mark("resolve"); t = time.perf_counter()
 res = resolve_parties(ws, linkage_engine=engine, progress=mark)
 steps["resolve + screen"] = time.perf_counter() - t
-mark("risk"); t = time.perf_counter(); ranked = rank_firms(ws, engine=engine)
+mark("risk"); t = time.perf_counter(); ranked = rank_firms(ws, engine=engine, progress=mark)
 steps["risk + rank"] = time.perf_counter() - t
-mark("report"); t = time.perf_counter(); write_report(ws, out / "report", dossiers=50, pdf=False)
+mark("report"); t = time.perf_counter(); write_report(ws, out / "report", dossiers=50, pdf=False,
+                                                  progress=mark)
 steps["report (50 dossiers)"] = time.perf_counter() - t
 ws.close()
 print(json.dumps({"steps": steps, "rows": r.load.row_count, "mentions": res.mention_count,
