@@ -5,8 +5,9 @@ counts and period, and the evidence of every link used or refused."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pyarrow as pa
 
 from dibwatch.engine import Engine
@@ -19,11 +20,15 @@ def cluster_mentions(engine: Engine, links: Iterable[Link],
                      ordered: bool = False) -> Clustering:
     """Cluster every party mention of the workspace (a mention no link reaches is a firm of
     its own). ``ordered``: ``links`` come strongest first (see ``constraints.cluster``)."""
-    rows = engine.query(store.MENTION_IDENTITIES)
-    registrations = {int(m): r for m, id_value, _ in rows
+    # Read column by column, keys only when an analyst corrected firms: at 10M lines a row
+    # tuple and a key string per mention were gigabytes held through the clustering.
+    mentions = engine.query_arrow(store.MENTION_IDS).column(0).to_numpy().tolist()
+    registrations = {int(m): r for m, id_value in engine.query(store.MENTION_REGISTRY_IDS)
                      if (r := registration(id_value)) is not None}
-    keys = {int(m): str(k) for m, _, k in rows}
-    return cluster(keys, links, registrations=registrations, keys=keys,
+    keys = None
+    if corrections is not None and (corrections.apart or corrections.together):
+        keys = {int(m): str(k) for m, k in engine.query(store.MENTION_KEYS)}
+    return cluster(mentions, links, registrations=registrations, keys=keys,
                    corrections=corrections, ordered=ordered)
 
 
@@ -56,18 +61,27 @@ def write_firms(engine: Engine, clusters: pa.Table) -> int:
 def write_links(engine: Engine, clustering: Clustering, assigned: pa.Table) -> None:
     """Keep why members were joined (``firm_links``) and which links were refused and why
     (``firm_link_refusals``), under the firm ids finally assigned."""
-    firm = dict(zip(assigned.column("mention_id").to_pylist(),
-                    assigned.column("firm_id").to_pylist(), strict=True))
+    ids = assigned.column("mention_id").to_numpy()
+    firm = np.zeros(int(ids.max(initial=0)) + 1, np.int64)  # mention -> firm, as an array
+    firm[ids] = assigned.column("firm_id").to_numpy()
+    levels_json: dict[int, str] = {}  # links with the same levels share one mapping
+
+    def as_json(levels: Mapping[str, str]) -> str:
+        found = levels_json.get(id(levels))
+        if found is None:
+            found = levels_json[id(levels)] = json.dumps(dict(levels))
+        return found
+
     used = pa.table({
-        "firm_id": pa.array([firm[k.left] for k in clustering.used], pa.int32()),
+        "firm_id": pa.array(firm[[k.left for k in clustering.used]], pa.int32()),
         "mention_l": pa.array([k.left for k in clustering.used], pa.int32()),
         "mention_r": pa.array([k.right for k in clustering.used], pa.int32()),
         "match_probability": pa.array([k.probability for k in clustering.used], pa.float64()),
         "match_weight": pa.array([k.weight for k in clustering.used], pa.float64()),
-        "levels": pa.array([json.dumps(dict(k.levels)) for k in clustering.used], pa.string()),
+        "levels": pa.array([as_json(k.levels) for k in clustering.used], pa.string()),
         "source": pa.array(["model"] * len(clustering.used), pa.string())})
     forced = pa.table({
-        "firm_id": pa.array([firm[a] for a, _ in clustering.forced], pa.int32()),
+        "firm_id": pa.array(firm[[a for a, _ in clustering.forced]], pa.int32()),
         "mention_l": pa.array([a for a, _ in clustering.forced], pa.int32()),
         "mention_r": pa.array([b for _, b in clustering.forced], pa.int32()),
         "match_probability": pa.array([1.0] * len(clustering.forced), pa.float64()),
@@ -78,11 +92,11 @@ def write_links(engine: Engine, clustering: Clustering, assigned: pa.Table) -> N
     refusals = pa.table({
         "mention_l": pa.array([r.link.left for r in refused], pa.int32()),
         "mention_r": pa.array([r.link.right for r in refused], pa.int32()),
-        "firm_l": pa.array([firm[r.link.left] for r in refused], pa.int32()),
-        "firm_r": pa.array([firm[r.link.right] for r in refused], pa.int32()),
+        "firm_l": pa.array(firm[[r.link.left for r in refused]], pa.int32()),
+        "firm_r": pa.array(firm[[r.link.right for r in refused]], pa.int32()),
         "match_probability": pa.array([r.link.probability for r in refused], pa.float64()),
         "match_weight": pa.array([r.link.weight for r in refused], pa.float64()),
-        "levels": pa.array([json.dumps(dict(r.link.levels)) for r in refused], pa.string()),
+        "levels": pa.array([as_json(r.link.levels) for r in refused], pa.string()),
         "reason": pa.array([r.reason for r in refused], pa.string())})
     with engine.transaction():
         engine.execute("DELETE FROM firm_links")

@@ -96,7 +96,9 @@ def mention_key(alias: str = "") -> str:
             f"coalesce({a}country, ''), coalesce({a}id_value, ''))")
 
 
-MENTION_IDENTITIES = f"SELECT mention_id, id_value, {mention_key()} FROM party_mentions"
+MENTION_IDS = "SELECT mention_id FROM party_mentions"
+MENTION_REGISTRY_IDS = "SELECT mention_id, id_value FROM party_mentions WHERE id_value IS NOT NULL"
+MENTION_KEYS = f"SELECT mention_id, {mention_key()} FROM party_mentions"
 
 PREVIOUS_FIRM_KEYS = """
 SELECT m.firm_id, p.name, p.address, p.country, p.id_value
