@@ -212,3 +212,20 @@ def test_abjad_keys_run_the_article_into_the_name() -> None:
     from dibwatch.match.keys import abjad_keys
 
     assert abjad_keys(("ialaludin",)) & abjad_keys(("ilal", "al", "din"))
+
+
+def test_spawned_workers_screen_as_one_process(ws: Workspace,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # Party resolution screens its firms on spawned workers (a fork beside Splink's DuckDB
+    # handles can crash): they receive the index pickled and must answer the same.
+    import dibwatch.match.screen as screen_module
+
+    monkeypatch.setattr(screen_module, "SPAWN_MIN", 10)
+    screener = Screener(ws)
+    names = [n.value for names in list(screener.entity_names.values())[:300] for n in names[:1]]
+    queries = [Query(n, "Company") for n in names] + [Query("Sirius JSC"), Query("Zzyzx Blorft")]
+    one = screener.screen(queries, record=False, workers=1)
+    spawned = screener.screen(queries, record=False, workers=2, spawn=True)
+    assert [[(h.entity.entity_id, h.match.score) for h in r.hits] for r in one.results] == \
+        [[(h.entity.entity_id, h.match.score) for h in r.hits] for r in spawned.results]
+    assert sum(bool(r.matches) for r in spawned.results) > 250

@@ -176,18 +176,25 @@ def _screenable(entity: Entity) -> bool:
                              "Airplane") and bool(entity.names)
 
 
-def idf_function(engine: Engine) -> Callable[[str], float]:
+class TokenRarity:
     """Token rarity factor for the scorer: full weight for rare tokens, down to 0.3 for
-    tokens found in a large share of list names."""
+    tokens found in a large share of list names. A class, not a closure: screening workers
+    started afresh receive it pickled."""
+
+    def __init__(self, names: float, df: dict[str, int]) -> None:
+        self.names = names
+        self.df = df
+        self.full = math.log(names / 5.0) if names > 5 else 1.0
+
+    def __call__(self, token: str) -> float:
+        d = self.df.get(token)
+        if d is None or self.full <= 0:
+            return 1.0
+        return max(0.3, min(1.0, math.log(self.names / d) / self.full))
+
+
+def idf_function(engine: Engine) -> Callable[[str], float]:
+    """The :class:`TokenRarity` of the workspace's index."""
     n = float(engine.scalar("SELECT coalesce(max(name_count), 1) FROM match_index_state") or 1)
     rows = engine.query("SELECT substr(key, 3), df FROM match_key_idf WHERE key LIKE 't:%'")
-    df = {str(k): int(v) for k, v in rows}
-    full = math.log(n / 5.0) if n > 5 else 1.0
-
-    def factor(token: str) -> float:
-        d = df.get(token)
-        if d is None or full <= 0:
-            return 1.0
-        return max(0.3, min(1.0, math.log(n / d) / full))
-
-    return factor
+    return TokenRarity(n, {str(k): int(v) for k, v in rows})

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import zip_longest
@@ -329,12 +330,14 @@ class Screener:
     def screen(self, queries: Sequence[Query], *, top: int = 5, threshold: float | None = None,
                record: bool = True, origin: str | None = None,
                progress: Progress | None = None, workers: int | None = None,
-               engine: Engine | None = None) -> ScreeningRun:
+               engine: Engine | None = None, spawn: bool = False) -> ScreeningRun:
         """Screen ``queries``; with ``engine`` (Spark) the scoring runs on its workers, the
-        index broadcast to each."""
+        index broadcast to each. Otherwise on ``workers`` processes (default: one per core),
+        forked from this one, or with ``spawn`` started afresh and sent the index: for a
+        process holding other libraries' database handles, which a fork can break."""
         started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         threshold = self.algorithm.threshold if threshold is None else threshold
-        results = (self._score_all(list(queries), top, workers, progress) if engine is None
+        results = (self._score_all(list(queries), top, workers, progress, spawn) if engine is None
                    else self._score_on(engine, list(queries), top, progress))
         # A run-specific threshold re-decides is_match; matches are immutable, so replace.
         for r in results:
@@ -348,10 +351,12 @@ class Screener:
         return run
 
     def _score_all(self, queries: list[Query], top: int, workers: int | None,
-                   progress: Progress | None) -> list[QueryResult]:
+                   progress: Progress | None, spawn: bool = False) -> list[QueryResult]:
         n_workers = workers if workers is not None else (os.cpu_count() or 1)
         total = len(queries)
         out: list[QueryResult] = []
+        if spawn and n_workers > 1 and total >= SPAWN_MIN:
+            return self._score_pool(queries, top, n_workers, progress, "spawn")
         if n_workers <= 1 or total < 200 or "fork" not in \
                 multiprocessing.get_all_start_methods():
             for i, q in enumerate(queries, 1):
@@ -362,7 +367,7 @@ class Screener:
         with self.ws.engine.released() as free:
             if not free:
                 return self._score_all(queries, top, 1, progress)
-            return self._score_forked(queries, top, n_workers, progress)
+            return self._score_pool(queries, top, n_workers, progress, "fork")
 
     def _score_on(self, engine: Engine, queries: list[Query], top: int,
                   progress: Progress | None) -> list[QueryResult]:
@@ -377,18 +382,24 @@ class Screener:
             progress(len(out), len(out))
         return out
 
-    def _score_forked(self, queries: list[Query], top: int, n_workers: int,
-                      progress: Progress | None) -> list[QueryResult]:
+    def _score_pool(self, queries: list[Query], top: int, n_workers: int,
+                    progress: Progress | None, method: str) -> list[QueryResult]:
         total = len(queries)
         out: list[QueryResult] = []
         global _ACTIVE  # read by forked workers, never written there
         _ACTIVE = self
         size = 500
         chunks = [(q, top) for q in (queries[i:i + size] for i in range(0, total, size))]
-        # One pool per run; workers inherit the in-memory index by fork (copy-on-write) and
-        # send back only matches and entity ids, which this process turns into hits.
-        with multiprocessing.get_context("fork").Pool(n_workers) as pool:
-            for start, part in zip(range(0, total, size), pool.imap(_score_job, chunks),
+        # One pool per run; forked workers inherit the in-memory index (copy-on-write),
+        # spawned ones receive it once; they send back only matches and entity ids, which
+        # this process turns into hits. A worker that dies breaks the pool with an error
+        # (multiprocessing.Pool would wait for it forever).
+        context = multiprocessing.get_context(method)
+        pool = (ProcessPoolExecutor(n_workers, mp_context=context) if method == "fork" else
+                ProcessPoolExecutor(n_workers, mp_context=context, initializer=_install,
+                                    initargs=(self,)))
+        with pool:
+            for start, part in zip(range(0, total, size), pool.map(_score_job, chunks),
                                    strict=True):
                 for query, (warnings, matches) in zip(queries[start:start + size], part,
                                                       strict=True):
@@ -401,6 +412,12 @@ class Screener:
 
 
 _ACTIVE: Screener | None = None
+SPAWN_MIN = 5_000  # fewer queries than this: starting processes costs more than it saves
+
+
+def _install(screener: Screener) -> None:
+    global _ACTIVE
+    _ACTIVE = screener
 
 
 def _score_job(job: tuple[list[Query], int]) -> list[tuple[list[str], list[Match]]]:

@@ -61,10 +61,11 @@ def screen_firms(ws: Workspace, *, threshold: float | None = None,
     if not queries:
         return FirmScreening(0, 0, None)
     screener = Screener(ws)
-    # In-process: the linkage step leaves Splink's DuckDB handles alive in this process, and
-    # a worker forked while they live can crash (seen with duckdb 2.0: segfault in libc).
+    # Spawned workers, not forked: the linkage step leaves Splink's DuckDB handles alive in
+    # this process, and a worker forked while they live can crash (seen with duckdb 2.0:
+    # segfault in libc). At 10M lines (199k firms) one process took 20 minutes.
     run = screener.screen(queries, top=5, threshold=threshold, origin="party resolution",
-                          progress=progress, workers=1, engine=engine)
+                          progress=progress, engine=engine, spawn=True)
     rows: dict[str, list[object]] = {c: [] for c in ("firm_id", "entity_id", "score",
                                                      "matched_name", "run_id", "explanation")}
     for firm_id, result in zip(firm_ids, run.results, strict=True):
