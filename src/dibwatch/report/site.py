@@ -179,27 +179,28 @@ def write_report(ws: Workspace, out_dir: Path, *, run_id: int | None = None,
     files: list[DossierFile] = []
     seconds["dossiers"] = 0.0
     template = env.get_template("dossier.html")
-    for i, row in enumerate(chosen):
-        if progress:
-            progress("writing dossiers", i, len(chosen))
-        t = time.perf_counter()
-        fid = int(row["firm_id"])
-        ctx = build_dossier(ws.engine, run_id, fid, pictures=pictures,
-                            dossier_ids=dossier_ids, evidence_cap=evidence_cap,
-                            months=months, invasion=invasion, config=config)
-        html = template.render(root="../", run_id=run_id, title=ctx.caption,
-                               invasion=invasion, print_cap=print_cap, **ctx.page)
-        html_path = firms_dir / f"{fid}.html"
-        html_path.write_text(html, encoding="utf-8")
-        csv_path = firms_dir / f"{fid}-evidence.csv"
-        evidence_rows = write_evidence_csv(ws.engine, run_id, fid, csv_path)
-        seconds["dossiers"] += time.perf_counter() - t
-        pdf_path = None
-        if pool is not None:
-            pdf_path = firms_dir / f"{fid}.pdf"
-            pool.submit(html, html_path, pdf_path)
-        files.append(DossierFile(fid, int(row["rank"]), ctx.caption, html_path, csv_path,
-                                 evidence_rows, pdf_path))
+    with queries.dossier_scope(ws.engine, run_id, list(dossier_ids)):
+        for i, row in enumerate(chosen):
+            if progress:
+                progress("writing dossiers", i, len(chosen))
+            t = time.perf_counter()
+            fid = int(row["firm_id"])
+            ctx = build_dossier(ws.engine, run_id, fid, pictures=pictures,
+                                dossier_ids=dossier_ids, evidence_cap=evidence_cap,
+                                months=months, invasion=invasion, config=config)
+            html = template.render(root="../", run_id=run_id, title=ctx.caption,
+                                   invasion=invasion, print_cap=print_cap, **ctx.page)
+            html_path = firms_dir / f"{fid}.html"
+            html_path.write_text(html, encoding="utf-8")
+            csv_path = firms_dir / f"{fid}-evidence.csv"
+            evidence_rows = write_evidence_csv(ws.engine, run_id, fid, csv_path)
+            seconds["dossiers"] += time.perf_counter() - t
+            pdf_path = None
+            if pool is not None:
+                pdf_path = firms_dir / f"{fid}.pdf"
+                pool.submit(html, html_path, pdf_path)
+            files.append(DossierFile(fid, int(row["rank"]), ctx.caption, html_path, csv_path,
+                                     evidence_rows, pdf_path))
     if progress:
         progress("writing dossiers", len(chosen), len(chosen))
     if pool is not None:
