@@ -222,3 +222,27 @@ def test_each_dossier_shows_why_its_spellings_were_joined(report_world: ReportWo
         assert len(rows) == links == members - 1
         for row in rows:
             assert "name:" in row.xpath("./td")[4].text_content()
+
+
+def test_dossiers_scoped_to_their_firms_read_what_the_whole_workspace_gives(
+        report_world: ReportWorld, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # While dossiers are written, firm_lines, shipments, classes and evidence stand in
+    # temporary tables holding only the chosen firms' rows (at 10M lines each full read took
+    # seconds). Every dossier file must be what the unscoped workspace gives.
+    import contextlib
+
+    from dibwatch.report import queries
+
+    ws = report_world.ws
+    scoped = write_report(ws, tmp_path / "scoped", dossiers=DOSSIERS, pdf=False)
+    monkeypatch.setattr(queries, "dossier_scope", lambda *a, **k: contextlib.nullcontext())
+    whole = write_report(ws, tmp_path / "whole", dossiers=DOSSIERS, pdf=False)
+    files = sorted(p.name for p in (tmp_path / "whole" / "firms").iterdir())
+    assert len(files) == 2 * DOSSIERS
+    assert files == sorted(p.name for p in (tmp_path / "scoped" / "firms").iterdir())
+    for name in files:
+        assert (tmp_path / "scoped" / "firms" / name).read_bytes() == \
+            (tmp_path / "whole" / "firms" / name).read_bytes(), name
+    assert [d.evidence_rows for d in scoped.dossiers] == [d.evidence_rows for d in whole.dossiers]
+    # and the shadowing tables are gone afterwards
+    assert not ws.engine.query("SELECT table_name FROM duckdb_tables() WHERE temporary")

@@ -40,7 +40,9 @@ pairs AS (
 SELECT t.counterparty_id, f.caption, f.country, r.own_roles, r.their_roles, t.lines,
        t.value_usd, t.first_day, t.last_day
 FROM totals t JOIN roles r USING (counterparty_id) JOIN firms f ON f.firm_id = t.counterparty_id
-ORDER BY t.value_usd DESC, t.counterparty_id
+-- Rounded to the cent: a float sum depends on the order rows arrive in, and two partners
+-- on the same lines must tie (then the id decides) on every run.
+ORDER BY round(t.value_usd, 2) DESC, t.counterparty_id
 LIMIT $limit
 """
 _PARTNERS = """
