@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from dibwatch.casework.users import lookup_token
 from dibwatch.cli.users import app as users_cli
 from dibwatch.web import AppState, Role, WebSettings, add_user
 from dibwatch.web.login import LoginRefused, LoginService
-from dibwatch.web.throttle import LoginThrottle
+from dibwatch.web.throttle import CheckBudget, LoginThrottle
 from tests.web.conftest import PASSWORD, Server, make_server
 
 runner = CliRunner(env={"COLUMNS": "300"})
@@ -250,3 +251,57 @@ def test_password_checks_are_bounded(tmp_path: Path) -> None:
     statuses = asyncio.run(flood())
     service.shutdown()
     assert statuses.count(401) == 3 and statuses.count(503) == 9
+
+
+def test_the_check_budget_paces_checks_after_a_burst() -> None:
+    clock = Clock()
+    budget = CheckBudget(rate=2.0, burst=3, clock=clock)
+    assert [budget.reserve() for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert [budget.reserve() for _ in range(2)] == [0.5, 1.0]  # in turn, 1/rate apart
+    clock.now += 1.0  # the two reserved turns have passed: nothing saved up
+    assert budget.reserve() == 0.5
+    clock.now += 60.0  # a quiet spell refills the burst, never more
+    assert [budget.reserve() for _ in range(4)] == [0.0, 0.0, 0.0, 0.5]
+    with pytest.raises(ValueError, match="rate > 0"):
+        CheckBudget(rate=0, burst=1)
+
+
+def test_a_flood_gets_checks_at_the_budgeted_pace_and_a_lock_taken_meanwhile_holds(
+        tmp_path: Path) -> None:
+    """Row 1: checks one after another still took a core for the whole flood; now they
+    are paced, and a guess that waited its turn is refused if the name got locked while
+    it waited (no password checked for it)."""
+    state = AppState(tmp_path / "s.state.sqlite")
+    add_user(state, "vera", PASSWORD, Role.viewer)
+    service = LoginService(state, WebSettings(password_checks=1, login_queue=8,
+                                              password_checks_per_second=2.0,
+                                              password_check_burst=1,
+                                              login_user_failures=2,
+                                              login_client_failures=1000,
+                                              login_tarpit_seconds=0.01))
+    checked: list[float] = []
+    real_check = service._check
+
+    def check(*args: str) -> object:
+        checked.append(time.monotonic())
+        return real_check(*args)
+
+    service._check = check  # type: ignore[method-assign, assignment]
+
+    async def flood() -> list[int]:
+        async def one(i: int) -> int:
+            try:
+                await service.attempt("vera", f"guess {i}", "10.0.0.1", "test")
+            except LoginRefused as exc:
+                return exc.status
+            return 200
+        return list(await asyncio.gather(*(one(i) for i in range(4))))
+
+    statuses = asyncio.run(flood())
+    service.shutdown()
+    assert statuses == [401, 401, 429, 429]
+    assert len(checked) == 2 and checked[1] - checked[0] >= 0.45  # 1/rate apart
+    con = sqlite3.connect(state.path)
+    actions = [a for (a,) in con.execute("SELECT action FROM audit_log ORDER BY audit_id")]
+    con.close()
+    assert actions.count("login.failed") == 2 and actions.count("login.locked") == 1

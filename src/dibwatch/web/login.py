@@ -4,7 +4,9 @@ Three bounds, in order: the :class:`~dibwatch.web.throttle.LoginThrottle` refuse
 user name or client address before any password is checked, after an asynchronous pause
 (the tarpit: a flooding client waits, the server does not); at most ``password_checks``
 Argon2 checks run at once, on a pool of their own (never the request threads that serve
-``/match``), with at most ``login_queue`` more waiting: past that, 503 after the same pause;
+``/match``), paced to ``password_checks_per_second`` (:class:`~dibwatch.web.throttle.
+CheckBudget`), with at most ``login_queue`` more waiting: past that, 503 after the same
+pause;
 the audit log gets the failures up to the limits and one row per lockout, not one per
 refused guess.
 """
@@ -22,7 +24,7 @@ from dibwatch.casework.state import AppState
 from dibwatch.casework.users import Session, User, authenticate, create_session
 from dibwatch.web.background import background_priority
 from dibwatch.web.settings import WebSettings
-from dibwatch.web.throttle import LoginThrottle
+from dibwatch.web.throttle import CheckBudget, LoginThrottle
 
 
 class LoginRefused(Exception):
@@ -59,23 +61,32 @@ class LoginService:
                                         thread_name_prefix="dibwatch-login",
                                         initializer=background_priority)
         self._inflight = 0  # only touched on the event loop: no lock needed
+        self._budget = CheckBudget(settings.password_checks_per_second,
+                                   settings.password_check_burst)
 
     async def attempt(self, name: str, password: str, client: str, via: str) -> LoggedIn:
-        wait = self.throttle.retry_after(name, client)
-        if wait > 0:
-            await asyncio.sleep(min(wait, self.settings.login_tarpit_seconds))
-            raise LoginRefused(429, f"too many failed logins: try again in "
-                                    f"{math.ceil(wait)} s", wait)
+        await self._refuse_if_locked(name, client)
         if self._inflight >= self.settings.password_checks + self.settings.login_queue:
             # Paused too: an instant refusal would let a flood spin as fast as we answer.
             await asyncio.sleep(self.settings.login_tarpit_seconds)
             raise LoginRefused(503, "too many logins at once: try again in a second", 1.0)
         self._inflight += 1
         try:
+            if (turn := self._budget.reserve()) > 0:
+                await asyncio.sleep(turn)
+                # Others' guesses may have locked the name or address meanwhile.
+                await self._refuse_if_locked(name, client)
             return await asyncio.get_running_loop().run_in_executor(
                 self._pool, self._check, name, password, client, via)
         finally:
             self._inflight -= 1
+
+    async def _refuse_if_locked(self, name: str, client: str) -> None:
+        wait = self.throttle.retry_after(name, client)
+        if wait > 0:
+            await asyncio.sleep(min(wait, self.settings.login_tarpit_seconds))
+            raise LoginRefused(429, f"too many failed logins: try again in "
+                                    f"{math.ceil(wait)} s", wait)
 
     def _check(self, name: str, password: str, client: str, via: str) -> LoggedIn:
         user = authenticate(self.state, name, password)

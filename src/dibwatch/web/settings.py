@@ -27,13 +27,15 @@ class WebSettings:
     # Logins: wrong passwords before a user name / a client address is locked; the first
     # lockout's seconds (each next one doubles, to an hour); the pause before a refusal
     # while locked; Argon2 checks at once (each ~140 ms of a core and 64 MiB) and how many
-    # more may wait.
+    # more may wait; checks per second over time, and at once after a quiet spell.
     login_user_failures: int = 5
     login_client_failures: int = 20
     login_lockout_seconds: float = 30.0
     login_tarpit_seconds: float = 1.0  # a refused login is answered after this (no CPU)
     password_checks: int = 1
     login_queue: int = 4
+    password_checks_per_second: float = 1.0
+    password_check_burst: int = 3
     record_matches: bool = True  # proof of screening for every /match query
     trail_check_seconds: float = 60.0  # the audit chain is re-verified this often
     jobs_dir: Path | None = None  # batch job files; default: <state>.jobs beside the state

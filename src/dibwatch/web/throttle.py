@@ -122,3 +122,31 @@ class LoginThrottle:
     def succeeded(self, user: str) -> None:
         with self._lock:
             self._counters.pop(("user", user), None)
+
+
+class CheckBudget:
+    """Paces password checks: at most ``rate`` per second over time, ``burst`` back to back
+    after a quiet spell (a token bucket that hands out reservations). Bounding the checks
+    running at once is not enough: one check after another still keeps a core busy for as
+    long as a flood lasts, and the first seconds of a flood, before any lockout, decided the
+    API's worst latencies. A caller waits its turn (the callers waiting are bounded
+    elsewhere). Only the event loop calls it: no lock."""
+
+    def __init__(self, rate: float, burst: int,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        if rate <= 0 or burst < 1:
+            raise ValueError(f"a check budget needs rate > 0 and burst >= 1, "
+                             f"got rate={rate}, burst={burst}")
+        self.rate = rate
+        self.burst = burst
+        self.clock = clock
+        self._tokens = float(burst)
+        self._at = clock()
+
+    def reserve(self) -> float:
+        """Reserve the next check: the seconds to wait before running it (0: now)."""
+        now = self.clock()
+        self._tokens = min(float(self.burst), self._tokens + (now - self._at) * self.rate)
+        self._at = now
+        self._tokens -= 1.0
+        return max(0.0, -self._tokens / self.rate)
