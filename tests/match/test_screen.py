@@ -4,6 +4,7 @@ the batch command with bad rows."""
 from __future__ import annotations
 
 import csv
+import gc
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from dibwatch.demo import demo_list_files
 from dibwatch.lists.loader import load_list
 from dibwatch.match import Query
 from dibwatch.match.index import index_state, is_fresh
-from dibwatch.match.screen import Screener
+from dibwatch.match.screen import Screener, cyclic_gc_paused
 from dibwatch.model import make_identifier
 from dibwatch.workspace import Workspace
 
@@ -229,3 +230,41 @@ def test_spawned_workers_screen_as_one_process(ws: Workspace,
     assert [[(h.entity.entity_id, h.match.score) for h in r.hits] for r in one.results] == \
         [[(h.entity.entity_id, h.match.score) for h in r.hits] for r in spawned.results]
     assert sum(bool(r.matches) for r in spawned.results) > 250
+
+
+def test_scoring_makes_no_reference_cycles(ws: Workspace) -> None:
+    """Batch scoring pauses the cyclic GC (cyclic_gc_paused): sound only while scoring leaves
+    no cycles behind, which reference counting could not free."""
+    screener = Screener(ws)
+    queries = [Query(n) for n in ("Velmorsk Microdevices", "ООО «Вельморск Микроприборы»",
+                                  "Tehran Kala Trading Co", "Mohammed Al Rashid",
+                                  "Global Trading Co Ltd", "ابو محمد الجولاني", "金正恩")] * 40
+    screener.screen(queries[:7], top=5, record=False, workers=1)  # caches warmed
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        run = screener.screen(queries, top=5, record=False, workers=1)
+        assert any(r.hits for r in run.results)
+        del run
+        assert gc.collect() == 0
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_the_gc_pause_is_restored_by_the_last_thread_out() -> None:
+    assert gc.isenabled()
+    with cyclic_gc_paused():
+        assert not gc.isenabled()
+        with cyclic_gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: left off
+    finally:
+        gc.enable()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -184,6 +185,18 @@ def _merge_acronyms(side: _Side, other: _Side) -> tuple[int, int] | None:
     return None
 
 
+@lru_cache(maxsize=262_144)
+def _pair_sim(a: str, b: str, pa: str, pb: str, person: bool, strict: bool) -> float:
+    """Folding makes romanisations meet; the plain spelling keeps what folding may blur. A
+    pair is as similar as the better of the two views. Memoised: the same listed words meet
+    every query's words (a pure function; the C cache is safe across threads)."""
+    sim = token_sim(a, b, person=person, strict=strict)
+    if sim < 1.0 and (pa != a or pb != b):
+        sim = max(sim, token_sim(pa.replace(" ", ""), pb.replace(" ", ""),
+                                 person=person, strict=strict))
+    return sim
+
+
 def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
                    c_tokens: tuple[str, ...], c_plain: tuple[str, ...], weigh: Weigher,
                    *, person: bool = False, strict: bool = False) -> NameScore:
@@ -214,12 +227,7 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
         for j, b in enumerate(c.tokens):
             # Folding makes romanisations meet; the plain spelling keeps what folding may
             # blur. A pair is as similar as the better of the two views.
-            sim = token_sim(a, b, person=person, strict=strict)
-            if sim < 1.0:
-                pa, pb = q.plain[i], c.plain[j]
-                if pa != a or pb != b:
-                    sim = max(sim, token_sim(pa.replace(" ", ""), pb.replace(" ", ""),
-                                             person=person, strict=strict))
+            sim = _pair_sim(a, b, q.plain[i], c.plain[j], person, strict)
             if i == q_acronym or j == c_acronym:
                 sim = min(sim, ACRONYM_SIM)  # an acronym is not its words spelled out
             if sim > 0:
