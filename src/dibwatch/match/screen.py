@@ -402,14 +402,15 @@ class Screener:
                 ProcessPoolExecutor(n_workers, mp_context=context, initializer=_install,
                                     initargs=(self,)))
         with pool:
-            for start, part in zip(range(0, total, size), pool.map(_score_job, chunks),
-                                   strict=True):
-                for query, (warnings, matches) in zip(queries[start:start + size], part,
-                                                      strict=True):
-                    hits = [Hit(m, self.entities[m.entity_id]) for m in matches]
-                    out.append(QueryResult(query, hits, warnings))
-                if progress is not None:
-                    progress(len(out), total)
+            parts = pool.map(_score_job, chunks)  # the workers start here, the GC still on
+            with cyclic_gc_paused():
+                for start, part in zip(range(0, total, size), parts, strict=True):
+                    for query, (warnings, matches) in zip(queries[start:start + size], part,
+                                                          strict=True):
+                        hits = [Hit(m, self.entities[m.entity_id]) for m in matches]
+                        out.append(QueryResult(query, hits, warnings))
+                    if progress is not None:
+                        progress(len(out), total)
         _ACTIVE = None
         return out
 
