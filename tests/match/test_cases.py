@@ -87,6 +87,12 @@ MUST_MATCH = [
     ("romanised", "Company", "AO NPP KRASNOZNAMENETS",
      "АО «НПП «Краснознамёнец»"),
     ("romanised", "Company", "OKB NOVATOR", "Опытно-Конструкторское Бюро «Новатор»"),
+    # GOST 7.79-B: х = x, ц = cz (c before e, i, y), й = j, ы = y'
+    ("romanised gost", "Company", 'AO "NAUCHNO-TEXNICHESKIJ CENTR ELINS"',
+     "Акционерное Общество «Научно-Технический Центр ЭЛИНС»"),
+    ("romanised gost", "Company", "JSC Radiotexnicheskij Institut imeni Akademika A.L. Mincza",
+     "Акционерное Общество «Радиотехнический Институт имени Академика А.Л. Минца»"),
+    ("romanised gost", "Company", 'PAO KOMPANIYA "SUXOJ"', "ПАО Компания ‘Сухой’"),
     # punctuation lost, a legal form mistyped, a word cut short
     ("punctuation", "Company", "GRUPO CINJAB S A DE C V", "GRUPO CINJAB, S.A. DE C.V."),
     ("punctuation", "Company", "smilwallet b v", "SMILEWALLET B.V."),

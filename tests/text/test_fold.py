@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dibwatch.text import fold_phrase, normalize
-from dibwatch.text.fold import fold
+from dibwatch.text.fold import fold, gost_b_variant
 
 # Each group: spellings of one name in different romanisations (and the original script,
 # which goes through to_latin first). All members must fold to the same key.
@@ -214,3 +214,25 @@ def test_putin_spellings(shared: Callable[[str], Path]) -> None:
     assert all(fold(a) == fold(b) for a, b in pairwise(["Vladimirovich", "Wladimirowitsch",
                                                       "Wladimirowicz", "Vladimirovič",
                                                       "Vladimirovitch"]))
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("NAUCHNO-TEXNICHESKIJ CENTR", "NAUCHNO-TEKHNICHESKIJ CENTR"),
+    ("Radiotexnicheskij Institut imeni A.L. Mincza",
+     "Radiotekhnicheskij Institut imeni A.L. Mintsa"),
+    ("Xarkov", "Kharkov"),
+    ("OOO CZST", "OOO TSST"),
+    ("Volga Trading", None),  # no sign of GOST: no second reading
+    ("Харьков", None),  # not romanised at all
+])
+def test_gost_b_reading(name: str, expected: str | None) -> None:
+    assert gost_b_variant(name) == expected
+
+
+def test_gost_b_reading_meets_what_fold_alone_keeps_apart() -> None:
+    # fold keeps x = ks (Export / Eksport) and cz = Polish ch: GOST's х and ц meet only
+    # through the second reading.
+    assert fold("texnologii") != fold("tekhnologii")
+    variant = gost_b_variant("texnologii")
+    assert variant is not None and fold(variant) == fold("tekhnologii")
+    assert fold(gost_b_variant("czentr") or "") == fold("tsentr")

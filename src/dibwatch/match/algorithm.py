@@ -16,6 +16,7 @@ from dibwatch.match.features import feature_table, weight
 from dibwatch.match.names import PERSON, NameForm, analyse
 from dibwatch.match.similarity import NameScore, compare_tokens, native_sim
 from dibwatch.model.entity import Identifier, NameKind
+from dibwatch.text.fold import gost_b_variant
 from dibwatch.text.legal_forms import form_family, form_kind, legal_forms
 from dibwatch.text.name_parts import name_variants
 from dibwatch.text.vocab import generic_weight, generic_weights
@@ -93,8 +94,11 @@ class Query:
         """The names screened: each name field split as list fields are (``name_parts``), so
         that a name copied verbatim from a list file meets the entity made of it."""
         person = self.schema == PERSON
-        return tuple(dict.fromkeys(v for n in self.names if n and n.strip()
-                                   for v in name_variants(n, person=person)))
+        split = [v for n in self.names if n and n.strip()
+                 for v in name_variants(n, person=person)]
+        # A name that may be GOST-romanised Russian is screened under that reading too.
+        gost = [g for v in split if (g := gost_b_variant(v)) is not None]
+        return tuple(dict.fromkeys([*split, *gost]))
 
 
 @dataclass(frozen=True)

@@ -167,3 +167,34 @@ def fold(token: str) -> str:
 def fold_phrase(text: str) -> list[str]:
     """``normalize`` then ``fold`` each word: ``"Юрий Щукин" → ["iuri", "shukin"]``."""
     return [fold(word) for word in normalize(text).split()]
+
+
+_GOST_B_RE = re.compile(r"cz|x", re.IGNORECASE)
+_GOST_B = {"cz": "ts", "x": "kh"}
+
+
+def _gost_letter(match: re.Match[str]) -> str:
+    found = match.group(0)
+    out = _GOST_B[found.lower()]
+    if found.isupper():
+        return out.upper() if len(found) > 1 or match.string.isupper() else out.capitalize()
+    return out
+
+
+@lru_cache(maxsize=65536)
+def gost_b_variant(name: str) -> str | None:
+    """``name`` read as GOST 7.79-B would have romanised it from Cyrillic, spelled the way
+    the lists romanise (х = x → kh, ц = cz → ts), or None when it has neither. Not part of
+    ``fold``: there ``cz`` is the Polish ч and ``x`` the English ks (Export / Eksport), which
+    meet more names; a query is screened under both readings.
+
+    >>> gost_b_variant("NAUCHNO-TEXNICHESKIJ CENTR")
+    'NAUCHNO-TEKHNICHESKIJ CENTR'
+    >>> gost_b_variant("Radiotexnicheskij Institut imeni A.L. Mincza")
+    'Radiotekhnicheskij Institut imeni A.L. Mintsa'
+    >>> gost_b_variant("Xarkov"), gost_b_variant("Volga Trading")
+    ('Kharkov', None)
+    """
+    if not name.isascii() or _GOST_B_RE.search(name) is None:
+        return None
+    return _GOST_B_RE.sub(_gost_letter, name)
