@@ -216,7 +216,7 @@ SELECT c.chpl_tier AS tier, count(*) AS lines, sum(coalesce(s.value_usd, 0)) AS 
 FROM mine JOIN shipments s USING (load_id, line_no)
 JOIN shipment_classes c USING (load_id, line_no)
 WHERE c.chpl_tier IS NOT NULL
-GROUP BY c.chpl_tier ORDER BY value_usd DESC, tier
+GROUP BY c.chpl_tier ORDER BY round(sum(coalesce(s.value_usd, 0)), 2) DESC, tier
 """
 
 # Countries the firm's goods passed through on the way (dispatch or trading country other
@@ -232,7 +232,7 @@ via AS (
 )
 SELECT country, count(DISTINCT (load_id, line_no)) AS lines, sum(value_usd) AS value_usd
 FROM (SELECT DISTINCT load_id, line_no, value_usd, country FROM via)
-GROUP BY country ORDER BY value_usd DESC, country
+GROUP BY country ORDER BY round(sum(value_usd), 2) DESC, country
 """
 
 # The listed counterparties behind the firm's listed_counterparty flag: per counterparty
