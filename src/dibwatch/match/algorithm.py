@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any, ClassVar
 
@@ -89,7 +89,7 @@ class Query:
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
 
-    @property
+    @cached_property  # asked once per candidate scored; frozen fields, so computed once
     def variants(self) -> tuple[str, ...]:
         """The names screened: each name field split as list fields are (``name_parts``), so
         that a name copied verbatim from a list file meets the entity made of it."""
@@ -423,6 +423,7 @@ def _beyond_one_word(found: NameScore, cform: NameForm, entity_words: frozenset[
 
 
 @lru_cache(maxsize=20_000)
+@lru_cache(maxsize=4096)  # asked once per candidate scored, with the same names
 def _distinct_forms(names: tuple[str, ...], schema: str | None) -> tuple[NameForm, ...]:
     """The analysed names, one per distinct form: a firm's mentions spell its name many ways
     that analyse alike (АО «X» / АО "X" / Акционерное общество «X»), and each would be scored

@@ -171,6 +171,13 @@ def fold_phrase(text: str) -> list[str]:
 
 _GOST_B_RE = re.compile(r"cz|x", re.IGNORECASE)
 _GOST_B = {"cz": "ts", "x": "kh"}
+# Signs that a Latin name is Russian as GOST 7.79-B writes it: its own spellings (ц = cz,
+# щ = shh, ы = y', э = e', a final й = j after a vowel), or a Russian legal form or kind of
+# enterprise. An x alone is English more often (Export, Lexus, Nixon): it needs a sign.
+_GOST_SURE_RE = re.compile(r"cz|shh", re.IGNORECASE)
+_GOST_SIGN_RE = re.compile(
+    r"[aeiouy]j\b|y'|e'|\b(?:ooo|zao|oao|pao|ao|fgup|fgbu|fkp|fku|gup|mup|nii|okb|npp|npo|"
+    r"zavod|kombinat|kompaniya|obshhestvo|obedinenie|predpriyatie)\b", re.IGNORECASE)
 
 
 def _gost_letter(match: re.Match[str]) -> str:
@@ -184,17 +191,20 @@ def _gost_letter(match: re.Match[str]) -> str:
 @lru_cache(maxsize=65536)
 def gost_b_variant(name: str) -> str | None:
     """``name`` read as GOST 7.79-B would have romanised it from Cyrillic, spelled the way
-    the lists romanise (х = x → kh, ц = cz → ts), or None when it has neither. Not part of
-    ``fold``: there ``cz`` is the Polish ч and ``x`` the English ks (Export / Eksport), which
-    meet more names; a query is screened under both readings.
+    the lists romanise (х = x → kh, ц = cz → ts), or None when it shows no sign of GOST (an x
+    needs another sign: GOST's own spellings or a Russian legal form). Not part of ``fold``:
+    there ``cz`` is the Polish ч and ``x`` the English ks (Export / Eksport), which meet more
+    names; a query that may be GOST is screened under both readings.
 
     >>> gost_b_variant("NAUCHNO-TEXNICHESKIJ CENTR")
     'NAUCHNO-TEKHNICHESKIJ CENTR'
     >>> gost_b_variant("Radiotexnicheskij Institut imeni A.L. Mincza")
     'Radiotekhnicheskij Institut imeni A.L. Mintsa'
-    >>> gost_b_variant("Xarkov"), gost_b_variant("Volga Trading")
-    ('Kharkov', None)
+    >>> gost_b_variant("PAO Texpribor"), gost_b_variant("Texpribor")
+    ('PAO Tekhpribor', None)
     """
     if not name.isascii() or _GOST_B_RE.search(name) is None:
+        return None
+    if _GOST_SURE_RE.search(name) is None and _GOST_SIGN_RE.search(name) is None:
         return None
     return _GOST_B_RE.sub(_gost_letter, name)
