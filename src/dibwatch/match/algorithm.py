@@ -217,10 +217,12 @@ class DibwatchV1(Algorithm):
         # equally rare and only the generic-word table lowers weights.
         self._idf = idf
         self._weights = _Memo(500_000)
+        self._form_weights = _Memo(200_000)
         self._scores = _Memo(100_000)
 
     def clear_memos(self) -> None:
         self._weights = _Memo(self._weights.size)
+        self._form_weights = _Memo(self._form_weights.size)
         self._scores = _Memo(self._scores.size)
 
     # -- weights --------------------------------------------------------------------------
@@ -277,7 +279,19 @@ class DibwatchV1(Algorithm):
             return compare_tokens(q.plain, q.plain, c.plain, c.plain, weigh, person=person,
                                   strict=True)
         return compare_tokens(q.tokens, q.plain, c.tokens, c.plain, weigh, person=person,
-                              strict=strict)
+                              strict=strict, q_weights=self.weights(q, person),
+                              c_weights=self.weights(c, person))
+
+    def weights(self, form: NameForm, person: bool) -> tuple[float, ...]:
+        """The weights of ``form``'s tokens: a list name's are asked for against every
+        query that reaches it."""
+        key = (form.tokens, form.plain, person)
+        cached: tuple[float, ...] | None = self._form_weights.get(key)
+        if cached is None:
+            cached = tuple(self.weigh(t, p, person) for t, p in zip(form.tokens, form.plain,
+                                                                    strict=True))
+            self._form_weights.put(key, cached)
+        return cached
 
     @staticmethod
     def _generic_only(form: NameForm) -> bool:

@@ -10,7 +10,7 @@ covered (a missing middle name or branch word).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -140,18 +140,19 @@ def _merge_compounds(side: _Side, other: list[str]) -> None:
     near = 0
     for target in targets:
         near |= 0b11111 << (len(target) - 2)
+    lens = [len(t) for t in side.tokens]
     i = 0
-    while i < len(side.tokens) - 1:
-        for span in (3, 2):
-            if i + span > len(side.tokens):
-                continue
-            if not near >> sum(map(len, side.tokens[i:i + span])) & 1:
+    while i < len(lens) - 1:
+        two = lens[i] + lens[i + 1]
+        for span, length in ((3, two + lens[i + 2] if i + 2 < len(lens) else 0), (2, two)):
+            if not length or not near >> length & 1:
                 continue
             joined = "".join(side.tokens[i:i + span])
             if any(token_sim(joined, t) >= 0.9 for t in targets):
                 side.tokens[i:i + span] = [joined]
                 side.plain[i:i + span] = [" ".join(side.plain[i:i + span])]
                 side.weights[i:i + span] = [max(side.weights[i:i + span])]
+                lens[i:i + span] = [length]
                 break
         i += 1
 
@@ -199,15 +200,21 @@ def _pair_sim(a: str, b: str, pa: str, pb: str, person: bool, strict: bool) -> f
 
 def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
                    c_tokens: tuple[str, ...], c_plain: tuple[str, ...], weigh: Weigher,
-                   *, person: bool = False, strict: bool = False) -> NameScore:
+                   *, person: bool = False, strict: bool = False,
+                   q_weights: Sequence[float] | None = None,
+                   c_weights: Sequence[float] | None = None) -> NameScore:
+    """``q_weights`` / ``c_weights``: the tokens' weights if the caller has them (a list
+    name's weights are the same against every query); else ``weigh`` gives them."""
+    if q_weights is None:
+        q_weights = [weigh(t, p) for t, p in zip(q_tokens, q_plain, strict=True)]
     if q_tokens and sorted(q_tokens) == sorted(c_tokens):  # same words, any order
-        return NameScore(1.0, tuple(Aligned(p, p, 1.0, 2 * weigh(t, p))
-                                    for t, p in zip(q_tokens, q_plain, strict=True)), (), (),
+        return NameScore(1.0, tuple(Aligned(p, p, 1.0, 2 * w)
+                                    for p, w in zip(q_plain, q_weights, strict=True)), (), (),
                          exact=True)
-    q = _Side(list(q_tokens), list(q_plain), [weigh(t, p) for t, p in zip(q_tokens, q_plain,
-                                                                            strict=True)])
-    c = _Side(list(c_tokens), list(c_plain), [weigh(t, p) for t, p in zip(c_tokens, c_plain,
-                                                                            strict=True)])
+    if c_weights is None:
+        c_weights = [weigh(t, p) for t, p in zip(c_tokens, c_plain, strict=True)]
+    q = _Side(list(q_tokens), list(q_plain), list(q_weights))
+    c = _Side(list(c_tokens), list(c_plain), list(c_weights))
     _merge_compounds(q, c.tokens)
     _merge_compounds(c, q.tokens)
     # Acronyms stand for organisations' words; in a person's name two letters are a
