@@ -305,3 +305,31 @@ def test_a_flood_gets_checks_at_the_budgeted_pace_and_a_lock_taken_meanwhile_hol
     actions = [a for (a,) in con.execute("SELECT action FROM audit_log ORDER BY audit_id")]
     con.close()
     assert actions.count("login.failed") == 2 and actions.count("login.locked") == 1
+
+
+def test_a_password_hashed_with_older_parameters_is_rehashed_at_login(tmp_path: Path) -> None:
+    """The hash parameters moved to OWASP's Argon2id baseline: a stored hash made with
+    others still verifies, and is stored again with the current ones once the password is
+    known; a wrong password changes nothing."""
+    from argon2 import PasswordHasher
+
+    from dibwatch.casework.users import authenticate
+
+    state = AppState(tmp_path / "s.state.sqlite")
+    add_user(state, "vera", PASSWORD, Role.viewer)
+    old = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4).hash(PASSWORD)
+    with state.transaction() as con:
+        con.execute("UPDATE users SET password_hash = ? WHERE name = 'vera'", [old])
+
+    def stored() -> str:
+        con = sqlite3.connect(state.path)
+        (value,) = con.execute("SELECT password_hash FROM users WHERE name = 'vera'").fetchone()
+        con.close()
+        return str(value)
+
+    assert authenticate(state, "vera", "wrong password") is None and stored() == old
+    user = authenticate(state, "vera", PASSWORD)
+    assert user is not None and user.name == "vera"
+    now_stored = stored()
+    assert now_stored != old and "m=19456,t=2,p=1" in now_stored
+    assert authenticate(state, "vera", PASSWORD) is not None and stored() == now_stored

@@ -22,7 +22,10 @@ from dibwatch.casework import audit
 from dibwatch.casework.state import AppState, now
 from dibwatch.errors import ConfigError, NotFoundError
 
-_HASHER = PasswordHasher()
+# OWASP's Argon2id baseline (19 MiB, 2 passes, 1 lane): about 20 ms of one core a check.
+# argon2-cffi's default (64 MiB, 3 passes, 4 lanes) took ~180 ms of CPU on both cores of a
+# small server and, under a login flood, slowed /match past 2x even one check a second.
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1000
 MAX_TOKEN_DAYS = 3650  # the library's ceiling; the server and the command line cap lower
@@ -181,7 +184,16 @@ def authenticate(state: AppState, name: str, password: str) -> User | None:
         _HASHER.verify(row["password_hash"] if row else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return None
-    return _user(row) if row else None
+    if row is None:
+        return None
+    if _HASHER.check_needs_rehash(row["password_hash"]):
+        # Hashed with other parameters: stored again with the current ones, now that the
+        # password is known (unless it was changed meanwhile).
+        with state.transaction() as con:
+            con.execute("UPDATE users SET password_hash = ? WHERE user_id = ? AND "
+                        "password_hash = ?", [_HASHER.hash(password), row["user_id"],
+                                              row["password_hash"]])
+    return _user(row)
 
 
 def create_session(state: AppState, user: User, lifetime: timedelta) -> tuple[str, Session]:

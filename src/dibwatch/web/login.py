@@ -55,7 +55,7 @@ class LoginService:
         self.throttle = LoginThrottle(user_failures=settings.login_user_failures,
                                       client_failures=settings.login_client_failures,
                                       base_lockout=settings.login_lockout_seconds)
-        # At background priority: an Argon2 check is ~140 ms of a core, and under a flood
+        # At background priority: an Argon2 check is ~20 ms of a core, and under a flood
         # the API's threads must get the cores first.
         self._pool = ThreadPoolExecutor(max_workers=settings.password_checks,
                                         thread_name_prefix="dibwatch-login",

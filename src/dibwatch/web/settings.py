@@ -26,7 +26,7 @@ class WebSettings:
     secure_cookies: bool = False  # True behind HTTPS
     # Logins: wrong passwords before a user name / a client address is locked; the first
     # lockout's seconds (each next one doubles, to an hour); the pause before a refusal
-    # while locked; Argon2 checks at once (each ~140 ms of a core and 64 MiB) and how many
+    # while locked; Argon2 checks at once (each ~20 ms of a core and 19 MiB) and how many
     # more may wait; checks per second over time, and at once after a quiet spell.
     login_user_failures: int = 5
     login_client_failures: int = 20

@@ -1,6 +1,6 @@
 """Login attempt limits: per user name and per client address, with doubling lockouts.
 
-A password check costs ~140 ms of CPU and 64 MiB (Argon2id): a flood of guesses must not
+A password check costs ~20 ms of CPU and 19 MiB (Argon2id): a flood of guesses must not
 buy more of them than the limits allow, and a guesser must not get 300 tries at one account.
 After ``user_failures`` wrong passwords for a name, or ``client_failures`` from one
 address, that name or address is locked for ``base_lockout`` seconds; each further lockout
