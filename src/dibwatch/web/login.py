@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import random
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
@@ -68,7 +69,7 @@ class LoginService:
         await self._refuse_if_locked(name, client)
         if self._inflight >= self.settings.password_checks + self.settings.login_queue:
             # Paused too: an instant refusal would let a flood spin as fast as we answer.
-            await asyncio.sleep(self.settings.login_tarpit_seconds)
+            await asyncio.sleep(self._tarpit())
             raise LoginRefused(503, "too many logins at once: try again in a second", 1.0)
         self._inflight += 1
         try:
@@ -84,9 +85,14 @@ class LoginService:
     async def _refuse_if_locked(self, name: str, client: str) -> None:
         wait = self.throttle.retry_after(name, client)
         if wait > 0:
-            await asyncio.sleep(min(wait, self.settings.login_tarpit_seconds))
+            await asyncio.sleep(min(wait, self._tarpit()))
             raise LoginRefused(429, f"too many failed logins: try again in "
                                     f"{math.ceil(wait)} s", wait)
+
+    def _tarpit(self) -> float:
+        # Jittered (0.5-1.5x): clients refused together would otherwise come back together,
+        # a wave a second that the event loop answers while /match waits behind it.
+        return self.settings.login_tarpit_seconds * (0.5 + random.random())
 
     def _check(self, name: str, password: str, client: str, via: str) -> LoggedIn:
         user = authenticate(self.state, name, password)
