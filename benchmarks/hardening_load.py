@@ -10,6 +10,7 @@ ratios are what count.
 
     python benchmarks/hardening_load.py [--seconds 15] [--flood-clients 48]
     python benchmarks/hardening_load.py --flood-only --repeat 10   # the flood bar, 10 runs
+    python benchmarks/hardening_load.py --flood-only --repeat 10 --flood-clients 0  # control
 
 Bar (the issue's "done when"): under the login flood, /match p99 within 2x its unloaded p99.
 """
@@ -75,6 +76,10 @@ def login_flood(url: str, clients: int, seconds: float, out: multiprocessing.Que
                 i += 1
         return seen
 
+    if clients == 0:  # the control: the same phase with nothing hostile in it
+        time.sleep(seconds)
+        out.put({})
+        return
     with ThreadPoolExecutor(clients) as pool:
         total = sum(pool.map(worker, range(clients)), Counter())
     out.put(dict(total))
