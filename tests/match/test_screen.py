@@ -268,3 +268,23 @@ def test_the_gc_pause_is_restored_by_the_last_thread_out() -> None:
         assert not gc.isenabled()  # it was off before: left off
     finally:
         gc.enable()
+
+
+def test_only_batches_pause_the_gc(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server answers many small /match requests at once: if each paused the collector,
+    overlapping requests could keep it off for as long as the load lasts."""
+    screener = Screener(ws)
+    seen: list[bool] = []
+    score = Screener.score
+
+    def spy(self: Screener, query: Query, top: int, retrieved: object = None) -> object:
+        seen.append(gc.isenabled())
+        return score(self, query, top)
+
+    monkeypatch.setattr(Screener, "score", spy)
+    screener.screen([Query("Velmorsk Microdevices")] * 100, top=5, record=False, workers=1)
+    assert set(seen) == {True}
+    seen.clear()
+    screener.screen([Query("Velmorsk Microdevices")] * 250, top=5, record=False, workers=1)
+    assert set(seen) == {False}
+    assert gc.isenabled()

@@ -17,7 +17,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import zip_longest
@@ -369,7 +369,9 @@ class Screener:
             return self._score_pool(queries, top, n_workers, progress, "spawn")
         if n_workers <= 1 or total < 200 or "fork" not in \
                 multiprocessing.get_all_start_methods():
-            with cyclic_gc_paused():
+            # A batch only: the server's /match requests (100 queries at most) overlap, and
+            # pausing for each could keep the collector off for as long as the load lasts.
+            with cyclic_gc_paused() if total >= 200 else nullcontext():
                 for i, q in enumerate(queries, 1):
                     out.append(self.score(q, top))
                     if progress is not None and (i % 500 == 0 or i == total):
