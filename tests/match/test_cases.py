@@ -113,6 +113,8 @@ MUST_MATCH = [
     # titles and partial names
     ("title", "Person", "Президент Путин", "Vladimir Vladimirovich PUTIN"),
     ("partial", "Company", "midco", "MIDCO FINANCE S.A."),
+    # a legal form cut short leaves its function word ("S.A. de C.V." -> "de")
+    ("partial", "Company", "BODECARNE DE", "BODECARNE, S.A. DE C.V."),
     # peers' cases (nomenklatura logic-v2)
     ("peers", "Person", "Serej Lavrov", "Сергей Викторович Лавров"),
     ("peers", "Person", "Ramimakhlouf", "Rami Makhlouf"),

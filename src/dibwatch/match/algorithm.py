@@ -426,18 +426,25 @@ def _distinctive(word: str) -> bool:
                                                score_cutoff=1) is None
 
 
+# Words that join others: one left over ("de" from "S.A. de C.V.", "of") adds nothing to a
+# one-word name; "Trading" or "Group" around it does (SANTOS inside "Santos Trading").
+_FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "de", "del", "della", "da", "di", "do",
+                             "dos", "das", "du", "des", "la", "le", "les", "el", "los", "las",
+                             "et", "und", "der", "y", "e"})
+
+
 def _beyond_one_word(found: NameScore, cform: NameForm, entity_words: frozenset[str]) -> bool:
     """The query adds words (not numbers, none of the entity's other names' words) around
     the whole of a list name that has one distinctive word. (Words left over on both sides
     are a conflict, scored as such.)"""
-    extra = [w for w in found.unaligned_query if not w.isdigit() and w not in entity_words]
+    extra = [w for w in found.unaligned_query if not w.isdigit() and w not in entity_words
+             and w.casefold() not in _FUNCTION_WORDS]
     if not extra or found.unaligned_candidate or cform.native:
         return False
     return sum(map(_distinctive, cform.plain)) == 1
 
 
 @lru_cache(maxsize=20_000)
-@lru_cache(maxsize=4096)  # asked once per candidate scored, with the same names
 def _distinct_forms(names: tuple[str, ...], schema: str | None) -> tuple[NameForm, ...]:
     """The analysed names, one per distinct form: a firm's mentions spell its name many ways
     that analyse alike (АО «X» / АО "X" / Акционерное общество «X»), and each would be scored
