@@ -230,6 +230,21 @@ def test_300_guesses_lock_the_user_and_the_right_password_waits(
         assert page.status_code == 303 and "error=locked" in page.headers["location"]
 
 
+def _all_at_once(service: LoginService, attempts: list[tuple[str, str, str]]) -> list[int]:
+    """Each (name, password, client) tried at once; the status each got (200: logged in)."""
+    async def one(name: str, password: str, client: str) -> int:
+        try:
+            await service.attempt(name, password, client, "test")
+        except LoginRefused as exc:
+            return exc.status
+        return 200
+
+    async def together() -> list[int]:
+        return list(await asyncio.gather(*(one(*a) for a in attempts)))
+
+    return asyncio.run(together())
+
+
 def test_password_checks_are_bounded(tmp_path: Path) -> None:
     """More logins at once than checks + queue: 503 at once, no Argon2 for them."""
     state = AppState(tmp_path / "s.state.sqlite")
@@ -239,16 +254,8 @@ def test_password_checks_are_bounded(tmp_path: Path) -> None:
                                               login_user_failures=1000,
                                               login_tarpit_seconds=0.01))
 
-    async def flood() -> list[int]:
-        async def one(i: int) -> int:
-            try:
-                await service.attempt(f"user{i}", "wrong password", f"10.0.0.{i}", "test")
-            except LoginRefused as exc:
-                return exc.status
-            return 200
-        return list(await asyncio.gather(*(one(i) for i in range(12))))
-
-    statuses = asyncio.run(flood())
+    statuses = _all_at_once(service, [(f"user{i}", "wrong password", f"10.0.0.{i}")
+                                      for i in range(12)])
     service.shutdown()
     assert statuses.count(401) == 3 and statuses.count(503) == 9
 
@@ -288,16 +295,7 @@ def test_a_flood_gets_checks_at_the_budgeted_pace_and_a_lock_taken_meanwhile_hol
 
     service._check = check  # type: ignore[method-assign, assignment]
 
-    async def flood() -> list[int]:
-        async def one(i: int) -> int:
-            try:
-                await service.attempt("vera", f"guess {i}", "10.0.0.1", "test")
-            except LoginRefused as exc:
-                return exc.status
-            return 200
-        return list(await asyncio.gather(*(one(i) for i in range(4))))
-
-    statuses = asyncio.run(flood())
+    statuses = _all_at_once(service, [("vera", f"guess {i}", "10.0.0.1") for i in range(4)])
     service.shutdown()
     assert statuses == [401, 401, 429, 429]
     assert len(checked) == 2 and checked[1] - checked[0] >= 0.45  # 1/rate apart
