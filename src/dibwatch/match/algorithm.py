@@ -19,7 +19,7 @@ from dibwatch.model.entity import Identifier, NameKind
 from dibwatch.text.fold import gost_b_variant
 from dibwatch.text.legal_forms import form_family, form_kind, legal_forms
 from dibwatch.text.name_parts import name_variants
-from dibwatch.text.vocab import generic_weight, generic_weights
+from dibwatch.text.vocab import FUNCTION_WORDS, generic_weight, generic_weights
 
 __doc__ = f"""Matching algorithms: named, versioned classes with documented features.
 
@@ -426,19 +426,12 @@ def _distinctive(word: str) -> bool:
                                                score_cutoff=1) is None
 
 
-# Words that join others: one left over ("de" from "S.A. de C.V.", "of") adds nothing to a
-# one-word name; "Trading" or "Group" around it does (SANTOS inside "Santos Trading").
-_FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "de", "del", "della", "da", "di", "do",
-                             "dos", "das", "du", "des", "la", "le", "les", "el", "los", "las",
-                             "et", "und", "der", "y", "e"})
-
-
 def _beyond_one_word(found: NameScore, cform: NameForm, entity_words: frozenset[str]) -> bool:
     """The query adds words (not numbers, none of the entity's other names' words) around
     the whole of a list name that has one distinctive word. (Words left over on both sides
     are a conflict, scored as such.)"""
     extra = [w for w in found.unaligned_query if not w.isdigit() and w not in entity_words
-             and w.casefold() not in _FUNCTION_WORDS]
+             and w.casefold() not in FUNCTION_WORDS]  # 'de' of 'S.A. de'; not 'Trading'
     if not extra or found.unaligned_candidate or cform.native:
         return False
     return sum(map(_distinctive, cform.plain)) == 1

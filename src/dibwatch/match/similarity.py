@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from dibwatch.match.features import weight
 from dibwatch.text.org_kinds import org_kind_symbols
+from dibwatch.text.vocab import FUNCTION_WORDS
 
 Weigher = Callable[[str, str], float]  # (folded token, plain token) -> weight
 
@@ -158,8 +159,6 @@ def _merge_compounds(side: _Side, other: list[str]) -> None:
 
 
 _KIND_SYMBOLS = org_kind_symbols()
-_ACRONYM_SKIP = frozenset({"of", "the", "and", "for", "de", "du", "la", "le", "des", "y", "i",
-                           "to", "in", "on", "at", "by", "an"})
 
 
 def _merge_acronyms(side: _Side, other: _Side) -> tuple[int, int] | None:
@@ -170,9 +169,9 @@ def _merge_acronyms(side: _Side, other: _Side) -> tuple[int, int] | None:
     for k, token in enumerate(side.tokens):
         plain = side.plain[k]
         if not 3 <= len(token) <= 6 or not token.isalpha() or plain in _KIND_SYMBOLS or \
-                plain in _ACRONYM_SKIP:
+                plain in FUNCTION_WORDS:
             continue  # a kind of enterprise (NII, OKB) is resolved already; "the" is a word
-        words = [(i, t) for i, t in enumerate(other.tokens) if t not in _ACRONYM_SKIP]
+        words = [(i, t) for i, t in enumerate(other.tokens) if t not in FUNCTION_WORDS]
         for start in range(len(words) - len(token) + 1):
             run = words[start:start + len(token)]
             if "".join(t[0] for _, t in run) != token:

@@ -108,6 +108,14 @@ def generic_weights() -> dict[str, float]:
     return weights
 
 
+# Words that join others in names, in the lists' languages: not initials of an acronym, and
+# one left over ("de" from "S.A. de C.V." cut short) is no distinctive word.
+FUNCTION_WORDS = frozenset({
+    "of", "the", "and", "for", "to", "in", "on", "at", "by", "an", "i", "y", "e",
+    "de", "del", "della", "da", "di", "do", "dos", "das", "du", "des", "la", "le", "les",
+    "el", "los", "las", "et", "und", "der"})
+
+
 def generic_weight(token: str) -> float:
     """How much a matching token says about identity: 1.0 unless it is a generic word.
 
