@@ -149,6 +149,9 @@ MUST_NOT_MATCH = [
     ("number", "Company", "Fund", "Fund I"),
     ("legal family", "Company", "Siemens GmbH", "Siemens AG"),
     ("extra word", "Company", "Deutsche Bank Trust Company", "Deutsche Bank"),
+    ("extra list word", "Company", "Horizon Systems GmbH", "HORIZON RX SYSTEMS"),
+    ("acronym of a word spelled out", "Company", "Novdruven Electronics Logistics Limited",
+     "NEL Electronics"),
     ("hard negative", "Company", "OJSC TACTICAL KITTENS CORPORATION",
      "TACTICAL MISSILES CORPORATION JOINT STOCK COMPANY"),
     # persons: one letter in a short surname, a feminine form, a one-word list name inside

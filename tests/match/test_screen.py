@@ -23,6 +23,7 @@ from dibwatch.model import make_identifier
 from dibwatch.workspace import Workspace
 
 EU_833 = "sanctions/eu_ojeu_consolidated_annexes_2026-07/32014R0833.csv"
+CSL_2022 = "sanctions/us_csl_2022-05/consolidated.csv.gz"
 runner = CliRunner(env={"COLUMNS": "200"})
 
 
@@ -288,3 +289,21 @@ def test_only_batches_pause_the_gc(ws: Workspace, monkeypatch: pytest.MonkeyPatc
     screener.screen([Query("Velmorsk Microdevices")] * 250, top=5, record=False, workers=1)
     assert set(seen) == {False}
     assert gc.isenabled()
+
+
+
+
+def test_a_rare_word_brings_its_names_past_the_common_ones(tmp_path: Path) -> None:
+    # Against CSL 2022 and Annex IV, the many "Shenzhen ... Technology" firms share two
+    # words (and their keys) with the query; only YILUFA ELECTRONICS shares its one rare
+    # word, and it must reach the scorer. The Han name Annex IV gives is left out: the
+    # query meets the Latin names.
+    from dibwatch.testing import shared_file
+
+    with Workspace(tmp_path / "ws.duckdb") as workspace:
+        load_list(workspace, shared_file(EU_833))
+        load_list(workspace, shared_file(CSL_2022))
+        latin = Screener(workspace, names=lambda c: c.form.script in ("Latin", None))
+        found = latin.candidates(Query("深圳市亿路发科技有限公司", "Company"))
+        assert any(latin.entities[e].caption.startswith("Yilufa") for e in found), [
+            latin.entities[e].caption for e in found]

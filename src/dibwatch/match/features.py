@@ -142,6 +142,13 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "the query's organisation name has a distinctive word (not generic, not a "
                 "number) that the list name lacks: another body (Deutsche Bank Trust "
                 "Company / Deutsche Bank)"),
+    FeatureSpec("extra_list_word", "adjust", -0.12,
+                "the list's organisation name has a rare distinctive word (rarity >= 0.8) "
+                "that the query lacks between two words the query has, and the query no "
+                "distinctive word the list lacks: another body named alike (Horizon Systems "
+                "/ HORIZON RX SYSTEMS, Blue Industrial / BLUE SKY INDUSTRY); a short name "
+                "keeping the head (Midco / MIDCO FINANCE) or dropping a common word "
+                "(Gorgeous North Korea / GORGEOUS BANK OF NORTH KOREA) is not touched"),
     FeatureSpec("words_beyond_one_word_name", "adjust", -0.15,
                 "the list name has one distinctive word and the query adds words around it "
                 "that the list name lacks, generic ones included (Falcon Systems Engineering / "

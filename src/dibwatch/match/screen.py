@@ -50,6 +50,7 @@ EXACT_LIMIT = 50  # entities one exact name may bring (a very common name on man
 FUZZY_LENGTHS = (5, 14)  # words this long also find listed words one edit away
 FUZZY_WEIGHT = 0.8  # a word one edit away counts this much of an equal one
 RELATIVE_FLOOR = 0.4  # names ranked below this share of the best one's similarity are dropped
+RARE_NAMES = 6  # a query word that at most this many list names have brings them all
 ENGINE_CHUNK = 2000  # queries per task on a batch engine: seconds of work, few tasks
 Progress = Callable[[int, int], None]
 
@@ -81,6 +82,7 @@ class Retrieved:
     names: list[int]
     exact: frozenset[int]
     entity_limit: int = 0  # ranked entities to score (0: ENTITY_CANDIDATES)
+    rare: frozenset[int] = frozenset()  # names sharing a rare word: scored past the limit
 
 
 @dataclass(frozen=True)
@@ -224,9 +226,17 @@ class Screener:
         keys: dict[str, float] = {}
         abjad: set[str] = set()
         exact: list[int] = []
+        rare: list[int] = []
         for name in query.variants:
             form = analyse(name, query.schema)
             unknown = [t for t in form.tokens if t not in self.known]
+            for token in form.tokens:
+                # A word few names have is the query's best clue, whatever the other words
+                # pull up: "Shenzhen Yilufa Technology" must reach YILUFA ELECTRONICS past
+                # the many Shenzhen ... Technology names that share two words with it.
+                found = self.postings.get("t:" + token)
+                if found is not None and len(found[1]) <= RARE_NAMES:
+                    rare.extend(found[1].tolist())
             for key in name_keys(form, grams=unknown):
                 keys[key] = 1.0
             for token in unknown:  # a word no list has: maybe a typo of one that has it
@@ -239,11 +249,12 @@ class Screener:
                 exact.extend(int(i) for i in self.exact[xkey])
         ranked = self._rank(keys, self.postings, self.norms)
         if not abjad:
-            return Retrieved(list(dict.fromkeys([*exact, *ranked])), frozenset(exact))
+            return Retrieved(list(dict.fromkeys([*exact, *ranked, *rare])), frozenset(exact),
+                             rare=frozenset(rare))
         by_class = self._rank(dict.fromkeys(abjad, 1.0), self.abjad_postings, self.abjad_norms)
         merged = [n for pair in zip_longest(by_class, ranked) for n in pair if n is not None]
-        return Retrieved(list(dict.fromkeys([*exact, *merged])), frozenset(exact),
-                         2 * ENTITY_CANDIDATES)
+        return Retrieved(list(dict.fromkeys([*exact, *merged, *rare])), frozenset(exact),
+                         2 * ENTITY_CANDIDATES, frozenset(rare))
 
     @staticmethod
     def _rank(keys: dict[str, float], postings: dict[str, tuple[float, np.ndarray]],
@@ -305,7 +316,8 @@ class Screener:
             names = out.get(entity_id)
             if names is None:
                 is_exact = name_id in retrieved.exact
-                if not is_exact and ranked >= (retrieved.entity_limit or ENTITY_CANDIDATES):
+                if not is_exact and ranked >= (retrieved.entity_limit or ENTITY_CANDIDATES) \
+                        and name_id not in retrieved.rare:
                     continue
                 if is_exact and len(out) >= EXACT_LIMIT + ENTITY_CANDIDATES:
                     continue

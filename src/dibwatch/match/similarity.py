@@ -176,6 +176,10 @@ def _merge_acronyms(side: _Side, other: _Side) -> tuple[int, int] | None:
             run = words[start:start + len(token)]
             if "".join(t[0] for _, t in run) != token:
                 continue
+            if any(t in side.tokens for _, t in run):
+                # "NEL Electronics" spells Electronics out: its E is another word, and NEL
+                # does not stand for "Novdruven Electronics Logistics".
+                continue
             first, last = run[0][0], run[-1][0]
             other.tokens[first:last + 1] = [token]
             other.plain[first:last + 1] = [" ".join(other.plain[first:last + 1])]
