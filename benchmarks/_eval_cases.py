@@ -75,6 +75,8 @@ class Lists:
     bare_keys: set[tuple[str, ...]] = field(default_factory=set)  # the same, legal forms out
     vocabulary: set[str] = field(default_factory=set)  # folded tokens of every name
     word_count: dict[str, int] = field(default_factory=dict)  # lower-case word -> names
+    _person_words: defaultdict[str, set[str]] = field(
+        default_factory=lambda: defaultdict(set))  # folded word -> persons (persons_named)
 
     def __post_init__(self) -> None:
         parent: dict[str, str] = {}
@@ -121,6 +123,22 @@ class Lists:
             groups[find(eid)].add(eid)
         self.party = {eid: frozenset(groups[find(eid)]) for eid in self.entities}
         self.word_count = dict(counts)
+
+    def persons_named(self, name: str) -> frozenset[str]:
+        """Every person whose names carry all of ``name``'s words (folded), with their
+        parties: a name without a patronymic or a date of birth names each of them, and any
+        of them is a right answer."""
+        if not self._person_words:
+            for e in self.entities.values():
+                if e.schema == "Person":
+                    for value in e.strong():
+                        for w in fold_phrase(value):
+                            self._person_words[w].add(e.entity_id)
+        found: set[str] | None = None
+        for w in set(fold_phrase(name)):
+            holders = self._person_words.get(w, set())
+            found = set(holders) if found is None else found & holders
+        return frozenset().union(*(self.party[h] for h in found or ()))
 
     def listed(self, name: str) -> bool:
         """A listed name, also with another legal form or none ("Falcon Systems LLC" when
@@ -357,11 +375,17 @@ def cyrillic_person_cases(lists: Lists, rng: random.Random) -> Iterator[Case]:
         given, patronymic, surname = names[0].split()
         styles = [f"{surname} {given} {patronymic}", f"{surname} {given[0]}.{patronymic[0]}.",
                   f"{given} {surname}"]
-        text = rng.choice(styles)
+        style = rng.randrange(len(styles))
+        text = styles[style]
         text = text.upper() if rng.random() < 0.5 else text
-        yield _case("cyrillic/person", text, lists, e, names[0])
+        # Written in full or without the patronymic, the name is also every other listed
+        # person's who carries these words (a Sergei Petrov is on three lists, three people).
+        same = lists.party[e.entity_id] if style == 1 else \
+            lists.party[e.entity_id] | lists.persons_named(styles[style])
+        yield _case("cyrillic/person", text, lists, e, names[0], truth=same)
         latin = romanise(f"{surname} {given}", rng.choice(["icao", "bgn", "loose"]), rng)
-        yield _case("romanised/person", latin.upper(), lists, e, names[0])
+        yield _case("romanised/person", latin.upper(), lists, e, names[0],
+                    truth=lists.party[e.entity_id] | lists.persons_named(f"{given} {surname}"))
 
 
 # ------------------------------------------------------------------------- Chinese names
