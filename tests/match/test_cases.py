@@ -24,6 +24,9 @@ MUST_MATCH = [
     ("han", "Company", "深圳市华强电子有限公司", "Shenzhen Huaqiang Electronics Co., Ltd."),
     ("han", "Company", "香港明达贸易有限公司", "Hong Kong Mingda Trading Co Ltd"),
     ("han", "Person", "习近平", "Xi Jinping"),
+    # an abjad: ج is j whatever follows it (folding reads a j before y as the y of Yuri)
+    ("abjad j", "Person", "مجيد حسن الجبوري", "MAJID HASSAN AL-JABURI"),
+    ("abjad j", "Person", "فاروق مجيد", "FAROUK MAJID"),
     ("hangul", "Person", "김정은", "KIM Jong Un"),
     ("hangul", "Person", "강철수", "KANG CHOL SU"),
     ("greek", "Person", "Νικόλαος Παππάς", "Nikolaos Pappas"),

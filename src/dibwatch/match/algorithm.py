@@ -16,7 +16,7 @@ from dibwatch.match.features import feature_table, weight
 from dibwatch.match.names import PERSON, NameForm, analyse
 from dibwatch.match.similarity import NameScore, compare_tokens, native_sim
 from dibwatch.model.entity import Identifier, NameKind
-from dibwatch.text.fold import gost_b_variant
+from dibwatch.text.fold import fold, gost_b_variant
 from dibwatch.text.legal_forms import form_family, form_kind, legal_forms
 from dibwatch.text.name_parts import name_variants
 from dibwatch.text.vocab import FUNCTION_WORDS, generic_weight, generic_weights
@@ -69,6 +69,15 @@ def skeleton(token: str) -> str:
     out = token.translate(_VOWELS)
     collapsed = "".join(ch for i, ch in enumerate(out) if i == 0 or ch != out[i - 1])
     return collapsed or token
+
+
+@lru_cache(maxsize=100_000)
+def abjad_skeleton(plain: str) -> str:
+    """The skeleton of a word as an abjad spelling is compared with it. Folding reads j as
+    the y of Yuri and Jurij (j -> i) except before i: but ج is always a consonant, and
+    folding MJYD (مجيد) to "mid" while MAJID keeps its j lost the pair. A j written dj folds
+    to itself, on both sides alike."""
+    return skeleton(fold(plain.replace("dj", "j").replace("j", "dj")))
 
 
 def person_weight(token: str) -> float:
@@ -268,8 +277,8 @@ class DibwatchV1(Algorithm):
         if (q.script in ABJADS) != (c.script in ABJADS) and q.tokens and c.tokens:
             # Arabic and Hebrew script leave most vowels unwritten: compare consonants. The
             # agreement is never exact: vowels were guessed.
-            found = compare_tokens(tuple(map(skeleton, q.tokens)), q.plain,
-                                   tuple(map(skeleton, c.tokens)), c.plain, weigh,
+            found = compare_tokens(tuple(map(abjad_skeleton, q.plain)), q.plain,
+                                   tuple(map(abjad_skeleton, c.plain)), c.plain, weigh,
                                    person=person)
             return NameScore(min(found.score, 0.99), found.aligned, found.unaligned_query,
                              found.unaligned_candidate)
