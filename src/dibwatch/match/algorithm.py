@@ -221,7 +221,7 @@ class DibwatchV1(Algorithm):
     by forked workers; its memos hold pure results keyed by everything they depend on."""
 
     name = "dibwatch-v1"
-    version = "2.4"
+    version = "2.5"
     threshold = 0.70
 
     def __init__(self, idf: IdfFn | None = None) -> None:

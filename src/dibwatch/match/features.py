@@ -83,7 +83,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("list_extra_person", "name", 0.4,
                 "weight of a list word the query lacks, in a person's name (lists spell "
                 "names out in full: a missing middle name or patronymic)"),
-    FeatureSpec("list_extra_org", "name", 0.8,
+    FeatureSpec("list_extra_org", "name", 0.65,
                 "weight of a list word the query lacks, in an organisation's name (Banco "
                 "Santander Chile is not Banco Santander)"),
     FeatureSpec("unaligned_floor", "name", 0.5,
@@ -142,7 +142,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "the query's organisation name has a distinctive word (not generic, not a "
                 "number) that the list name lacks: another body (Deutsche Bank Trust "
                 "Company / Deutsche Bank)"),
-    FeatureSpec("extra_list_word", "adjust", -0.12,
+    FeatureSpec("extra_list_word", "adjust", -0.15,
                 "the list's organisation name has a rare distinctive word (rarity >= 0.8) "
                 "that the query lacks between two words the query has, and the query no "
                 "distinctive word the list lacks: another body named alike (Horizon Systems "
