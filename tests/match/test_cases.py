@@ -310,3 +310,10 @@ def test_explanation_names_the_aligned_tokens() -> None:
 def test_hostile_names_never_crash(name: str) -> None:
     match = compare_names(name, "Sirius JSC", "Company")
     assert 0.0 <= match.score <= 1.0
+
+
+def test_an_agreement_shows_each_word_as_each_side_wrote_it() -> None:
+    # Equal once read as an abjad reads them, the words differ as written: the explanation
+    # an analyst reads shows both spellings, not the query's twice.
+    aligned = compare_names("فاروق مجيد", "FAROUK MAJID", "Person").explanation()["aligned"]
+    assert sorted(a[:2] for a in aligned) == [["faruq", "farouk"], ["mjyd", "majid"]]

@@ -211,9 +211,13 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
     if q_weights is None:
         q_weights = [weigh(t, p) for t, p in zip(q_tokens, q_plain, strict=True)]
     if q_tokens and sorted(q_tokens) == sorted(c_tokens):  # same words, any order
-        return NameScore(1.0, tuple(Aligned(p, p, 1.0, 2 * w)
-                                    for p, w in zip(q_plain, q_weights, strict=True)), (), (),
-                         exact=True)
+        # Each word shown as each side wrote it (MJYD = MAJID: equal as an abjad reads them).
+        spelt: dict[str, list[str]] = {}
+        for t, p in zip(c_tokens, c_plain, strict=True):
+            spelt.setdefault(t, []).append(p)
+        return NameScore(1.0, tuple(Aligned(p, spelt[t].pop(0), 1.0, 2 * w)
+                                    for t, p, w in zip(q_tokens, q_plain, q_weights,
+                                                       strict=True)), (), (), exact=True)
     if c_weights is None:
         c_weights = [weigh(t, p) for t, p in zip(c_tokens, c_plain, strict=True)]
     q = _Side(list(q_tokens), list(q_plain), list(q_weights))
