@@ -125,6 +125,8 @@ MUST_MATCH = [
     ("peers", "Company", "FABERLIC EUROPE", "FABERLIC EUROPE Sp. z o.o."),
     ("peers", "Organization", "Brigade Fourty-four", "Brigade 44"),
     ("peers", "Vessel", "Snow Storm 1", "Snow Stom 1"),
+    # a short name leaves out the list name's number (weaker than a number of its own)
+    ("number left out", "Company", "Qihoo Technology", "Qihoo 360 Technology Co. Ltd"),
 ]
 
 MUST_NOT_MATCH = [

@@ -221,7 +221,7 @@ class DibwatchV1(Algorithm):
     by forked workers; its memos hold pure results keyed by everything they depend on."""
 
     name = "dibwatch-v1"
-    version = "2.5"
+    version = "2.6"
     threshold = 0.70
 
     def __init__(self, idf: IdfFn | None = None) -> None:
@@ -501,8 +501,10 @@ def _name_features(qform: NameForm, cform: NameForm) -> list[Feature]:
         detail = f"{sorted(qform.numbers)} vs {sorted(cform.numbers)}"
         if qform.numbers and cform.numbers:
             out.append(Feature("number_conflict", weight("number_conflict"), detail))
-        else:
+        elif qform.numbers:
             out.append(Feature("number_missing", weight("number_missing"), detail))
+        else:
+            out.append(Feature("list_number_missing", weight("list_number_missing"), detail))
     if qform.legal_forms and cform.legal_forms and \
             qform.legal_forms.isdisjoint(cform.legal_forms):
         detail = (f"{'/'.join(sorted(qform.legal_forms))} vs "

@@ -137,7 +137,12 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "the names carry different numbers (Brigade 44 / Brigade 45, Snow Storm 1 / "
                 "2)"),
     FeatureSpec("number_missing", "adjust", -0.3,
-                "one name carries a number the other lacks (Fund / Fund I)"),
+                "the query carries a number the list name lacks: a numbered unit of the "
+                "listed body, or another one (Brigade 44 / Brigade)"),
+    FeatureSpec("list_number_missing", "adjust", -0.2,
+                "the list name carries a number the query leaves out, as a short name does "
+                "(Qihoo Technology / Qihoo 360 Technology, VATO EOOD / VATO 2002 EOOD): "
+                "weaker evidence than a number of its own"),
     FeatureSpec("extra_query_word", "adjust", -0.12,
                 "the query's organisation name has a distinctive word (not generic, not a "
                 "number) that the list name lacks: another body (Deutsche Bank Trust "
