@@ -222,7 +222,9 @@ class Screener:
         NAME_CANDIDATES names most similar by weighted keys (cosine), best first, down to
         RELATIVE_FLOOR of the best. A query in Arabic, Persian or Hebrew script is also
         ranked on the ``a:`` channel (Latin names by consonant class); the two rankings are
-        interleaved and twice ENTITY_CANDIDATES entities scored."""
+        interleaved and twice ENTITY_CANDIDATES entities scored. Last, every name with a
+        word of the query that at most RARE_NAMES names have: scored even past the ranked
+        limit (``Retrieved.rare``)."""
         keys: dict[str, float] = {}
         abjad: set[str] = set()
         exact: list[int] = []
