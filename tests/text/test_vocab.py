@@ -8,7 +8,13 @@ from importlib import resources
 import pytest
 
 from dibwatch.text import expand_abbreviation, generic_weight, han_words, normalise_numbers
-from dibwatch.text.vocab import abbreviations, generic_weights, han_places, han_surnames
+from dibwatch.text.vocab import (
+    FUNCTION_WORDS,
+    abbreviations,
+    generic_weights,
+    han_places,
+    han_surnames,
+)
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -93,9 +99,18 @@ def test_generic_weight(token: str, weight: float) -> None:
 
 def test_generic_table() -> None:
     rows = _rows("generic_words.csv")
-    assert len(rows) == len(generic_weights())  # no duplicates
+    weighed = [r for r in _rows("function_words.csv") if r["generic_weight"]]
+    assert len(rows) + len(weighed) == len(generic_weights())  # no word in both, no duplicates
     assert all(0.0 < float(row["weight"]) <= 1.0 for row in rows)
     assert len(rows) >= 100
+
+
+def test_function_words_are_one_table() -> None:
+    rows = _rows("function_words.csv")
+    assert {r["word"] for r in rows} == FUNCTION_WORDS and len(rows) == len(FUNCTION_WORDS)
+    # a one-letter word is an initial in a person's name, never a generic word
+    assert all(generic_weight(w) == 1.0 for w in FUNCTION_WORDS if len(w) == 1)
+    assert generic_weight("de") == generic_weight("the") == 0.1
 
 
 NUMBER_CASES = [

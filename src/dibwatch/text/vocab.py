@@ -98,22 +98,22 @@ def expand_abbreviation(token: str) -> str:
 
 @lru_cache(maxsize=1)
 def generic_weights() -> dict[str, float]:
-    """Generic words in company names → evidence weight in (0, 1]."""
+    """Generic words in company names → evidence weight in (0, 1]: ``generic_words.csv``
+    and the function words that carry a weight (``function_words.csv``)."""
     weights: dict[str, float] = {}
-    for row in read_table("generic_words.csv"):
+    rows = [*read_table("generic_words.csv"),
+            *({"word": r["word"], "weight": r["generic_weight"]}
+              for r in read_table("function_words.csv") if r["generic_weight"])]
+    for row in rows:
         weight = float(row["weight"])
         if not 0.0 < weight <= 1.0:
-            raise ValueError(f"generic_words.csv: weight of {row['word']!r} not in (0, 1]")
+            raise ValueError(f"generic word {row['word']!r}: weight not in (0, 1]")
         weights[_key(row["word"])] = weight
     return weights
 
 
-# Words that join others in names, in the lists' languages: not initials of an acronym, and
-# one left over ("de" from "S.A. de C.V." cut short) is no distinctive word.
-FUNCTION_WORDS = frozenset({
-    "of", "the", "and", "for", "to", "in", "on", "at", "by", "an", "i", "y", "e",
-    "de", "del", "della", "da", "di", "do", "dos", "das", "du", "des", "la", "le", "les",
-    "el", "los", "las", "et", "und", "der"})
+# Words that join others in names, in the lists' languages (``function_words.csv``).
+FUNCTION_WORDS = frozenset(row["word"] for row in read_table("function_words.csv"))
 
 
 def generic_weight(token: str) -> float:
