@@ -51,6 +51,25 @@ CASES = [
     ("Aleksandr Viktorovich NAUMENKO (Russian: Александр Викторович НАУМЕНКО)", True,
      "Aleksandr Viktorovich NAUMENKO", ["Александр Викторович НАУМЕНКО"], [], []),
     ("Simon AL WAKIL – سيمون الوكيل", True, "Simon AL WAKIL", ["سيمون الوكيل"], [], []),
+    # names separated by semicolons (UN aliases, an EU annex name field); a form is no name
+    ("Mohammad Bakr Zolqadr; Mohammad Bakr Zolkadr; Mohammad Baqer Zolqadir", True,
+     "Mohammad Bakr Zolqadr", ["Mohammad Bakr Zolkadr", "Mohammad Baqer Zolqadir"], [], []),
+    ("Federal Autonomous Institution Central Institute of Engine-Building N.A.P.I. Baranov; "
+     "Central Institute of Aviation Motors (CIAM)", False,
+     "Federal Autonomous Institution Central Institute of Engine-Building N.A.P.I. Baranov",
+     ["Central Institute of Aviation Motors", "CIAM"], [], []),
+    ("Alpha Trading Co; Ltd", False, "Alpha Trading Co; Ltd", [], [], []),
+    ("Yantai Arrow Optoelectronics Technology Co., Ltd, Yantai Airui Optoelectronic Technology "
+     "Co. Ltd", False, "Yantai Arrow Optoelectronics Technology Co., Ltd",
+     ["Yantai Airui Optoelectronic Technology Co. Ltd"], [], []),
+    ("AO ISS, AO Reshetnev", False, "AO ISS", ["AO Reshetnev"], [], []),
+    # one subsidiary of a group; a form after a comma; a place
+    ("Tactical Missile Corporation, Joint Stock Company Avangard", False,
+     "Tactical Missile Corporation, Joint Stock Company Avangard", [], [], []),
+    ("China Shipbuilding Industry Group Co., Ltd. (CSIC) 719th Research Institute", False,
+     "China Shipbuilding Industry Group Co., Ltd. (CSIC) 719th Research Institute", [], [], []),
+    ("Sberbank Leasing JSC, Sberbank Moscow", False, "Sberbank Leasing JSC, Sberbank Moscow", [],
+     [], []),
     # labels are no names
     ("Korean:", True, "", [], [], ["Korean:"]),
     ("Text of image", False, "", [], [], ["Text of image"]),

@@ -13,6 +13,9 @@ the same name in another script after a dash or in brackets, and labels with no 
   is a variant of the word before it ("Igor Nikolaevich (Mykolayovich) TURCHENYUK": alias
   "Igor Mykolayovich TURCHENYUK");
 - a bracket or a part after a dash in another script than the name is an alias;
+- names separated by semicolons are names of their own (the first is the name), and so are
+  an organisation's names separated by a comma when each carries a legal form and the second
+  starts as the first does;
 - a field that is only a label gives no name.
 
 It is applied to every name of every entity as lists are loaded (``ListParser.entities``),
@@ -30,7 +33,8 @@ import yaml
 
 from dibwatch.model.country import country_code
 from dibwatch.model.script import detect_script
-from dibwatch.text.legal_forms import find_form
+from dibwatch.text.legal_forms import find_form, strip_legal_forms
+from dibwatch.text.translit import normalize
 
 
 @dataclass
@@ -66,6 +70,7 @@ _UNBALANCED = re.compile(r"^(?P<outer>[^()]*\S)\s*\((?P<inner>[^()]+)$")
 _KEPT_IN_BRACKETS = frozenset({"private", "pvt", "pte", "public", "pty", "plc", "hk", "h k",
                                "holdings", "group"})
 _STRIP = " ,;-–—:"
+_A_WORD = re.compile(r"[^\W\d_]{2}")
 _NOT_A_NAME = re.compile(r"\d{5}|(?i:\b(?:passport|date of|born|expir\w*|issued)\b)")
 
 
@@ -102,6 +107,39 @@ def _apply_patterns(name: str, aliases: list[str], previous: list[str],
     return name
 
 
+def _joined_names(name: str, person: bool) -> list[str]:
+    """A field holding several names: separated by semicolons (UN aliases: "Mohammad Bakr
+    Zolqadr; Mohammad Bakr Zolkadr"), or in an organisation's name by a comma before a name
+    that starts as the first one does and where both carry a legal form (EU annexes: "Yantai
+    Arrow Optoelectronics Technology Co., Ltd, Yantai Airui Optoelectronic Technology Co.
+    Ltd", "AO ISS, AO Reshetnev"). Other commas are not split on: "Tactical Missile
+    Corporation, Joint Stock Company Avangard" names one subsidiary, and "Co., Ltd." is one
+    form."""
+    parts = [p for p in map(_clean, name.split(";")) if p]
+    if len(parts) < 2 or not all(_A_WORD.search(p) and find_form(p) is None for p in parts):
+        parts = [name]
+    if person:
+        return parts
+    return [n for part in parts for n in _comma_joined(part)]
+
+
+def _has_form_and_name(text: str) -> bool:
+    words, forms = strip_legal_forms(normalize(text).split())
+    return bool(forms) and any(_A_WORD.search(w) for w in words)
+
+
+def _comma_joined(name: str) -> list[str]:
+    pieces = name.split(", ")
+    for k in range(1, len(pieces)):
+        if find_form(pieces[k]) is not None or not _A_WORD.search(pieces[k]):
+            continue  # "Co., Ltd.": the form goes on
+        left, right = ", ".join(pieces[:k]), ", ".join(pieces[k:])
+        if left.split()[0].casefold() == right.split()[0].casefold() and \
+                _has_form_and_name(left) and _has_form_and_name(right):
+            return [_clean(left), *_comma_joined(_clean(right))]
+    return [name]
+
+
 @lru_cache(maxsize=65536)
 def _split(raw: str, person: bool) -> tuple[str, tuple[str, ...], tuple[str, ...],
                                              tuple[str, ...]]:
@@ -112,6 +150,12 @@ def _split(raw: str, person: bool) -> tuple[str, tuple[str, ...], tuple[str, ...
     if _LABEL_ONLY.match(name):
         return "", (), (), (name,)
     name = _apply_patterns(name, aliases, previous, notes)
+    name, *joined = _joined_names(name, person)
+    for other in joined:  # each is a field of its own: brackets, dashes and all
+        other_name, other_aliases, other_previous, other_notes = _split(other, person)
+        aliases.extend((other_name, *other_aliases))
+        previous.extend(other_previous)
+        notes.extend(other_notes)
     # The same name in another script after a dash: "Muhammad AL-SALTI – محمد السلطي".
     parts = [p for p in map(_clean, _SCRIPT_DASH.split(name)) if p]
     if len(parts) > 1 and len({_letters_script(p) for p in parts}) > 1:
