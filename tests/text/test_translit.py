@@ -94,15 +94,20 @@ HAN_SEGMENT_CASES = [
     ("诸葛亮", [("诸葛", "zhuge"), ("亮", "liang")]),
     ("中国", [("中国", "china")]),  # a dictionary word, not "zhong guo" as a person
     ("华强电子", [("华强", "huaqiang"), ("电子", "electronics")]),
-    # Not a surname first: no personal-name split, the run is one pinyin token.
-    ("海康威视", [("海康威视", "haikangweishi")]),
+    # Not a surname first: no personal-name split; four unknown characters are two words
+    # (the matcher joins them again against "Haikangweishi").
+    ("海康威视", [("海康", "haikang"), ("威视", "weishi")]),
+    ("兴华恒成科技", [("兴华", "xinghua"), ("恒成", "hengcheng"), ("科技", "technology")]),
+    ("芯时空", [("芯时空", "xinshikong")]),
+    ("和德宇航技术", [("和德", "hede"), ("宇航", "aerospace"), ("技术", "technology")]),
+    ("李宇航", [("李", "li"), ("宇航", "yuhang")]),  # a given name that is also a word
     (
         "北京航天控股有限公司",
         [("北京", "beijing"), ("航天", "aerospace"), ("控股有限公司", "holdings ltd")],
     ),
     (
         "上海微电子装备有限公司",
-        [("上海", "shanghai"), ("微电子", "microelectronics"), ("装备", "zhuangbei"),
+        [("上海", "shanghai"), ("微电子", "microelectronics"), ("装备", "equipment"),
          ("有限公司", "co ltd")],
     ),
     ("Romashka", []),

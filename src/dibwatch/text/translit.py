@@ -113,9 +113,13 @@ def _pinyin(chars: str) -> str:
 
 
 def _unknown_run(chars: str) -> list[tuple[str, str]]:
-    """Han characters outside the dictionary: one token per word, as names are written."""
-    if len(chars) <= 4:
+    """Han characters outside the dictionary: one token per word, as names are written. A
+    firm's own name (字号) is mostly two characters: four unknown ones are two words, as the
+    registrations romanise them (兴华恒成: Xinghua Hengcheng, 友邦仕达: Youbang Shida)."""
+    if len(chars) <= 3:
         return [(chars, _pinyin(chars))]
+    if len(chars) == 4:
+        return [(chars[:2], _pinyin(chars[:2])), (chars[2:], _pinyin(chars[2:]))]
     # Longer runs: pypinyin's own word cut, with stray single characters joined to each other.
     pieces: list[str] = []
     for word in _mmseg.cut(chars):
@@ -131,11 +135,12 @@ def _personal_name(chars: str) -> list[tuple[str, str]] | None:
     if not 2 <= len(chars) <= 4:
         return None
     words, max_len = _han_dictionary()
+    surnames = vocab.han_surnames()
     for size in range(2, min(max_len, len(chars)) + 1):
         for start in range(len(chars) - size + 1):
-            if chars[start : start + size] in words:
-                return None
-    surnames = vocab.han_surnames()
+            if chars[start : start + size] in words and not (
+                    len(chars) == 3 and start == 1 and chars[0] in surnames):
+                return None  # a company word; but 李宇航 is Li Yuhang, not Li Aerospace
     for size in (2, 1):
         surname = chars[:size]
         if surname in surnames and len(chars) > size:
