@@ -24,6 +24,15 @@ MUST_MATCH = [
     ("han", "Company", "深圳市华强电子有限公司", "Shenzhen Huaqiang Electronics Co., Ltd."),
     ("han", "Company", "香港明达贸易有限公司", "Hong Kong Mingda Trading Co Ltd"),
     ("han", "Person", "习近平", "Xi Jinping"),
+    # 贸易 is Trade in one registration, Trading in another; HK is Hong Kong; a firm's own
+    # name of four characters is two words
+    ("han", "Company", "卡林卡（天津）国际贸易有限公司",
+     "Kalinka Tianjin International Trade Co., Ltd."),
+    ("han", "Company", "香港凱利實業有限公司", "Kaili Industrial H.K. Ltd"),
+    ("han", "Company", "北京兴华恒成科技有限公司", "Beijing Xinghua Hengcheng Technology Co., Ltd"),
+    ("han", "Company", "北京和德宇航技术有限公司", "Beijing Hede Aerospace Technology"),
+    ("han", "Company", "黑龙江省卡鲁布斯贸易发展有限公司",
+     "Heilongjiang Kalubus Trade Development Co., Ltd"),  # 卡鲁布斯 joined again, one letter off
     # an abjad: ج is j whatever follows it (folding reads a j before y as the y of Yuri)
     ("abjad j", "Person", "مجيد حسن الجبوري", "MAJID HASSAN AL-JABURI"),
     ("abjad j", "Person", "فاروق مجيد", "FAROUK MAJID"),
@@ -36,6 +45,8 @@ MUST_MATCH = [
     ("initials", "Person", "V. Putin", "Vladimir Putin"),
     # the list name with only a legal form added, or another of the entity's names' words
     ("one-word name", "Company", "Falcon Systems LLC", "FALCON SYSTEMS"),
+    # a short name leaving out only fillers
+    ("skipped filler", "Company", "Jincheng Imp Exp", "Jincheng Group Imp & Exp. Co. Ltd."),
     # legal forms
     ("legal form", "Company", "Rosoboronexport JSC", "AO Rosoboronexport"),
     ("legal form", "Company", "Siemens Aktiengesellschaft", "Siemens AG"),
@@ -148,6 +159,11 @@ MUST_NOT_MATCH = [
      "International Trading Company Limited"),
     ("generic words", "Company", "Shenzhen Electronics Technology Co., Ltd.",
      "Shenzhen Electronic Technology Co Ltd"),
+    ("generic list name", "Company", "Eastern Technology Inc.", "East Tech"),
+    ("skipped list word", "Company", "Blue Industrial LLC", "BLUE SKY INDUSTRY CORPORATION"),
+    ("skipped list word", "Company", "Pioneer Industrial FZE", "Pioneer Energy Industries"),
+    ("short word, first letter", "Company", "Sater Engineering Inc.", "FATER ENGINEERING COMPANY"),
+    ("acronym as written", "Company", "River Cedar Industrial Systems Inc.", "RTI Systems"),
     ("short words", "Company", "ABC International", "XYZ International"),
     # distinguishing evidence: numbers, legal-form families, an extra distinctive word
     ("number", "Vessel", "Snow Storm 1", "Snow Storm 2"),

@@ -48,6 +48,9 @@ SHORT_WEIGHT = weight("short_word_weight")
 # A word this rare (TokenRarity) inside a list name marks another body when the query lacks
 # it; commoner ones (Bank, Design, Bureau: 0.46-0.71) are left out of short names.
 RARE_WORD = 0.8
+# Words this generic (Trading, Group, Industrial) fill out a firm's name; a query keeping one
+# after a word it left out is another firm of the same words (skipped_list_word).
+FILLER_WORD = 0.15
 IdfFn = Callable[[str], float]
 
 
@@ -221,7 +224,7 @@ class DibwatchV1(Algorithm):
     by forked workers; its memos hold pure results keyed by everything they depend on."""
 
     name = "dibwatch-v1"
-    version = "2.6"
+    version = "2.7"
     threshold = 0.70
 
     def __init__(self, idf: IdfFn | None = None) -> None:
@@ -374,6 +377,9 @@ class DibwatchV1(Algorithm):
                 if self._idf is None or self._idf(token) >= RARE_WORD]):
             features.append(Feature("extra_list_word", weight("extra_list_word"),
                                     ", ".join(inside)))
+        elif not person and not found.exact and (skipped := _skipped_words(found, cn.form)):
+            features.append(Feature("skipped_list_word", weight("skipped_list_word"),
+                                    ", ".join(skipped)))
         cap = None if exact else self._cap(form, cn.form, found)
         effective = value + sum(f.contribution for f in features)
         if cap is not None:
@@ -385,6 +391,10 @@ class DibwatchV1(Algorithm):
         """A rarity cap on an inexact agreement."""
         if self._generic_only(qform):
             return "generic_only", GENERIC_CAP, "query name has only generic words"
+        if self._generic_only(cform):
+            # EAST TECH is as common a name as GLOBAL TRADING: only its own words, exactly,
+            # point at it (Eastern Technology does not)
+            return "generic_only", GENERIC_CAP, "list name has only generic words"
         if ns is not None and len(cform.tokens) == 1 and not cform.native and any(
                 generic_weight(t) > 0.5 for t in ns.unaligned_query):
             return ("single_word_list_name", SINGLE_WORD_CAP,
@@ -468,6 +478,30 @@ def _words_inside(found: NameScore, cform: NameForm) -> list[tuple[str, str]]:
     return [(w, cform.tokens[where[w]]) for w in found.unaligned_candidate
             if first < where.get(w, -1) < last and len(w) >= 2
             and w.casefold() not in FUNCTION_WORDS and _distinctive(w)]
+
+
+def _skipped_words(found: NameScore, cform: NameForm) -> list[str]:
+    """Words of the list name that the query leaves out, one of them more than a filler,
+    while it keeps a filler word after them (Trading, Group, Industrial): PIONEER ENERGY
+    INDUSTRIES written Pioneer Industrial is another firm built of the same words. A short
+    name keeps the distinctive words and drops the generic ones (Izhevsky Mekhanichesky for
+    IZHEVSKY MEKHANICHESKY ZAVOD, Pochon Management for POCHON SHIPPING AND MANAGEMENT) or
+    only fillers (Jincheng Imp Exp for JINCHENG GROUP IMP & EXP), so it is not touched."""
+    if not found.unaligned_candidate or found.unaligned_query or len(found.aligned) < 2:
+        return []
+    where = {p: i for i, p in enumerate(cform.plain)}
+    have = sorted(where[a.candidate] for a in found.aligned if a.candidate in where)
+    if len(have) < 2:
+        return []
+    skipped = [w for w in found.unaligned_candidate
+               if have[0] < where.get(w, -1) < have[-1] and len(w) >= 2 and not w.isdigit()
+               and w.casefold() not in FUNCTION_WORDS]
+    if not any(generic_weight(w) > FILLER_WORD for w in skipped):
+        return []  # Jincheng Imp Exp for JINCHENG GROUP IMP & EXP: only a filler left out
+    gap = min(where[w] for w in skipped)
+    after = [cform.plain[i] for i in have if i > gap]
+    return skipped if any(generic_weight(w) <= FILLER_WORD and w.casefold() not in FUNCTION_WORDS
+                          for w in after) else []
 
 
 @lru_cache(maxsize=20_000)

@@ -50,7 +50,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("org_short_edit", "name", 1.0,
                 "in an organisation's name, a word of up to 7 letters one edit from another "
                 "scores 1 − weight / length (Markal / Markel 0.83): short words one letter "
-                "apart are as often other names as typos"),
+                "apart are as often other names as typos; never when the first letter "
+                "differs (Sater / Fater)"),
     FeatureSpec("short_token_edit", "name", 1.5,
                 "in a person's name, words of up to 5 letters one edit apart score 1 − "
                 "weight / length (Putin / Pudin 0.70); never when the first letter differs "
@@ -112,8 +113,8 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("weak_alias", "cap", 0.65,
                 "the best name is an alias the list marks weak: it never makes a match alone"),
     FeatureSpec("generic_only", "cap", 0.5,
-                "the query name is made only of generic words (GLOBAL TRADING CO LTD) and "
-                "its agreement is inexact"),
+                "the query name or the list name is made only of generic words (GLOBAL "
+                "TRADING CO LTD, EAST TECH) and their agreement is inexact"),
     FeatureSpec("single_word_list_name", "cap", 0.6,
                 "the matched list name is one word and the query has other words that are "
                 "not generic (TOM, SANTOS inside a longer name)"),
@@ -154,6 +155,14 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "/ HORIZON RX SYSTEMS, Blue Industrial / BLUE SKY INDUSTRY); a short name "
                 "keeping the head (Midco / MIDCO FINANCE) or dropping a common word "
                 "(Gorgeous North Korea / GORGEOUS BANK OF NORTH KOREA) is not touched"),
+    FeatureSpec("skipped_list_word", "adjust", -0.2,
+                "the query leaves out a word inside the list's organisation name that is "
+                "more than a filler and keeps a filler after it (generic weight <= 0.15: "
+                "Trading, Group, Industrial; Pioneer Industrial / PIONEER ENERGY "
+                "INDUSTRIES, Blue Industrial / BLUE SKY INDUSTRY): another firm made of the "
+                "same words; a short name keeps the distinctive words and drops generic ones "
+                "(Izhevsky Mekhanichesky / IZHEVSKY MEKHANICHESKY ZAVOD) or only fillers "
+                "(Jincheng Imp Exp / JINCHENG GROUP IMP & EXP) and is not touched"),
     FeatureSpec("words_beyond_one_word_name", "adjust", -0.15,
                 "the list name has one distinctive word and the query adds words around it "
                 "that the list name lacks, generic ones included (Falcon Systems Engineering / "

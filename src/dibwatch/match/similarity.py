@@ -99,6 +99,8 @@ def token_sim(a: str, b: str, *, person: bool = False, strict: bool = False) -> 
     dist = OSA.distance(a, b, score_cutoff=allowed + 1)
     if dist > allowed:
         return 0.0
+    if not person and longest <= 7 and a[0] != b[0]:
+        return 0.0  # Sater / Fater, Markal / Tarkal: another name, as in persons' names
     cost = ORG_SHORT_EDIT_COST if not person and longest <= 7 else EDIT_COST
     return 1.0 - cost * dist / longest
 
@@ -149,13 +151,20 @@ def _merge_compounds(side: _Side, other: list[str]) -> None:
             if not length or not near >> length & 1:
                 continue
             joined = "".join(side.tokens[i:i + span])
-            if any(token_sim(joined, t) >= 0.9 for t in targets):
+            if any(token_sim(joined, t) >= 0.9 or _one_letter_longer(joined, t)
+                   for t in targets):
                 side.tokens[i:i + span] = [joined]
                 side.plain[i:i + span] = [" ".join(side.plain[i:i + span])]
                 side.weights[i:i + span] = [max(side.weights[i:i + span])]
                 lens[i:i + span] = [length]
                 break
         i += 1
+
+
+def _one_letter_longer(a: str, b: str) -> bool:
+    """"kalubusi" / "kalubus": one edit, though token_sim scores it as a prefix."""
+    return abs(len(a) - len(b)) == 1 and min(len(a), len(b)) >= 6 and (
+        a.startswith(b) or b.startswith(a))
 
 
 _KIND_SYMBOLS = org_kind_symbols()
@@ -174,7 +183,10 @@ def _merge_acronyms(side: _Side, other: _Side) -> tuple[int, int] | None:
         words = [(i, t) for i, t in enumerate(other.tokens) if t not in FUNCTION_WORDS]
         for start in range(len(words) - len(token) + 1):
             run = words[start:start + len(token)]
-            if "".join(t[0] for _, t in run) != token:
+            if "".join(t[0] for _, t in run) != token or \
+                    "".join(other.plain[i][:1] for i, _ in run).casefold() != plain.casefold():
+                # the letters as written: folding spells Cedar "tsedar", and RTI is not
+                # River Cedar Industrial
                 continue
             if any(t in side.tokens for _, t in run):
                 # "NEL Electronics" spells Electronics out: its E is another word, and NEL
