@@ -661,19 +661,24 @@ def person_cases(lists: Lists, rng: random.Random) -> Iterator[Case]:
         value = rng.choice(names)
         parts = value.split()
         style = rng.randrange(4)
+        truth = None
         if style == 0:
             text = f"{parts[-1]}, {' '.join(parts[:-1])}"
         elif style == 1:
             text = " ".join([*(p[0] + "." for p in parts[:-1]), parts[-1]])
         elif style == 2 and len(parts) >= 3:
             text = f"{parts[0]} {parts[-1]}"
+            # every listed person with these two names is a right answer (a name without
+            # its middle name cannot tell Sergey Nikolaevich NEVEROV from Sergey NEVEROV)
+            truth = lists.persons_named(text) | lists.party[e.entity_id]
         elif style == 3 and len(surnames.get(parts[-1].lower(), ())) == 1 and \
                 len(parts[-1]) >= 6:
             text = f"{rng.choice(_TITLES)} {parts[-1]}"
+            truth = lists.persons_named(parts[-1]) | lists.party[e.entity_id]
         else:
             continue
         yield _case(f"person/{['comma', 'initials', 'short', 'title'][style]}", text, lists,
-                    e, value)
+                    e, value, truth=truth)
 
 
 # -------------------------------------------------------------------------- negatives
