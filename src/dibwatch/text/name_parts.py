@@ -134,6 +134,8 @@ def _comma_joined(name: str) -> list[str]:
         if find_form(pieces[k]) is not None or not _A_WORD.search(pieces[k]):
             continue  # "Co., Ltd.": the form goes on
         left, right = ", ".join(pieces[:k]), ", ".join(pieces[k:])
+        if not left.strip():
+            continue
         if left.split()[0].casefold() == right.split()[0].casefold() and \
                 _has_form_and_name(left) and _has_form_and_name(right):
             return [_clean(left), *_comma_joined(_clean(right))]
