@@ -59,6 +59,7 @@ CASES = [
      "Federal Autonomous Institution Central Institute of Engine-Building N.A.P.I. Baranov",
      ["Central Institute of Aviation Motors", "CIAM"], [], []),
     ("Alpha Trading Co; Ltd", False, "Alpha Trading Co; Ltd", [], [], []),
+    ("Alpha;Beta Trading", False, "Alpha;Beta Trading", [], [], []),
     # stray separators at the edges: no split, no error
     (", Alpha LLC, Alpha Ltd", False, ", Alpha LLC, Alpha Ltd", [], [], []),
     ("; Beta LLC;", False, "; Beta LLC;", [], [], []),

@@ -71,6 +71,7 @@ _KEPT_IN_BRACKETS = frozenset({"private", "pvt", "pte", "public", "pty", "plc", 
                                "holdings", "group"})
 _STRIP = " ,;-–—:"
 _A_WORD = re.compile(r"[^\W\d_]{2}")
+_SEMICOLON = re.compile(r";\s+")  # "A; B" separates names; a ";" inside a word does not
 _NOT_A_NAME = re.compile(r"\d{5}|(?i:\b(?:passport|date of|born|expir\w*|issued)\b)")
 
 
@@ -115,7 +116,7 @@ def _joined_names(name: str, person: bool) -> list[str]:
     Ltd", "AO ISS, AO Reshetnev"). Other commas are not split on: "Tactical Missile
     Corporation, Joint Stock Company Avangard" names one subsidiary, and "Co., Ltd." is one
     form."""
-    parts = [p for p in map(_clean, name.split(";")) if p]
+    parts = [p for p in map(_clean, _SEMICOLON.split(name)) if p]
     if len(parts) < 2 or not all(_A_WORD.search(p) and find_form(p) is None for p in parts):
         parts = [name]
     if person:
