@@ -310,8 +310,7 @@ class DibwatchV1(Algorithm):
 
     @staticmethod
     def _generic_only(form: NameForm) -> bool:
-        return bool(form.plain) and not form.native and \
-            all(generic_weight(p) <= 0.5 for p in form.plain)
+        return bool(form.plain) and not form.native and _all_generic(form.plain)
 
     # -- the comparison -------------------------------------------------------------------
     def compare(self, query: Query, candidate: Candidate) -> Match:
@@ -433,6 +432,13 @@ class DibwatchV1(Algorithm):
                                    f"{qi.scheme}:{qi.value} vs {others[0].value}"))
                 break
         return out
+
+
+@lru_cache(maxsize=65_536)
+def _all_generic(plain: tuple[str, ...]) -> bool:
+    """Every word generic (weight <= 0.5). Memoised: a list name is asked with every query
+    that meets it."""
+    return all(generic_weight(p) <= 0.5 for p in plain)
 
 
 @lru_cache(maxsize=1)

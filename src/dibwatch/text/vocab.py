@@ -116,8 +116,10 @@ def generic_weights() -> dict[str, float]:
 FUNCTION_WORDS = frozenset(row["word"] for row in read_table("function_words.csv"))
 
 
+@lru_cache(maxsize=65_536)
 def generic_weight(token: str) -> float:
     """How much a matching token says about identity: 1.0 unless it is a generic word.
+    Memoised: the matcher asks for the same list words with every query.
 
     >>> generic_weight("trading"), generic_weight("shenzhen"), generic_weight("huaqiang")
     (0.1, 0.3, 1.0)
