@@ -470,20 +470,29 @@ def _beyond_one_word(found: NameScore, cform: NameForm, entity_words: frozenset[
     return sum(map(_distinctive, cform.plain)) == 1
 
 
+def _gap(found: NameScore, cform: NameForm
+         ) -> tuple[dict[str, int], list[int], list[str]]:
+    """Where each word of the list name stands, the positions of the words the query has,
+    and the list words the query lacks that stand between the first and the last of them
+    (no function words, no single letters)."""
+    if not found.unaligned_candidate or len(found.aligned) < 2:
+        return {}, [], []
+    where = {p: i for i, p in enumerate(cform.plain)}
+    have = sorted(where[a.candidate] for a in found.aligned if a.candidate in where)
+    if len(have) < 2:
+        return {}, [], []
+    inside = [w for w in found.unaligned_candidate
+              if have[0] < where.get(w, -1) < have[-1] and len(w) >= 2
+              and w.casefold() not in FUNCTION_WORDS]
+    return where, have, inside
+
+
 def _words_inside(found: NameScore, cform: NameForm) -> list[tuple[str, str]]:
     """Distinctive words of the list name (plain, folded) that the query lacks and that
     stand between two words it has: BLUE SKY INDUSTRY is not Blue Industry with a word left
     out, but MIDCO FINANCE may be written Midco (a short name keeps the head)."""
-    if not found.unaligned_candidate or not found.aligned:
-        return []
-    where = {p: i for i, p in enumerate(cform.plain)}
-    have = [where[a.candidate] for a in found.aligned if a.candidate in where]
-    if len(have) < 2:
-        return []
-    first, last = min(have), max(have)
-    return [(w, cform.tokens[where[w]]) for w in found.unaligned_candidate
-            if first < where.get(w, -1) < last and len(w) >= 2
-            and w.casefold() not in FUNCTION_WORDS and _distinctive(w)]
+    where, _, inside = _gap(found, cform)
+    return [(w, cform.tokens[where[w]]) for w in inside if _distinctive(w)]
 
 
 def _skipped_words(found: NameScore, cform: NameForm) -> list[str]:
@@ -493,21 +502,16 @@ def _skipped_words(found: NameScore, cform: NameForm) -> list[str]:
     name keeps the distinctive words and drops the generic ones (Izhevsky Mekhanichesky for
     IZHEVSKY MEKHANICHESKY ZAVOD, Pochon Management for POCHON SHIPPING AND MANAGEMENT) or
     only fillers (Jincheng Imp Exp for JINCHENG GROUP IMP & EXP), so it is not touched."""
-    if not found.unaligned_candidate or found.unaligned_query or len(found.aligned) < 2:
+    if found.unaligned_query:
         return []
-    where = {p: i for i, p in enumerate(cform.plain)}
-    have = sorted(where[a.candidate] for a in found.aligned if a.candidate in where)
-    if len(have) < 2:
-        return []
-    skipped = [w for w in found.unaligned_candidate
-               if have[0] < where.get(w, -1) < have[-1] and len(w) >= 2 and not w.isdigit()
-               and w.casefold() not in FUNCTION_WORDS]
+    where, have, inside = _gap(found, cform)
+    skipped = [w for w in inside if not w.isdigit()]
     if not any(generic_weight(w) > FILLER_WORD for w in skipped):
         return []  # Jincheng Imp Exp for JINCHENG GROUP IMP & EXP: only a filler left out
     gap = min(where[w] for w in skipped)
-    after = [cform.plain[i] for i in have if i > gap]
-    return skipped if any(generic_weight(w) <= FILLER_WORD and w.casefold() not in FUNCTION_WORDS
-                          for w in after) else []
+    return skipped if any(generic_weight(cform.plain[i]) <= FILLER_WORD
+                          and cform.plain[i].casefold() not in FUNCTION_WORDS
+                          for i in have if i > gap) else []
 
 
 @lru_cache(maxsize=20_000)
