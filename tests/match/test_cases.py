@@ -47,6 +47,16 @@ MUST_MATCH = [
     ("one-word name", "Company", "Falcon Systems LLC", "FALCON SYSTEMS"),
     # a short name leaving out only fillers
     ("skipped filler", "Company", "Jincheng Imp Exp", "Jincheng Group Imp & Exp. Co. Ltd."),
+    # a short name drops a place or a description before the name
+    ("place dropped", "Company", "Unity Shipping Co Ltd", "Dalian Unity Shipping Co., Ltd."),
+    ("description dropped", "Company", "Computing Machinery",
+     "Scientific Research Institute of Computing Machinery"),
+    ("description dropped", "Company", "Vigstar", "Scientific Production Center Vigstar JSC"),
+    ("place dropped", "Company", "Ruifeng New Materials",
+     "Xinxiang Ruifeng New Materials Co., Ltd"),  # Xinxiang: pinyin, a Chinese place
+    # a typist's slip inside the one distinctive word keeps its ends
+    ("typo inside a word", "Company", "Tirgis Trading Inc.", "TIGRIS TRADING, INC."),
+    ("typo inside a word", "Company", "Kulun Holding Company Ltd.", "KUNLUN HOLDING COMPANY LTD."),
     # legal forms
     ("legal form", "Company", "Rosoboronexport JSC", "AO Rosoboronexport"),
     ("legal form", "Company", "Siemens Aktiengesellschaft", "Siemens AG"),
@@ -171,6 +181,12 @@ MUST_NOT_MATCH = [
     ("legal family", "Company", "Siemens GmbH", "Siemens AG"),
     ("extra word", "Company", "Deutsche Bank Trust Company", "Deutsche Bank"),
     ("extra list word", "Company", "Horizon Systems GmbH", "HORIZON RX SYSTEMS"),
+    ("dropped list head", "Company", "Mountain Enterprises Ltd",
+     "IRON MOUNTAIN ENTERPRISES LIMITED"),
+    ("dropped list head", "Company", "Ocean Enterprises SA", "WEALTHY OCEAN ENTERPRISES LTD."),
+    ("one word, other ending", "Company", "Coral Technology LLC", "Corad Technology Limited"),
+    ("one word, other ending", "Company", "Galaxy Trade LLP", "GALAX TRADING CO., LTD."),
+    ("one word, other ending", "Company", "Green Solutions Limited", "Greenwick Solutions"),
     ("acronym of a word spelled out", "Company", "Novdruven Electronics Logistics Limited",
      "NEL Electronics"),
     ("hard negative", "Company", "OJSC TACTICAL KITTENS CORPORATION",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dibwatch.text import han_segments, normalize, to_latin
-from dibwatch.text.translit import _HAN_RUN_RE
+from dibwatch.text.translit import _HAN_RUN_RE, pinyin_word
 
 TO_LATIN_CASES = [
     # Cyrillic: Russian, Ukrainian, Belarusian, Kazakh, Serbian
@@ -178,3 +178,14 @@ def test_normalize_real_benchmark_names(shared: Callable[[str], Path]) -> None:
     assert (len(cyrillic), len(han)) == (19, 3)
     for row in cyrillic + han:
         assert normalize(row["name1"]) and normalize(row["name2"])
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("Dalian", True), ("Xinxiang", True), ("Zhongguancun", True), ("HUAQIANG", True),
+    ("Xi", False),  # one syllable
+    ("Iron", False), ("Wealthy", False), ("Aquamarina", False), ("Scientific", False),
+    ("Zhongguancunyi", False),  # four syllables
+    ("Дальян", False),
+])
+def test_pinyin_word(word: str, expected: bool) -> None:
+    assert pinyin_word(word) is expected

@@ -19,6 +19,7 @@ from dibwatch.model.entity import Identifier, NameKind
 from dibwatch.text.fold import fold, gost_b_variant
 from dibwatch.text.legal_forms import form_family, form_kind, legal_forms
 from dibwatch.text.name_parts import name_variants
+from dibwatch.text.translit import pinyin_word
 from dibwatch.text.vocab import FUNCTION_WORDS, generic_weight, generic_weights
 
 __doc__ = f"""Matching algorithms: named, versioned classes with documented features.
@@ -224,7 +225,7 @@ class DibwatchV1(Algorithm):
     by forked workers; its memos hold pure results keyed by everything they depend on."""
 
     name = "dibwatch-v1"
-    version = "2.7"
+    version = "2.8"
     threshold = 0.70
 
     def __init__(self, idf: IdfFn | None = None) -> None:
@@ -379,6 +380,11 @@ class DibwatchV1(Algorithm):
         elif not person and not found.exact and (skipped := _skipped_words(found, cn.form)):
             features.append(Feature("skipped_list_word", weight("skipped_list_word"),
                                     ", ".join(skipped)))
+        elif not person and not found.exact and (head := _dropped_head(found, cn.form)):
+            features.append(Feature("dropped_list_head", weight("dropped_list_head"),
+                                    ", ".join(head)))
+        if not person and not found.exact and (word := _one_inexact_word(found)):
+            features.append(Feature("one_word_inexact", weight("one_word_inexact"), word))
         cap = None if exact else self._cap(form, cn.form, found)
         effective = value + sum(f.contribution for f in features)
         if cap is not None:
@@ -512,6 +518,56 @@ def _skipped_words(found: NameScore, cform: NameForm) -> list[str]:
     return skipped if any(generic_weight(cform.plain[i]) <= FILLER_WORD
                           and cform.plain[i].casefold() not in FUNCTION_WORDS
                           for i in have if i > gap) else []
+
+
+def _dropped_head(found: NameScore, cform: NameForm) -> list[str]:
+    """The distinctive word just before the first word the query has, when the list's
+    organisation name opens with it and the query's name is one distinctive word and
+    generic ones: IRON MOUNTAIN ENTERPRISES is not Mountain Enterprises. A short name keeps
+    the head (Midco for MIDCO FINANCE), drops places (Huawei Technologies for SHENZHEN
+    HUAWEI TECHNOLOGIES) and descriptions ending in a generic word or a particle (Vigstar
+    for SCIENTIFIC PRODUCTION CENTER VIGSTAR, Computing Machinery for RESEARCH INSTITUTE OF
+    COMPUTING MACHINERY); one distinctive word alone, or two of them (Almaz-Antey for
+    CONCERN VKO ALMAZ-ANTEY), say what they name, and are not touched."""
+    if found.unaligned_query or not found.unaligned_candidate or cform.native:
+        return []
+    distinctive = [_distinctive(a.query) for a in found.aligned]
+    if sum(distinctive) != 1 or all(distinctive):
+        return []
+    where = {p: i for i, p in enumerate(cform.plain)}
+    have = [where[a.candidate] for a in found.aligned if a.candidate in where]
+    if not have or min(have) == 0:
+        return []
+    head = cform.plain[min(have) - 1]
+    return [head] if head in found.unaligned_candidate and _distinctive(head) and \
+        not pinyin_word(head) else []  # Dalian, Xinxiang: the place a Chinese name opens with
+
+
+def _one_inexact_word(found: NameScore) -> str:
+    """The query's one distinctive word, when it and the list's word end differently and
+    every other word the query has is generic: the whole name rests on a word that is not
+    the list's (Coral Technology / CORAD TECHNOLOGY, Galaxy Trade / GALAX TRADING, Green /
+    GREENWICK). Word endings tell words apart; a typist's slip inside the word (Tigris /
+    Tirgis, Kunlun / Kulun) keeps both ends and is not touched."""
+    if any(map(_distinctive, found.unaligned_query)):
+        return ""
+    words = [a for a in found.aligned if _distinctive(a.query)]
+    if len(words) != 1 or len(found.aligned) < 2:
+        return ""
+    word = words[0]
+    if word.sim >= 1.0 or " " in word.query or " " in word.candidate:
+        return ""  # spelt alike, or a compound (Hua Wei / HUAWEI) or acronym
+    return f"{word.query} ~ {word.candidate}" if _ends_differ(word.query, word.candidate) \
+        else ""
+
+
+def _ends_differ(a: str, b: str) -> bool:
+    """One word starts the other (Galax / Galaxy, Milim / Milimzet once folded) or they
+    differ in their last letter only (Coral / Corad)."""
+    for x, y in ((a.casefold(), b.casefold()), (fold(a), fold(b))):
+        if x.startswith(y) or y.startswith(x) or (len(x) == len(y) and x[:-1] == y[:-1]):
+            return True
+    return False
 
 
 @lru_cache(maxsize=20_000)

@@ -163,6 +163,20 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "same words; a short name keeps the distinctive words and drops generic ones "
                 "(Izhevsky Mekhanichesky / IZHEVSKY MEKHANICHESKY ZAVOD) or only fillers "
                 "(Jincheng Imp Exp / JINCHENG GROUP IMP & EXP) and is not touched"),
+    FeatureSpec("dropped_list_head", "adjust", -0.15,
+                "the query's organisation name is one distinctive word and generic ones, and "
+                "the list name has a distinctive word just before the first word the query "
+                "has (Mountain Enterprises / IRON MOUNTAIN ENTERPRISES, Island International "
+                "/ AQUAMARINA ISLAND INTERNATIONAL): another firm named alike; a short name "
+                "keeps the head (Midco / MIDCO FINANCE) and drops places, pinyin ones "
+                "included (Ruifeng New Materials / XINXIANG RUIFENG NEW MATERIALS), and "
+                "descriptions (Vigstar / SCIENTIFIC PRODUCTION CENTER VIGSTAR)"),
+    FeatureSpec("one_word_inexact", "adjust", -0.2,
+                "the query's organisation name is one distinctive word and generic ones, and "
+                "that word and the list's end differently: one starts the other or the last "
+                "letter differs (Coral Technology / CORAD TECHNOLOGY, Galaxy Trade / GALAX "
+                "TRADING): the whole name rests on a word that is not the list's; a slip "
+                "inside the word keeps both ends (Tirgis / TIGRIS) and is not touched"),
     FeatureSpec("words_beyond_one_word_name", "adjust", -0.15,
                 "the list name has one distinctive word and the query adds words around it "
                 "that the list name lacks, generic ones included (Falcon Systems Engineering / "

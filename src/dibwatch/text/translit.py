@@ -112,6 +112,33 @@ def _pinyin(chars: str) -> str:
     return "".join(c for c in text if c.isascii() and c.isalnum()).lower()
 
 
+@lru_cache(maxsize=1)
+def _pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (about 400), as pypinyin reads the common Han block."""
+    chars = "".join(chr(c) for c in range(0x4E00, 0x9FA6))
+    return frozenset(s for s in lazy_pinyin(chars) if s.isascii() and s.isalpha())
+
+
+@lru_cache(maxsize=50_000)
+def pinyin_word(word: str) -> bool:
+    """A word written as two or three pinyin syllables run together (Dalian, Xinxiang,
+    Huaqiang): how Chinese places and firms' own names are romanised."""
+    low = word.casefold()
+    if not low.isascii() or not low.isalpha():
+        return False
+    syllables = _pinyin_syllables()
+
+    def parts(rest: str, left: int) -> bool:
+        if not rest:
+            return True
+        return left > 0 and any(
+            rest[:i] in syllables and parts(rest[i:], left - 1)
+            for i in range(min(6, len(rest)), 1, -1))
+
+    return any(low[:i] in syllables and parts(low[i:], 2) and len(low) > i
+               for i in range(min(6, len(low)), 1, -1))
+
+
 def _unknown_run(chars: str) -> list[tuple[str, str]]:
     """Han characters outside the dictionary: one token per word, as names are written. A
     firm's own name (字号) is mostly two characters: four unknown ones are two words, as the
