@@ -148,6 +148,7 @@ MUST_MATCH = [
     ("peers", "Vessel", "Snow Storm 1", "Snow Stom 1"),
     # a short name leaves out the list name's number (weaker than a number of its own)
     ("number left out", "Company", "Qihoo Technology", "Qihoo 360 Technology Co. Ltd"),
+    ("number left out", "Company", "Almacen Junior", "ALMACEN JUNIOR NO. 2"),
 ]
 
 MUST_NOT_MATCH = [

@@ -225,7 +225,7 @@ class DibwatchV1(Algorithm):
     by forked workers; its memos hold pure results keyed by everything they depend on."""
 
     name = "dibwatch-v1"
-    version = "2.8"
+    version = "2.9"
     threshold = 0.70
 
     def __init__(self, idf: IdfFn | None = None) -> None:
@@ -604,7 +604,9 @@ def _name_features(qform: NameForm, cform: NameForm) -> list[Feature]:
         elif qform.numbers:
             out.append(Feature("number_missing", weight("number_missing"), detail))
         else:
-            out.append(Feature("list_number_missing", weight("list_number_missing"), detail))
+            name = ("list_number_missing_one_word"
+                    if sum(not t.isdigit() for t in qform.tokens) <= 1 else "list_number_missing")
+            out.append(Feature(name, weight(name), detail))
     if qform.legal_forms and cform.legal_forms and \
             qform.legal_forms.isdisjoint(cform.legal_forms):
         detail = (f"{'/'.join(sorted(qform.legal_forms))} vs "

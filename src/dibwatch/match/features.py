@@ -140,10 +140,13 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("number_missing", "adjust", -0.3,
                 "the query carries a number the list name lacks: a numbered unit of the "
                 "listed body, or another one (Brigade 44 / Brigade)"),
-    FeatureSpec("list_number_missing", "adjust", -0.2,
+    FeatureSpec("list_number_missing", "adjust", -0.1,
                 "the list name carries a number the query leaves out, as a short name does "
-                "(Qihoo Technology / Qihoo 360 Technology, VATO EOOD / VATO 2002 EOOD): "
-                "weaker evidence than a number of its own"),
+                "(Qihoo Technology / Qihoo 360 Technology, Almacen Junior / ALMACEN JUNIOR NO. "
+                "2): weaker evidence than a number of its own"),
+    FeatureSpec("list_number_missing_one_word", "adjust", -0.2,
+                "the same when the query's name is one word besides its legal form (Fund / "
+                "Fund I, VATO EOOD / VATO 2002 EOOD): the number is half of the list's name"),
     FeatureSpec("extra_query_word", "adjust", -0.12,
                 "the query's organisation name has a distinctive word (not generic, not a "
                 "number) that the list name lacks: another body (Deutsche Bank Trust "
