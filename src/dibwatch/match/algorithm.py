@@ -521,9 +521,9 @@ def _skipped_words(found: NameScore, cform: NameForm) -> list[str]:
 
 
 def _dropped_head(found: NameScore, cform: NameForm) -> list[str]:
-    """The distinctive word just before the first word the query has, when the list's
-    organisation name opens with it and the query's name is one distinctive word and
-    generic ones: IRON MOUNTAIN ENTERPRISES is not Mountain Enterprises. A short name keeps
+    """The list's distinctive word just before the first word the query has, when the
+    query's organisation name is one distinctive word and generic ones, all found in the
+    list's: IRON MOUNTAIN ENTERPRISES is not Mountain Enterprises. A short name keeps
     the head (Midco for MIDCO FINANCE), drops places (Huawei Technologies for SHENZHEN
     HUAWEI TECHNOLOGIES) and descriptions ending in a generic word or a particle (Vigstar
     for SCIENTIFIC PRODUCTION CENTER VIGSTAR, Computing Machinery for RESEARCH INSTITUTE OF
