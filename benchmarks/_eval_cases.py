@@ -27,7 +27,7 @@ from dibwatch.match import Query
 from dibwatch.model.entity import Identifier, NameKind
 from dibwatch.text.fold import fold, fold_phrase
 from dibwatch.text.legal_forms import strip_legal_forms
-from dibwatch.text.translit import normalize
+from dibwatch.text.translit import normalize, pinyin_syllables
 
 ORGS = frozenset({"Company", "Organization", "LegalEntity"})
 SALT = "dibwatch-eval-2"
@@ -158,7 +158,8 @@ _SAME_WORD = {fold(short): fold(word) for short, word in (
 
 
 def _bare_word(word: str) -> str:
-    """``word`` folded."""
+    """A folded word as its singular and its full form (holdings -> holding, teh ->
+    tehnologi), so that these spellings of a listed name are found listed."""
     word = _SAME_WORD.get(word, word)
     return word[:-1] if len(word) >= 5 and word.endswith("s") and not word.endswith("ss") \
         else word
@@ -416,22 +417,9 @@ _ABBREV = {"technology": "Tech", "international": "Intl", "electronics": "Elec",
            "electronic": "Elec", "industrial": "Ind", "trading": "Trdg", "development": "Dev",
            "company": "Co", "corporation": "Corp", "engineering": "Eng",
            "manufacturing": "Mfg", "equipment": "Equip", "limited": "Ltd"}
-_PINYIN: frozenset[str] | None = None
-
-
-def _pinyin_syllables() -> frozenset[str]:
-    global _PINYIN
-    if _PINYIN is None:
-        from pypinyin import lazy_pinyin
-
-        chars = "".join(chr(c) for c in range(0x4E00, 0x9FA6))
-        _PINYIN = frozenset(s for s in lazy_pinyin(chars) if s.isascii() and s.isalpha())
-    return _PINYIN
-
-
 def split_pinyin(word: str) -> list[str] | None:
     """"huaqiang" -> ["hua", "qiang"] when the word is two or three pinyin syllables."""
-    syl = _pinyin_syllables()
+    syl = pinyin_syllables()
     low = word.lower()
     for i in range(1, len(low)):
         a, b = low[:i], low[i:]

@@ -113,7 +113,7 @@ def _pinyin(chars: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _pinyin_syllables() -> frozenset[str]:
+def pinyin_syllables() -> frozenset[str]:
     """Every toneless pinyin syllable (about 400), as pypinyin reads the common Han block."""
     chars = "".join(chr(c) for c in range(0x4E00, 0x9FA6))
     return frozenset(s for s in lazy_pinyin(chars) if s.isascii() and s.isalpha())
@@ -126,7 +126,7 @@ def pinyin_word(word: str) -> bool:
     low = word.casefold()
     if not low.isascii() or not low.isalpha():
         return False
-    syllables = _pinyin_syllables()
+    syllables = pinyin_syllables()
 
     def parts(rest: str, left: int) -> bool:
         if not rest:
