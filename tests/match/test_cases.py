@@ -36,6 +36,12 @@ MUST_MATCH = [
     # an abjad: ج is j whatever follows it (folding reads a j before y as the y of Yuri)
     ("abjad j", "Person", "مجيد حسن الجبوري", "MAJID HASSAN AL-JABURI"),
     ("abjad j", "Person", "فاروق مجيد", "FAROUK MAJID"),
+    # "X al-Din" is one given name, mostly written run together, the article's l assimilated
+    # before a sun letter (Saduddin, Shamsuddin)
+    ("abjad compound", "Person", "جلال الدين حقانى", "JALALUDDIN HAQQANI"),
+    ("abjad compound", "Person", "سعد الدين سيد", "SADUDDIN SAYYED"),
+    ("abjad compound", "Person", "شمس الدین", "SHAMSUDDIN"),
+    ("abjad compound", "Person", "عزیز الرحمان عبد الاحد", "AZIZIRAHMAN ABDUL AHAD"),
     ("hangul", "Person", "김정은", "KIM Jong Un"),
     ("hangul", "Person", "강철수", "KANG CHOL SU"),
     ("greek", "Person", "Νικόλαος Παππάς", "Nikolaos Pappas"),
@@ -210,6 +216,9 @@ MUST_NOT_MATCH = [
     ("peers", "Person", "A Nazarbayev", "Nursultan Naza"),
     ("peers", "Person", "John Doe", "John Down"),
     ("peers", "Company", "LXC Aviation", "LAU Aviation"),
+    # a family name after the article is not run into the given name before it
+    ("abjad compound", "Person", "سامر وليد الشمري", "'ALI, Samir"),
+    ("abjad compound", "Person", "جلال الدين حقانى", "SIRAJUDDIN HAQQANI"),
 ]
 
 

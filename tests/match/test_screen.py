@@ -214,6 +214,23 @@ def test_abjad_keys_run_the_article_into_the_name() -> None:
     from dibwatch.match.keys import abjad_keys
 
     assert abjad_keys(("ialaludin",)) & abjad_keys(("ilal", "al", "din"))
+    # the article assimilated before a sun letter: Saduddin has no l
+    assert "a:sdn" in abjad_keys(("saduddin",)) & abjad_keys(("sad", "al", "din"))
+    assert "a:smsdn" in abjad_keys(("shamsudin",)) & abjad_keys(("shms", "al", "din"))
+
+
+@pytest.mark.parametrize(("words", "readings"), [
+    (["ilal", "al", "din", "hkani"], [["ilalaldin", "hkani"], ["ilaldin", "hkani"]]),
+    (["fadl", "ul", "haq"], [["fadlulhaq"]]),  # h is no sun letter: the l stays
+    (["mahr", "al", "shmry"], []),  # a family name after the article stays apart
+    (["al", "din"], []),  # nothing before the article to run into
+])
+def test_article_readings(words: list[str], readings: list[list[str]]) -> None:
+    from dibwatch.match.names import article_readings
+
+    assert article_readings(words) == readings
+    assert article_readings(["mahr", "al", "shmry"], any_name=True) == [["mahralshmry"],
+                                                                        ["mahrshmry"]]
 
 
 def test_spawned_workers_screen_as_one_process(ws: Workspace,

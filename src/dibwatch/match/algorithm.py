@@ -13,7 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from dibwatch.match.features import feature_table, weight
-from dibwatch.match.names import PERSON, NameForm, analyse
+from dibwatch.match.names import PERSON, NameForm, analyse, article_readings
 from dibwatch.match.similarity import NameScore, compare_tokens, native_sim
 from dibwatch.model.entity import Identifier, NameKind
 from dibwatch.text.fold import fold, gost_b_variant
@@ -225,7 +225,7 @@ class DibwatchV1(Algorithm):
     by forked workers; its memos hold pure results keyed by everything they depend on."""
 
     name = "dibwatch-v1"
-    version = "2.9"
+    version = "2.10"
     threshold = 0.70
 
     def __init__(self, idf: IdfFn | None = None) -> None:
@@ -281,9 +281,13 @@ class DibwatchV1(Algorithm):
         if (q.script in ABJADS) != (c.script in ABJADS) and q.tokens and c.tokens:
             # Arabic and Hebrew script leave most vowels unwritten: compare consonants. The
             # agreement is never exact: vowels were guessed.
-            found = compare_tokens(tuple(map(abjad_skeleton, q.plain)), q.plain,
-                                   tuple(map(abjad_skeleton, c.plain)), c.plain, weigh,
-                                   person=person)
+            # "Jalal al-Din" is mostly written Jalaluddin: each side is also read with its
+            # "X al Y" run together, and the best reading counts.
+            found = max((compare_tokens(tuple(map(abjad_skeleton, qp)), qp,
+                                        tuple(map(abjad_skeleton, cp)), cp, weigh,
+                                        person=person)
+                         for qp in _readings(q.plain) for cp in _readings(c.plain)),
+                        key=lambda s: s.score)
             return NameScore(min(found.score, 0.99), found.aligned, found.unaligned_query,
                              found.unaligned_candidate)
         # A name written in a syllabic script against a romanised one: each romanised
@@ -441,6 +445,10 @@ class DibwatchV1(Algorithm):
 
 
 @lru_cache(maxsize=65_536)
+def _readings(plain: tuple[str, ...]) -> list[tuple[str, ...]]:
+    return [plain, *(tuple(r) for r in article_readings(plain))]
+
+
 def _all_generic(plain: tuple[str, ...]) -> bool:
     """Every word generic (weight <= 0.5). Memoised: a list name is asked with every query
     that meets it."""

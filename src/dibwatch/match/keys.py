@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from dibwatch.match.algorithm import skeleton
-from dibwatch.match.names import NameForm
+from dibwatch.match.names import NameForm, article_readings
 
 KEY_WEIGHTS = {"t": 1.0, "s": 0.5, "g": 1 / 3, "i": 1.0, "n": 1.0, "a": 1.0}
 MAX_INITIAL_WORDS = 5  # names with more words get no initials keys (organisations, mostly)
@@ -52,9 +52,6 @@ ABJAD_SCRIPTS = frozenset({"Arabic", "Hebrew"})
 _ABJAD_CLASSES = str.maketrans({"q": "k", "g": "k", "c": "k", "x": "k", "z": "d", "p": "b",
                                 **{v: None for v in "aeiouywvhj"}})
 # The article run into a name: "Jalal al Din" is Jalaluddin, "Nasr ud Din" Nasruddin.
-_ARTICLES = frozenset({"al", "el", "ul", "ud", "ad", "ur", "ar", "as", "ash", "an", "az"})
-
-
 def abjad_class(token: str) -> str:
     """The consonant classes of a folded word (``_ABJAD_CLASSES``), doubles collapsed:
     "kasm" (قاسم) and "gasem", "fid" (فيض) and "faiz" give the same."""
@@ -63,18 +60,18 @@ def abjad_class(token: str) -> str:
 
 
 def abjad_keys(tokens: Sequence[str]) -> set[str]:
-    """The ``a:`` keys of a name's words (see the table above)."""
+    """The ``a:`` keys of a name's words (see the table above): each word's class, two
+    adjacent words' joined, and the same over the name with its "X al Y" run together."""
     keys: set[str] = set()
-    for i, token in enumerate(tokens):
-        cls = abjad_class(token)
-        if cls:
-            keys.add("a:" + cls)
-        if i + 1 < len(tokens):
-            joined = abjad_class(token + tokens[i + 1])
-            if len(joined) >= 2:
-                keys.add("a:" + joined)
-            if i + 2 < len(tokens) and tokens[i + 1] in _ARTICLES:
-                keys.add("a:" + abjad_class(token + tokens[i + 1] + tokens[i + 2]))
+    for words in [list(tokens), *article_readings(tokens, any_name=True)]:
+        for i, token in enumerate(words):
+            cls = abjad_class(token)
+            if cls:
+                keys.add("a:" + cls)
+            if i + 1 < len(words):
+                joined = abjad_class(token + words[i + 1])
+                if len(joined) >= 2:
+                    keys.add("a:" + joined)
     return keys
 
 

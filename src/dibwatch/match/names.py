@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -38,6 +39,52 @@ _PERSON_NOISE = frozenset({
     "shaikh", "sheikh", "sheik", "haji", "hajji", "alhaj", "mullah", "maulvi", "mawlawi",
     "qari", "imam", "emir", "amir",
 })
+
+
+# The Arabic article as romanisations write it inside a name: "Jalal al Din", "Nasr ud Din".
+ARTICLES = frozenset({"al", "el", "ul", "ud", "ad", "ur", "ar", "as", "ash", "an", "az"})
+# The letters an article's l turns into, as romanisations begin them (ت ث د ذ ر ز س ش ص ض ط
+# ظ ل ن): "Shams al-Din" is mostly written Shamsuddin, "Aziz al-Rahman" Azizurrahman.
+_SUN_LETTERS = frozenset("tdrzsln")
+
+
+# What follows the article in a compound given name (Din, Rahman, Rahim, Haq, Islam), as
+# consonants: "Jalal al Din" is one name, "Maher al Shammari" a given name and a family name.
+_COMPOUND_TAILS = frozenset({"dn", "rhmn", "rhm", "hk", "slm"})
+_TAIL_VOWELS = str.maketrans({"q": "k", **{v: None for v in "aeiouy"}})
+
+
+def _compound_tail(word: str) -> bool:
+    cons = word.translate(_TAIL_VOWELS)
+    return "".join(ch for i, ch in enumerate(cons) if not i or ch != cons[i - 1]) in \
+        _COMPOUND_TAILS
+
+
+def article_readings(words: Sequence[str], *, any_name: bool = False) -> list[list[str]]:
+    """The name's words with each "X al Din" (Rahman, Haq: ``_COMPOUND_TAILS``; any word
+    after the article with ``any_name``, for retrieval keys) run into one word, as
+    romanisations write it: the article kept ("Salahaldin") and, before a sun letter,
+    assimilated ("Saduddin", "Shamsuddin": no l). Empty when there is none."""
+    def joins(i: int) -> bool:
+        return words[i] in ARTICLES and (any_name or _compound_tail(words[i + 1]))
+
+    if not any(joins(i) for i in range(1, len(words) - 1)):
+        return []
+    out: list[list[str]] = []
+    for keep in (True, False):
+        run: list[str] = []
+        i = 0
+        while i < len(words):
+            if run and i + 1 < len(words) and joins(i):
+                assimilated = not keep and words[i + 1][:1] in _SUN_LETTERS
+                run[-1] += ("" if assimilated else words[i]) + words[i + 1]
+                i += 2
+            else:
+                run.append(words[i])
+                i += 1
+        if run not in out:
+            out.append(run)
+    return out
 
 
 @dataclass(frozen=True)
