@@ -42,6 +42,12 @@ MUST_MATCH = [
     ("abjad compound", "Person", "سعد الدين سيد", "SADUDDIN SAYYED"),
     ("abjad compound", "Person", "شمس الدین", "SHAMSUDDIN"),
     ("abjad compound", "Person", "عزیز الرحمان عبد الاحد", "AZIZIRAHMAN ABDUL AHAD"),
+    # a French ch is ش; ض ظ ذ are d in Arabic, z in Persian; ر does not join the next word
+    ("abjad letters", "Person", "شريف علوش", "CHERIF ALOUCHE"),
+    ("abjad letters", "Person", "محمد عوض", "MOHAMMAD EWAZ"),
+    ("abjad letters", "Person", "حمید رضا", "HAMID REZA"),
+    ("abjad letters", "Person", "عبد الروف ذاکر", "ABDUL RAUF ZAKIR"),
+    ("abjad letters", "Person", "حسن ظاهرعويس", "Hassan Dahir AWEYS"),
     ("hangul", "Person", "김정은", "KIM Jong Un"),
     ("hangul", "Person", "강철수", "KANG CHOL SU"),
     ("greek", "Person", "Νικόλαος Παππάς", "Nikolaos Pappas"),

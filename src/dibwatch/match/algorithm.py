@@ -75,13 +75,19 @@ def skeleton(token: str) -> str:
     return collapsed or token
 
 
+_ABJAD_Z = str.maketrans({"z": "d"})
+
+
 @lru_cache(maxsize=100_000)
 def abjad_skeleton(plain: str) -> str:
     """The skeleton of a word as an abjad spelling is compared with it. Folding reads j as
     the y of Yuri and Jurij (j -> i) except before i: but ج is always a consonant, and
     folding MJYD (مجيد) to "mid" while MAJID keeps its j lost the pair. A j written dj folds
-    to itself, on both sides alike."""
-    return skeleton(fold(plain.replace("dj", "j").replace("j", "dj")))
+    to itself, on both sides alike. A French ch is the sh of ش (ALOUCHE / علوش), which
+    folding would make an h; and z is d: ض ظ ذ are d or dh in Arabic, z in Persian (رضا
+    Reza, ظاهر Dahir, ذاکر Zakir), as the ``a:`` keys have it."""
+    spelt = plain.replace("ch", "sh").replace("dj", "j").replace("j", "dj")
+    return skeleton(fold(spelt)).translate(_ABJAD_Z)
 
 
 def person_weight(token: str) -> float:
