@@ -146,6 +146,9 @@ MUST_MATCH = [
     ("scripts", "Company", "شركة فالكوترون للخدمات الهندسية ذ.م.م",
      "Falcotron Engineering Services LLC"),
     ("scripts", "Company", "شرکت صنایع هوایی زرکاوان", "Zarkavan Aviation Industries Company"),
+    ("scripts", "LegalEntity", "طراحی و ساخت موتور هواپیما",
+     "Design and Manufacturing of Aircraft Engines"),
+    ("scripts", "Organization", "سپاه پاسداران انقلاب اسلامی", "Islamic Revolutionary Guard Corps"),
     # titles and partial names
     ("title", "Person", "Президент Путин", "Vladimir Vladimirovich PUTIN"),
     ("partial", "Company", "midco", "MIDCO FINANCE S.A."),
