@@ -164,6 +164,8 @@ MUST_MATCH = [
     # a short name leaves out the list name's number (weaker than a number of its own)
     ("number left out", "Company", "Qihoo Technology", "Qihoo 360 Technology Co. Ltd"),
     ("number left out", "Company", "Almacen Junior", "ALMACEN JUNIOR NO. 2"),
+    # a function word the query shares marks no place: no list word is "left out between"
+    ("function word", "Company", "alondra produce de", "ALONDRA PRODUCE, S.P.R. DE R.I."),
 ]
 
 MUST_NOT_MATCH = [

@@ -492,13 +492,15 @@ def _beyond_one_word(found: NameScore, cform: NameForm, entity_words: frozenset[
 
 def _gap(found: NameScore, cform: NameForm
          ) -> tuple[dict[str, int], list[int], list[str]]:
-    """Where each word of the list name stands, the positions of the words the query has,
-    and the list words the query lacks that stand between the first and the last of them
-    (no function words, no single letters)."""
+    """Where each word of the list name stands, the positions of the words the query has
+    (function words aside), and the list words the query lacks that stand between the first
+    and the last of them (no function words, no single letters)."""
     if not found.unaligned_candidate or len(found.aligned) < 2:
         return {}, [], []
     where = {p: i for i, p in enumerate(cform.plain)}
-    have = sorted(where[a.candidate] for a in found.aligned if a.candidate in where)
+    # A function word the query shares ("de" of "S.P.R. DE R.L.") marks no place in the name.
+    have = sorted(where[a.candidate] for a in found.aligned if a.candidate in where
+                  and a.candidate.casefold() not in FUNCTION_WORDS)
     if len(have) < 2:
         return {}, [], []
     inside = [w for w in found.unaligned_candidate
