@@ -19,6 +19,14 @@ def test_readme_table_is_generated_from_the_declaration() -> None:
         "README feature table is stale: python -m dibwatch.match --readme README.md")
 
 
+def test_readme_and_api_docs_name_the_current_version() -> None:
+    name, version = algorithm.DibwatchV1.name, algorithm.DibwatchV1.version
+    assert f"`{name}` version {version} " in README.read_text(encoding="utf-8")
+    api = README.parent / "docs" / "API.md"
+    assert re.findall(rf"{name}/([0-9.]+)", api.read_text(encoding="utf-8")) and \
+        set(re.findall(rf"{name}/([0-9.]+)", api.read_text(encoding="utf-8"))) == {version}
+
+
 def test_docstring_lists_every_feature() -> None:
     doc = algorithm.__doc__ or ""
     assert feature_table("rst") in doc
