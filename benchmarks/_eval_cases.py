@@ -643,6 +643,46 @@ def typo_cases(lists: Lists, rng: random.Random) -> Iterator[Case]:
             yield _case(kind, perturb(value, rng), lists, e, value)
 
 
+_QWERTY = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
+
+
+def _keyboard_neighbours(ch: str) -> str:
+    """The letters beside ``ch`` on a QWERTY keyboard (same row)."""
+    for row in _QWERTY:
+        i = row.find(ch)
+        if i >= 0:
+            return row[max(i - 1, 0):i] + row[i + 1:i + 2]
+    return ""
+
+
+def keyboard_typo_cases(lists: Lists, rng: random.Random) -> Iterator[Case]:
+    """One letter of one word struck on the key beside it, anywhere in the word, first and
+    last letter included (``perturb`` leaves both ends alone): what a rule reading a
+    word's ends as a different word (``one_word_inexact``) costs on real typing."""
+    for e in lists.entities.values():
+        if rng.random() > 0.04 or e.schema not in (*ORGS, "Person"):
+            continue
+        names = [v for v in e.strong("Latin") if len(_words(v)) >= 2]
+        if not names:
+            continue
+        value = rng.choice(names)
+        words = value.split()
+        long_words = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()
+                      and w.isascii()]
+        if not long_words:
+            continue
+        i = rng.choice(long_words)
+        w = words[i]
+        j = rng.randrange(len(w))
+        near = _keyboard_neighbours(w[j].lower())
+        if not near:
+            continue
+        sub = rng.choice(near)
+        words[i] = w[:j] + (sub.upper() if w[j].isupper() else sub) + w[j + 1:]
+        kind = "typo/keyboard-person" if e.schema == "Person" else "typo/keyboard-org"
+        yield _case(kind, " ".join(words), lists, e, value)
+
+
 _TITLES = ["Mr", "Dr", "President", "General", "Colonel", "Sheikh"]
 
 
@@ -946,4 +986,6 @@ def build_cases(lists: Lists, seed: int = 11, negatives: int = 1500) -> list[Cas
         r = random.Random(s)
         cases.extend(person_negative_cases(lists, r, negatives, holdout))
         cases.extend(company_negative_cases(lists, r, negatives // 3, holdout))
+    # Drawn apart, so that adding the kind left every other kind's cases as they were.
+    cases.extend(keyboard_typo_cases(lists, random.Random(seed + 2000)))
     return cases
