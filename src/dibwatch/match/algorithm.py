@@ -550,6 +550,9 @@ def _dropped_head(found: NameScore, cform: NameForm) -> list[str]:
     distinctive = [_distinctive(a.query) for a in found.aligned]
     if sum(distinctive) != 1 or all(distinctive):
         return []
+    # Not ``_gap``, which needs two of the query's words placed in the list name (and skips
+    # function words): a query aligned on one word has a head too. Reusing it changed the
+    # scores (tune neg/number 0.66% -> 0.82%).
     where = {p: i for i, p in enumerate(cform.plain)}
     have = [where[a.candidate] for a in found.aligned if a.candidate in where]
     if not have or min(have) == 0:
