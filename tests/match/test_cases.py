@@ -164,6 +164,10 @@ MUST_MATCH = [
     # a short name leaves out the list name's number (weaker than a number of its own)
     ("number left out", "Company", "Qihoo Technology", "Qihoo 360 Technology Co. Ltd"),
     ("number left out", "Company", "Almacen Junior", "ALMACEN JUNIOR NO. 2"),
+    # a word split in two (pinyin syllables, an apostrophe turned into a space): the short
+    # piece folds as it does inside the word (a final ch is h, an initial one is not)
+    ("split word", "Company", "Si chuan AEE CO.,LTD", "Sichuan AEE"),
+    ("split word", "Company", "Ch olhyo Overseas", "CH'OLHYO'N OVERSEAS CONSTRUCTION COMPANY"),
     # a function word the query shares marks no place: no list word is "left out between"
     ("function word", "Company", "alondra produce de", "ALONDRA PRODUCE, S.P.R. DE R.I."),
 ]

@@ -17,6 +17,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from dibwatch.match.features import weight
+from dibwatch.text.fold import fold
 from dibwatch.text.org_kinds import org_kind_symbols
 from dibwatch.text.vocab import FUNCTION_WORDS
 
@@ -151,12 +152,20 @@ def _merge_compounds(side: _Side, other: list[str]) -> None:
             if not length or not near >> length & 1:
                 continue
             joined = "".join(side.tokens[i:i + span])
-            if any(token_sim(joined, t) >= 0.9 or _one_letter_longer(joined, t)
-                   for t in targets):
-                side.tokens[i:i + span] = [joined]
+            readings = [joined]
+            if any(len(t) <= 2 for t in side.tokens[i:i + span]):
+                # A piece split off at an apostrophe ("Ch olhyon" for CH'OLHYO'N) folds
+                # alone otherwise than inside the word (a final ch is h): fold the join.
+                refolded = fold("".join(side.plain[i:i + span]).lower())
+                if refolded != joined:
+                    readings.append(refolded)
+            found = next((r for r in readings if any(
+                token_sim(r, t) >= 0.9 or _one_letter_longer(r, t) for t in targets)), None)
+            if found is not None:
+                side.tokens[i:i + span] = [found]
                 side.plain[i:i + span] = [" ".join(side.plain[i:i + span])]
                 side.weights[i:i + span] = [max(side.weights[i:i + span])]
-                lens[i:i + span] = [length]
+                lens[i:i + span] = [len(found)]
                 break
         i += 1
 
