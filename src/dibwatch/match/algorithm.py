@@ -451,10 +451,13 @@ class DibwatchV1(Algorithm):
 
 
 @lru_cache(maxsize=65_536)
-def _readings(plain: tuple[str, ...]) -> list[tuple[str, ...]]:
-    return [plain, *(tuple(r) for r in article_readings(plain))]
+def _readings(plain: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The words as written and with "X al Din" run together (``article_readings``).
+    Memoised: a list name is read with every Arabic-script query that meets it."""
+    return (plain, *(tuple(r) for r in article_readings(plain)))
 
 
+@lru_cache(maxsize=65_536)
 def _all_generic(plain: tuple[str, ...]) -> bool:
     """Every word generic (weight <= 0.5). Memoised: a list name is asked with every query
     that meets it."""

@@ -51,7 +51,8 @@ ABJAD_SCRIPTS = frozenset({"Arabic", "Hebrew"})
 # sh/th/kh/dh/gh), and j with the vowels (ج is j, dj or, folded, i).
 _ABJAD_CLASSES = str.maketrans({"q": "k", "g": "k", "c": "k", "x": "k", "z": "d", "p": "b",
                                 **{v: None for v in "aeiouywvhj"}})
-# The article run into a name: "Jalal al Din" is Jalaluddin, "Nasr ud Din" Nasruddin.
+
+
 def abjad_class(token: str) -> str:
     """The consonant classes of a folded word (``_ABJAD_CLASSES``), doubles collapsed:
     "kasm" (قاسم) and "gasem", "fid" (فيض) and "faiz" give the same."""
