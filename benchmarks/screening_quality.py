@@ -4,9 +4,11 @@ Lists: CSL 2022 + SDN 2021 + EU 833/269 + UN, loaded together. Cases are generat
 time from those files (``_eval_cases.py``): Russian companies as customs declarations write
 them in Cyrillic and in ICAO / BGN-PCGN / GOST / loose romanisation, Cyrillic persons,
 Chinese names (Han against the Latin names, and Chinese trade spellings), names the lists give
-in other scripts (against the Latin names only), partial names, common-word names, typos,
-person-name habits, and negatives: listed names with their one distinctive word replaced by
-an invented one, changed numbers, people of many cultures and firms that are on no list.
+in other scripts (against the Latin names only), partial names, common-word names, typos (a
+letter dropped or two swapped inside a word; a letter struck on the key beside it, anywhere
+in a word), person-name habits, and negatives: listed names with their one distinctive word
+replaced by an invented one, changed numbers, people of many cultures and firms that are on
+no list.
 
 For every query the benchmark measures
 - retrieval: whether a right entity is among the candidates handed to the scorer;
