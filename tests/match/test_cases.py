@@ -376,3 +376,33 @@ def test_an_agreement_shows_each_word_as_each_side_wrote_it() -> None:
     # an analyst reads shows both spellings, not the query's twice.
     aligned = compare_names("فاروق مجيد", "FAROUK MAJID", "Person").explanation()["aligned"]
     assert sorted(a[:2] for a in aligned) == [["faruq", "farouk"], ["mjyd", "majid"]]
+
+
+# A query word no list name has, one letter struck for another (the first included): a slip
+# of the keys. The corpus is the listed name's words plus ``also_known``.
+UNSEEN_TYPO_CASES = [
+    ("Company", "Rose Froup", "ROSE GROUP", (), True),
+    ("Organization", "Democratic Dorces for the Liberation of Rwanda",
+     "DEMOCRATIC FORCES FOR THE LIBERATION OF RWANDA", (), True),
+    ("Person", "ARAFA, Shmed", "ARAFA, Ahmed", (), True),
+    ("Person", "Kesus David Hernandez Grisales", "HERNANDEZ GRISALES, Jesus David", (), True),
+    # a word the lists hold is another name, not a slip
+    ("Company", "Fater Trading", "SATER TRADING", ("fater",), False),
+    ("Person", "ARAFA, Shmed", "ARAFA, Ahmed", ("shmed",), False),
+    # a letter more or less at the start is as often another word
+    ("Company", "Ridge Shipping Corp.", "BRIDGE SHIPPING CORP.", (), False),
+]
+
+
+@pytest.mark.parametrize(("schema", "query", "listed", "also_known", "matches"),
+                         UNSEEN_TYPO_CASES, ids=[c[1] for c in UNSEEN_TYPO_CASES])
+def test_a_word_no_list_has_is_read_as_a_slip_of_the_keys(
+        schema: str, query: str, listed: str, also_known: tuple[str, ...],
+        matches: bool) -> None:
+    known = set(analyse(listed, schema).tokens) | set(also_known)
+    algo = DibwatchV1(unseen=lambda token: token not in known)
+    match = algo.compare(Query(query, schema), _candidate(listed, schema))
+    assert match.is_match is matches, match.explain_text()
+    # without a corpus nothing tells a slip from another name
+    plain = DibwatchV1().compare(Query(query, schema), _candidate(listed, schema))
+    assert plain.score < match.score if matches else plain.score == match.score

@@ -234,10 +234,13 @@ class DibwatchV1(Algorithm):
     version = "2.10"
     threshold = 0.70
 
-    def __init__(self, idf: IdfFn | None = None) -> None:
+    def __init__(self, idf: IdfFn | None = None,
+                 unseen: Callable[[str], bool] | None = None) -> None:
         # idf(folded token) -> rarity factor in (0, 1]; without a corpus every word is
-        # equally rare and only the generic-word table lowers weights.
+        # equally rare and only the generic-word table lowers weights. unseen(folded
+        # token): no list name has it (a query word's slip of the keys is read as one).
         self._idf = idf
+        self._unseen = unseen
         self._weights = _Memo(500_000)
         self._form_weights = _Memo(200_000)
         self._scores = _Memo(100_000)
@@ -306,7 +309,7 @@ class DibwatchV1(Algorithm):
                                   strict=True)
         return compare_tokens(q.tokens, q.plain, c.tokens, c.plain, weigh, person=person,
                               strict=strict, q_weights=self.weights(q, person),
-                              c_weights=self.weights(c, person))
+                              c_weights=self.weights(c, person), unseen=self._unseen)
 
     def weights(self, form: NameForm, person: bool) -> tuple[float, ...]:
         """The weights of ``form``'s tokens: a list name's are asked for against every

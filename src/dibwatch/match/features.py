@@ -57,6 +57,14 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "weight / length (Putin / Pudin 0.70); never when the first letter differs "
                 "(Rost / Trost, Bing / Ging); syllables romanised from Han or Hangul must be "
                 "equal"),
+    FeatureSpec("unseen_word_typo", "name", 1.0,
+                "a query word that no list name has, one letter struck for another or two "
+                "swapped (its first letter included) in a list word of 5+ letters, scores "
+                "1 − weight / length (Froup / GROUP 0.80, Shmed / AHMED): a word no list "
+                "knows is a slip of the keys, "
+                "not another name the lists might hold; the rules for short words and first "
+                "letters guard pairs of words the lists both use (Sater / Fater); never "
+                "for syllables romanised from Han or Hangul, nor without a corpus"),
     FeatureSpec("short_vowel_edit", "name", 1.0,
                 "the same for a vowel in place of a vowel, a spelling (Omar / Umar 0.75, "
                 "Ahmed / Ahmad 0.80)"),

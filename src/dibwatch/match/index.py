@@ -192,8 +192,12 @@ class TokenRarity:
             return 1.0
         return max(0.3, min(1.0, math.log(self.names / d) / self.full))
 
+    def unseen(self, token: str) -> bool:
+        """No list name has the folded token."""
+        return token not in self.df
 
-def idf_function(engine: Engine) -> Callable[[str], float]:
+
+def idf_function(engine: Engine) -> TokenRarity:
     """The :class:`TokenRarity` of the workspace's index."""
     n = float(engine.scalar("SELECT coalesce(max(name_count), 1) FROM match_index_state") or 1)
     rows = engine.query("SELECT substr(key, 3), df FROM match_key_idf WHERE key LIKE 't:%'")

@@ -130,7 +130,10 @@ class Screener:
         state = index_state(ws.engine)
         assert state is not None
         self.state = state
-        self.algorithm = algorithm or DibwatchV1(idf=idf_function(ws.engine))
+        if algorithm is None:
+            rarity = idf_function(ws.engine)
+            algorithm = DibwatchV1(idf=rarity, unseen=rarity.unseen)
+        self.algorithm = algorithm
         self._load()
         self._load_postings()
         # The index is millions of long-lived objects: every full collection of the cyclic

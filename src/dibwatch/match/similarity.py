@@ -32,6 +32,7 @@ EDIT_COST = weight("token_edit")
 SHORT_EDIT_COST = weight("short_token_edit")
 VOWEL_EDIT_COST = weight("short_vowel_edit")
 ORG_SHORT_EDIT_COST = weight("org_short_edit")
+UNSEEN_TYPO_COST = weight("unseen_word_typo")
 QUERY_EXTRA = weight("query_extra")
 LIST_EXTRA = weight("list_extra_person")
 ORG_LIST_EXTRA = weight("list_extra_org")
@@ -104,6 +105,22 @@ def token_sim(a: str, b: str, *, person: bool = False, strict: bool = False) -> 
         return 0.0  # Sater / Fater, Markal / Tarkal: another name, as in persons' names
     cost = ORG_SHORT_EDIT_COST if not person and longest <= 7 else EDIT_COST
     return 1.0 - cost * dist / longest
+
+
+@lru_cache(maxsize=65_536)
+def unseen_typo_sim(a: str, b: str, pa: str, pb: str) -> float:
+    """A query word no list name has (``a``, plain ``pa``) against a list word of the same
+    length, 5+ letters: one letter struck for another or two swapped, anywhere, the first
+    letter included (Froup / GROUP, Shmed / AHMED). ``token_sim`` reads a different first
+    letter or a short word's consonant as another name, which the lists might hold; a word
+    they do not hold is a slip of the keys."""
+    best = 0.0
+    for x, y in ((a, b), (pa.replace(" ", "").casefold(), pb.replace(" ", "").casefold())):
+        # A letter struck for another or two swapped keep the word's length; a letter more
+        # or less at its start is as often another word (Ridge / BRIDGE, Range / ORANGE).
+        if len(x) == len(y) >= 5 and x != y and OSA.distance(x, y, score_cutoff=1) <= 1:
+            best = max(best, 1.0 - UNSEEN_TYPO_COST / len(x))
+    return best
 
 
 @dataclass(frozen=True)
@@ -226,9 +243,12 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
                    c_tokens: tuple[str, ...], c_plain: tuple[str, ...], weigh: Weigher,
                    *, person: bool = False, strict: bool = False,
                    q_weights: Sequence[float] | None = None,
-                   c_weights: Sequence[float] | None = None) -> NameScore:
+                   c_weights: Sequence[float] | None = None,
+                   unseen: Callable[[str], bool] | None = None) -> NameScore:
     """``q_weights`` / ``c_weights``: the tokens' weights if the caller has them (a list
-    name's weights are the same against every query); else ``weigh`` gives them."""
+    name's weights are the same against every query); else ``weigh`` gives them.
+    ``unseen(token)``: no list name has the query's word, so a slip of the keys is read
+    as one (``unseen_typo_sim``)."""
     if q_weights is None:
         q_weights = [weigh(t, p) for t, p in zip(q_tokens, q_plain, strict=True)]
     if q_tokens and sorted(q_tokens) == sorted(c_tokens):  # same words, any order
@@ -258,11 +278,15 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
                 c_acronym, q_acronym = found
     abbreviated = q_acronym >= 0
     pairs: list[tuple[float, float, int, int]] = []
+    typos = [unseen is not None and not strict and len(a) >= 4 and unseen(a)
+             for a in q.tokens]
     for i, a in enumerate(q.tokens):
         for j, b in enumerate(c.tokens):
             # Folding makes romanisations meet; the plain spelling keeps what folding may
             # blur. A pair is as similar as the better of the two views.
             sim = _pair_sim(a, b, q.plain[i], c.plain[j], person, strict)
+            if sim == 0.0 and typos[i]:
+                sim = unseen_typo_sim(a, b, q.plain[i], c.plain[j])
             if i == q_acronym or j == c_acronym:
                 sim = min(sim, ACRONYM_SIM)  # an acronym is not its words spelled out
             if sim > 0:
