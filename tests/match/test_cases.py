@@ -406,3 +406,36 @@ def test_a_word_no_list_has_is_read_as_a_slip_of_the_keys(
     # without a corpus nothing tells a slip from another name
     plain = DibwatchV1().compare(Query(query, schema), _candidate(listed, schema))
     assert plain.score < match.score if matches else plain.score == match.score
+
+
+# A mistyped word of the tables (legal forms, kinds of enterprise, abbreviations, numbers,
+# generic words), as written by no list name, is read as the word.
+SLIP_CASES = [
+    ("Joibt Stock Company Research and Production Center SAPSAN",
+     "Joint Stock Company Research and Production Center SAPSAN", True),
+    ("Central Resrarch Institute Cyclone JSC", "Central Research Institute Cyclone JSC", True),
+    ("Etalon Scuentific and Production Association", "NPO Etalon", True),
+    ("ETI Elektroteknik Sanayi ve Ticarey A.S.", "ETI Elektroteknik Sanayi ve Ticaret A.S.",
+     True),
+    ("Fiest Branch of the Shiraz Revolutionary Court",
+     "BRANCH 1 OF THE SHIRAZ REVOLUTIONARY COURT", True),
+    ("China Televom Corp Ltd", "CHINA TELECOM CORPORATION LIMITED", True),
+    # one key from a table word, but a word a list holds: a name, not a slip
+    ("Trafe Holdings", "TRADE HOLDINGS", False),
+    # the slip read as the number 2, not the listed 1
+    ("Secobd Branch of the Shiraz Revolutionary Court",
+     "BRANCH 1 OF THE SHIRAZ REVOLUTIONARY COURT", False),
+]
+
+
+@pytest.mark.parametrize(("query", "listed", "matches"), SLIP_CASES,
+                         ids=[c[0] for c in SLIP_CASES])
+def test_a_mistyped_table_word_is_read_as_the_word(query: str, listed: str,
+                                                   matches: bool) -> None:
+    known = set(analyse(listed, "Company").tokens) | {"trafe"}
+    algo = DibwatchV1(unseen=lambda token: token not in known)
+    match = algo.compare(Query(query, "Company"), _candidate(listed))
+    assert match.is_match is matches, match.explain_text()
+    if matches:
+        assert "read_as_slip" in {f.name for f in match.features}
+        assert not DibwatchV1().compare(Query(query, "Company"), _candidate(listed)).is_match

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any, ClassVar
@@ -19,6 +19,7 @@ from dibwatch.model.entity import Identifier, NameKind
 from dibwatch.text.fold import fold, gost_b_variant
 from dibwatch.text.legal_forms import form_family, form_kind, legal_forms
 from dibwatch.text.name_parts import name_variants
+from dibwatch.text.slips import read_slips
 from dibwatch.text.translit import pinyin_word
 from dibwatch.text.vocab import FUNCTION_WORDS, generic_weight, generic_weights
 
@@ -244,11 +245,13 @@ class DibwatchV1(Algorithm):
         self._weights = _Memo(500_000)
         self._form_weights = _Memo(200_000)
         self._scores = _Memo(100_000)
+        self._slips = _Memo(20_000)
 
     def clear_memos(self) -> None:
         self._weights = _Memo(self._weights.size)
         self._form_weights = _Memo(self._form_weights.size)
         self._scores = _Memo(self._scores.size)
+        self._slips = _Memo(self._slips.size)
 
     # -- weights --------------------------------------------------------------------------
     def weigh(self, token: str, plain: str, person: bool) -> float:
@@ -343,6 +346,14 @@ class DibwatchV1(Algorithm):
                 if best is None or (found.effective, found.exact) > (best.effective,
                                                                      best.exact):
                     best = found
+        for form, slip in self._slip_forms(query.variants, schema):
+            for cn in candidate.names:
+                found = self._evidence(form, cn, person, entity_words)
+                found = replace(found, features=[*found.features, slip],
+                                effective=found.effective + slip.contribution)
+                if best is None or (found.effective, found.exact) > (best.effective,
+                                                                     best.exact):
+                    best = found
         features: list[Feature] = []
         if best is not None:
             features.append(Feature("name", best.value, "best name alignment"))
@@ -368,6 +379,33 @@ class DibwatchV1(Algorithm):
                      best.form.original if best else query.name,
                      best.name.value if best else "", best.score if best else None,
                      tuple(features))
+
+    def _slip_forms(self, variants: tuple[str, ...], schema: str | None
+                    ) -> tuple[tuple[NameForm, Feature], ...]:
+        """The query's names with mistyped words of the tables read as the words ("Joibt
+        Stock Company" as "Joint Stock Company"), when no list name has the word as written;
+        each with its ``read_as_slip`` feature. Organisations only: the tables are of
+        organisations' words."""
+        if self._unseen is None or schema == PERSON:
+            return ()
+        key = (variants, schema)
+        cached: tuple[tuple[NameForm, Feature], ...] | None = self._slips.get(key)
+        if cached is None:
+            plain = {(f.tokens, f.legal_forms, f.numbers) for f in _distinct_forms(variants,
+                                                                                schema)}
+            found: dict[tuple[object, ...], tuple[NameForm, Feature]] = {}
+            for name in variants:
+                read = read_slips(name, self._unseen)
+                if read is None:
+                    continue
+                form = analyse(read[0], schema)
+                form_key = (form.tokens, form.legal_forms, form.numbers)
+                if form_key not in plain:
+                    found.setdefault(form_key, (form, Feature(
+                        "read_as_slip", weight("read_as_slip"), ", ".join(read[1]))))
+            cached = tuple(found.values())
+            self._slips.put(key, cached)
+        return cached
 
     def _evidence(self, form: NameForm, cn: CandidateName, person: bool,
                   entity_words: frozenset[str] = frozenset()) -> _NameEvidence:
@@ -396,7 +434,7 @@ class DibwatchV1(Algorithm):
         elif not person and not found.exact and (head := _dropped_head(found, cn.form)):
             features.append(Feature("dropped_list_head", weight("dropped_list_head"),
                                     ", ".join(head)))
-        if not person and not found.exact and (word := _one_inexact_word(found)):
+        if not person and not found.exact and (word := _one_inexact_word(found, self._unseen)):
             features.append(Feature("one_word_inexact", weight("one_word_inexact"), word))
         cap = None if exact else self._cap(form, cn.form, found)
         effective = value + sum(f.contribution for f in features)
@@ -568,7 +606,7 @@ def _dropped_head(found: NameScore, cform: NameForm) -> list[str]:
         not pinyin_word(head) else []  # Dalian, Xinxiang: the place a Chinese name opens with
 
 
-def _one_inexact_word(found: NameScore) -> str:
+def _one_inexact_word(found: NameScore, unseen: Callable[[str], bool] | None = None) -> str:
     """The query's one distinctive word, when it and the list's word end differently and
     every other word the query has is generic: the whole name rests on a word that is not
     the list's (Coral Technology / CORAD TECHNOLOGY, Galaxy Trade / GALAX TRADING, Green /
@@ -582,6 +620,9 @@ def _one_inexact_word(found: NameScore) -> str:
     word = words[0]
     if word.sim >= 1.0 or " " in word.query or " " in word.candidate:
         return ""  # spelt alike, or a compound (Hua Wei / HUAWEI) or acronym
+    if unseen is not None and len(word.query) == len(word.candidate) and \
+            unseen(fold(word.query)):
+        return ""  # a word no list has, a letter struck for another: a slip (Atlaa / ATLAS)
     return f"{word.query} ~ {word.candidate}" if _ends_differ(word.query, word.candidate) \
         else ""
 

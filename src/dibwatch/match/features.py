@@ -193,6 +193,12 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "that the list name lacks, generic ones included (Falcon Systems Engineering / "
                 "FALCON SYSTEMS, Orion Engineering / NPO Orion): one shared word is thin "
                 "evidence"),
+    FeatureSpec("read_as_slip", "adjust", -0.03,
+                "the query's name agrees as read with a mistyped word of the project's "
+                "tables (legal forms, kinds of enterprise, abbreviations, number and generic "
+                "words) read as that word — one letter struck for another or two swapped, 5+ "
+                "letters, and no list name has the word as written (Joibt Stock Company, "
+                "Central Resrarch Institute, Fiest Branch): a step from what was written"),
     FeatureSpec("legal_form_conflict", "adjust", -0.2,
                 "the names state legal forms of different kinds (LLC vs state enterprise, "
                 "company vs partnership)"),

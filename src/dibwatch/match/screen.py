@@ -218,6 +218,17 @@ class Screener:
             for variant in (token, *_deletions(token)):
                 deletes[variant].append(token)
         self.deletes = dict(deletes)
+        # And the listed words as written, where folding changed them: folding reads a
+        # letter by its neighbours (c before e is ts, before r k), so a typo beside it
+        # scatters the folded word ("cecrp" -> tsekrp, CECEP -> tsetsep) while the words as
+        # written stay one edit apart.
+        spelt: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for p, t in {(p, t) for _, c in self.names.values()
+                     for t, p in zip(c.form.tokens, c.form.plain, strict=True)
+                     if p != t and t in vocabulary and p.isalpha()}:
+            for variant in (p, *_deletions(p)):
+                spelt[variant].append((p, t))
+        self.spelt_deletes = dict(spelt)
 
     # -- candidates -----------------------------------------------------------------------
     def retrieve(self, query: Query) -> Retrieved:
@@ -244,8 +255,11 @@ class Screener:
                     rare.extend(found[1].tolist())
             for key in name_keys(form, grams=unknown):
                 keys[key] = 1.0
-            for token in unknown:  # a word no list has: maybe a typo of one that has it
-                for near in self._near(token):
+            for token, plain in zip(form.tokens, form.plain, strict=True):
+                if token in self.known:
+                    continue
+                # a word no list has: maybe a typo of one that has it
+                for near in self._near(token) | self._near_spelt(plain):
                     keys.setdefault("t:" + near, FUZZY_WEIGHT)
             if form.script in ABJAD_SCRIPTS:
                 abjad |= abjad_keys(form.tokens)
@@ -295,6 +309,14 @@ class Screener:
         order = np.lexsort((hit, -sim))
         ranked: list[int] = hit[order].tolist()
         return ranked
+
+    def _near_spelt(self, plain: str) -> set[str]:
+        """The folded listed words whose spelling as written is one edit from ``plain``."""
+        if not plain.isalpha() or not FUZZY_LENGTHS[0] - 1 <= len(plain) <= \
+                FUZZY_LENGTHS[1] + 1:
+            return set()
+        return {t for v in (plain, *_deletions(plain)) for p, t in self.spelt_deletes.get(v, ())
+                if OSA.distance(p, plain, score_cutoff=1) <= 1}
 
     def _near(self, token: str) -> set[str]:
         """Listed words one edit (OSA) from ``token``, other than itself."""

@@ -285,8 +285,8 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
             # Folding makes romanisations meet; the plain spelling keeps what folding may
             # blur. A pair is as similar as the better of the two views.
             sim = _pair_sim(a, b, q.plain[i], c.plain[j], person, strict)
-            if sim == 0.0 and typos[i]:
-                sim = unseen_typo_sim(a, b, q.plain[i], c.plain[j])
+            if typos[i] and sim < 1.0:
+                sim = max(sim, unseen_typo_sim(a, b, q.plain[i], c.plain[j]))
             if i == q_acronym or j == c_acronym:
                 sim = min(sim, ACRONYM_SIM)  # an acronym is not its words spelled out
             if sim > 0:
