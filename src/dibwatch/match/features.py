@@ -60,9 +60,9 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("unseen_word_typo", "name", 1.0,
                 "a query word that no list name has, one letter struck for another or two "
                 "swapped (its first letter included) in a list word of 5+ letters, scores "
-                "1 − weight / length (Froup / GROUP 0.80, Shmed / AHMED): a word no list "
-                "knows is a slip of the keys, "
-                "not another name the lists might hold; the rules for short words and first "
+                "1 − weight / length (Froup / GROUP 0.80, Shmed / AHMED) unless the other "
+                "rules score it higher: a word no list knows is a slip of the keys, not "
+                "another name the lists might hold; the rules for short words and first "
                 "letters guard pairs of words the lists both use (Sater / Fater); never "
                 "for syllables romanised from Han or Hangul, nor without a corpus"),
     FeatureSpec("short_vowel_edit", "name", 1.0,
@@ -196,8 +196,9 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("read_as_slip", "adjust", -0.03,
                 "the query's name agrees as read with a mistyped word of the project's "
                 "tables (legal forms, kinds of enterprise, abbreviations, number and generic "
-                "words) read as that word — one letter struck for another or two swapped, 5+ "
-                "letters, and no list name has the word as written (Joibt Stock Company, "
+                "words) read as that word — one letter struck for another, left out or "
+                "added, or two swapped, in 5+ letters; one table word only; no list name has "
+                "the word as written (Joibt Stock Company, "
                 "Central Resrarch Institute, Fiest Branch): a step from what was written"),
     FeatureSpec("legal_form_conflict", "adjust", -0.2,
                 "the names state legal forms of different kinds (LLC vs state enterprise, "

@@ -278,8 +278,8 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
                 c_acronym, q_acronym = found
     abbreviated = q_acronym >= 0
     pairs: list[tuple[float, float, int, int]] = []
-    typos = [unseen is not None and not strict and len(a) >= 4 and unseen(a)
-             for a in q.tokens]
+    typos = [unseen is not None and not strict and max(len(a), len(p)) >= 5 and unseen(a)
+             for a, p in zip(q.tokens, q.plain, strict=True)]
     for i, a in enumerate(q.tokens):
         for j, b in enumerate(c.tokens):
             # Folding makes romanisations meet; the plain spelling keeps what folding may

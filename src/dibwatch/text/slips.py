@@ -60,8 +60,8 @@ def _deletions(word: str) -> set[str]:
 
 def _slip_of(word: str) -> str | None:
     """The table word that ``word`` (lower case) is one slip from — a letter struck for
-    another, one left out or added, two swapped — or None. Of several, the one of the same
-    length if it alone is; else none is guessed at."""
+    another, one left out or added, two swapped — or None. Between several none is guessed
+    at: "eeventh" is one slip from "eleventh" and from "seventh"."""
     index = _vocabulary()[1]
     found = {w for v in _deletions(word) for w in index.get(v, ())
              if w != word and OSA.distance(w, word, score_cutoff=1) <= 1}
