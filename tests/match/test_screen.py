@@ -324,3 +324,25 @@ def test_a_rare_word_brings_its_names_past_the_common_ones(tmp_path: Path) -> No
         found = latin.candidates(Query("深圳市亿路发科技有限公司", "Company"))
         assert any(latin.entities[e].caption.startswith("Yilufa") for e in found), [
             latin.entities[e].caption for e in found]
+
+
+@pytest.mark.parametrize(("query", "word", "slip"), [
+    # a word of a table mistyped: the phrase is read, retrieval included
+    ("JSC Research and Production Rnterprise Topaz", "topaz", "Rnterprise → Enterprise"),
+    ("Central Resrarch Institute Cyclone JSC", "cyclone", "Resrarch → Research"),
+    ("Joibt Stock Company Research and Production Center SAPSAN", "sapsan", "Joibt → Joint"),
+    # a listed word mistyped on the key beside its first letter
+    ("Joint Stock Company Research and Production Center XAPSAN", "sapsan", ""),
+])
+def test_slips_of_the_keys_find_the_listed_firm(ws: Workspace, query: str, word: str,
+                                                slip: str) -> None:
+    hit = Screener(ws).screen([Query(query, "Company")], record=False).results[0].hits[0]
+    assert hit.match.is_match, hit.match.explain_text()
+    assert word in hit.match.matched_name.lower()
+    read = [f.detail for f in hit.match.features if f.name == "read_as_slip"]
+    if slip:
+        assert read == [slip]
+    else:
+        assert not read and hit.match.name_score is not None
+        assert ("xapsan", "sapsan") in {
+            (a.query.lower(), a.candidate.lower()) for a in hit.match.name_score.aligned}

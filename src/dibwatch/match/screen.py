@@ -39,8 +39,9 @@ from dibwatch.match.algorithm import (
 )
 from dibwatch.match.index import build_index, idf_function, index_state, is_fresh
 from dibwatch.match.keys import ABJAD_SCRIPTS, KEY_WEIGHTS, abjad_keys, exact_key, name_keys
-from dibwatch.match.names import NameForm, analyse
+from dibwatch.match.names import PERSON, NameForm, analyse
 from dibwatch.model.entity import Identifier, NameKind
+from dibwatch.text.slips import read_slips
 from dibwatch.workspace import Workspace
 
 NAME_CANDIDATES = 60  # list names ranked by key similarity and kept
@@ -243,7 +244,7 @@ class Screener:
         abjad: set[str] = set()
         exact: list[int] = []
         rare: list[int] = []
-        for name in query.variants:
+        for name in self._retrieval_names(query):
             form = analyse(name, query.schema)
             unknown = [t for t in form.tokens if t not in self.known]
             for token in form.tokens:
@@ -309,6 +310,19 @@ class Screener:
         order = np.lexsort((hit, -sim))
         ranked: list[int] = hit[order].tolist()
         return ranked
+
+    def _retrieval_names(self, query: Query) -> list[str]:
+        """The query's names, and an organisation's read with its mistyped table words read
+        as the words (``read_slips``): "Research and Production Rnterprise Topaz" must find
+        NPP TOPAZ as the scorer will read it."""
+        names = list(query.variants)
+        if query.schema != PERSON:
+            names += [read[0] for name in query.variants
+                      if (read := read_slips(name, self._unknown)) is not None]
+        return names
+
+    def _unknown(self, token: str) -> bool:
+        return token not in self.known
 
     def _near_spelt(self, plain: str) -> set[str]:
         """The folded listed words whose spelling as written is one edit from ``plain``."""
