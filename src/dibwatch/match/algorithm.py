@@ -620,9 +620,11 @@ def _one_inexact_word(found: NameScore, unseen: Callable[[str], bool] | None = N
     word = words[0]
     if word.sim >= 1.0 or " " in word.query or " " in word.candidate:
         return ""  # spelt alike, or a compound (Hua Wei / HUAWEI) or acronym
-    if unseen is not None and len(word.query) == len(word.candidate) and \
+    if unseen is not None and len(word.query) == len(word.candidate) >= 5 and \
             unseen(fold(word.query)):
-        return ""  # a word no list has, a letter struck for another: a slip (Atlaa / ATLAS)
+        # a word no list has, a letter struck for another: a slip (Atlaa / ATLAS); in four
+        # letters as often another name (Saro / SARV)
+        return ""
     return f"{word.query} ~ {word.candidate}" if _ends_differ(word.query, word.candidate) \
         else ""
 
