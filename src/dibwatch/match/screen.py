@@ -41,6 +41,7 @@ from dibwatch.match.index import build_index, idf_function, index_state, is_fres
 from dibwatch.match.keys import ABJAD_SCRIPTS, KEY_WEIGHTS, abjad_keys, exact_key, name_keys
 from dibwatch.match.names import PERSON, NameForm, analyse
 from dibwatch.model.entity import Identifier, NameKind
+from dibwatch.text.edits import one_letter_deletions
 from dibwatch.text.slips import read_slips
 from dibwatch.workspace import Workspace
 
@@ -216,7 +217,7 @@ class Screener:
         vocabulary = {t for t in self.known if FUZZY_LENGTHS[0] <= len(t) <= FUZZY_LENGTHS[1]
                       and "t:" + t in self.postings}
         for token in vocabulary:
-            for variant in (token, *_deletions(token)):
+            for variant in (token, *one_letter_deletions(token)):
                 deletes[variant].append(token)
         self.deletes = dict(deletes)
         # And the listed words as written, where folding changed them: folding reads a
@@ -227,7 +228,7 @@ class Screener:
         for p, t in {(p, t) for _, c in self.names.values()
                      for t, p in zip(c.form.tokens, c.form.plain, strict=True)
                      if p != t and t in vocabulary and p.isalpha()}:
-            for variant in (p, *_deletions(p)):
+            for variant in (p, *one_letter_deletions(p)):
                 spelt[variant].append((p, t))
         self.spelt_deletes = dict(spelt)
 
@@ -329,14 +330,15 @@ class Screener:
         if not plain.isalpha() or not FUZZY_LENGTHS[0] - 1 <= len(plain) <= \
                 FUZZY_LENGTHS[1] + 1:
             return set()
-        return {t for v in (plain, *_deletions(plain)) for p, t in self.spelt_deletes.get(v, ())
+        return {t for v in (plain, *one_letter_deletions(plain))
+                for p, t in self.spelt_deletes.get(v, ())
                 if OSA.distance(p, plain, score_cutoff=1) <= 1}
 
     def _near(self, token: str) -> set[str]:
         """Listed words one edit (OSA) from ``token``, other than itself."""
         if not FUZZY_LENGTHS[0] - 1 <= len(token) <= FUZZY_LENGTHS[1] + 1:
             return set()
-        found = {t for v in (token, *_deletions(token)) for t in self.deletes.get(v, ())}
+        found = {t for v in (token, *one_letter_deletions(token)) for t in self.deletes.get(v, ())}
         found.discard(token)
         return {t for t in found if OSA.distance(t, token, score_cutoff=1) <= 1}
 
@@ -528,10 +530,6 @@ def cyclic_gc_paused() -> Iterator[None]:
             _gc_pausers -= 1
             if _gc_pausers == 0 and _gc_was_enabled:
                 gc.enable()
-
-
-def _deletions(token: str) -> set[str]:
-    return {token[:i] + token[i + 1:] for i in range(len(token))}
 
 
 def record_run(ws: Workspace, run: ScreeningRun, top: int, origin: str | None) -> int:

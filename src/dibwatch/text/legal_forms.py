@@ -29,6 +29,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from dibwatch.text import vocab
+from dibwatch.text.edits import one_letter_deletions
 from dibwatch.text.fold import fold
 from dibwatch.text.translit import normalize
 
@@ -109,7 +110,7 @@ def _long_words() -> tuple[frozenset[str], dict[str, list[str]]]:
 
 def _deletions(word: str) -> list[str]:
     """The word and each of its one-letter deletions, once each, in a fixed order."""
-    return sorted({word, *(word[:i] + word[i + 1:] for i in range(len(word)))})
+    return sorted({word, *one_letter_deletions(word)})
 
 
 @lru_cache(maxsize=65536)

@@ -19,6 +19,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from dibwatch.text import vocab
+from dibwatch.text.edits import one_letter_deletions
 from dibwatch.text.fold import fold
 from dibwatch.text.translit import normalize
 
@@ -49,13 +50,9 @@ def _vocabulary() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
                              if len(w) >= MIN_LENGTH and w.isalpha())
     index: dict[str, set[str]] = {}
     for word in words:
-        for variant in _deletions(word):
+        for variant in ({word} | one_letter_deletions(word)):
             index.setdefault(variant, set()).add(word)
     return frozenset(words), {k: tuple(sorted(v)) for k, v in index.items()}
-
-
-def _deletions(word: str) -> set[str]:
-    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
 
 
 def _slip_of(word: str) -> str | None:
@@ -63,7 +60,7 @@ def _slip_of(word: str) -> str | None:
     another, one left out or added, two swapped — or None. Between several none is guessed
     at: "eeventh" is one slip from "eleventh" and from "seventh"."""
     index = _vocabulary()[1]
-    found = {w for v in _deletions(word) for w in index.get(v, ())
+    found = {w for v in ({word} | one_letter_deletions(word)) for w in index.get(v, ())
              if w != word and OSA.distance(w, word, score_cutoff=1) <= 1}
     return found.pop() if len(found) == 1 else None
 
