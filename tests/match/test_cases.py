@@ -422,7 +422,7 @@ SLIP_CASES = [
     ("China Televom Corp Ltd", "CHINA TELECOM CORPORATION LIMITED", True),
     # one key from a table word, but a word a list holds: a name, not a slip
     ("Trafe Holdings", "TRADE HOLDINGS", False),
-    # the slip read as the number 2, not the listed 1
+    # the slip read as the number 2 (tests/text/test_slips.py), not the listed 1
     ("Secobd Branch of the Shiraz Revolutionary Court",
      "BRANCH 1 OF THE SHIRAZ REVOLUTIONARY COURT", False),
 ]

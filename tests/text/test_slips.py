@@ -22,6 +22,7 @@ def _none_known(token: str) -> bool:
     ("Open Joint Stock Comany", "Open Joint Stock Company"),   # a letter left out
     ("Joint Stoock Company", "Joint Stock Company"),           # a letter added
     ("Research Instittue", "Research Institute"),              # two letters swapped
+    ("Secobd Branch", "Second Branch"),   # a number word: read as 2, which then differs from 1
 ])
 def test_slips_are_read(written: str, read: str) -> None:
     found = read_slips(written, _none_known)
