@@ -955,6 +955,35 @@ def company_negative_cases(lists: Lists, rng: random.Random, count: int, holdout
                    frozenset(), holdout)
 
 
+# Firms on no list written in Han, screened against the lists' Latin names: a firm's own name
+# (字号) of two characters as Chinese names are made, or of three or four written by sound as
+# Chinese writes a foreign name (the readings ``han_loanword`` compares), an industry, a form.
+_HAN_PLACES = ["深圳市", "广州", "上海", "北京", "香港", "宁波", "义乌市", "厦门", "武汉", "成都",
+               "杭州", "东莞", "苏州", "天津", "青岛", "大连", ""]
+_HAN_NAME_CHARS = "华兴盛达恒鑫泰宏丰源瑞祥金和安信邦通汇联嘉永佳海天新远荣晟昌隆富顺凯辉腾飞宇创捷益润"
+_HAN_SOUND_CHARS = ("斯克特德尔姆莱维沃阿诺普博登艾伦马罗卡拉奥丹凯利欧赛巴贝迪菲格汉杰科兰米尼帕"
+                    "森泰威西亚伊泽索托")
+_HAN_TRADES = ["电子", "科技", "电子科技", "贸易", "国际贸易", "进出口", "机械", "实业", "物流",
+               "供应链管理", "技术", "光电", "半导体", "精密机械", "航空", "电子元件"]
+_HAN_FORMS = ["有限公司", "有限责任公司", "股份有限公司", "集团有限公司"]
+
+
+def han_company_negative_cases(lists: Lists, rng: random.Random, count: int, holdout: bool
+                               ) -> Iterator[Case]:
+    """Firms on no list, in Han characters, against the Latin names only."""
+    names = _word_partition(list(_HAN_NAME_CHARS), holdout)
+    sounds = _word_partition(list(_HAN_SOUND_CHARS), holdout)
+    for _ in range(count):
+        if rng.random() < 0.5:
+            head = "".join(rng.sample(names, 2))
+        else:
+            head = "".join(rng.sample(sounds, rng.randint(3, 4)))
+        text = (rng.choice(_HAN_PLACES) + head + "".join(rng.sample(_HAN_TRADES, rng.randint(1, 2)))
+                + rng.choice(_HAN_FORMS))
+        yield Case("neg/company-han", Query(text, "Company"), frozenset(), holdout,
+                   latin_only=True)
+
+
 # ------------------------------------------------------------------------------- all
 
 
@@ -988,4 +1017,7 @@ def build_cases(lists: Lists, seed: int = 11, negatives: int = 1500) -> list[Cas
         cases.extend(company_negative_cases(lists, r, negatives // 3, holdout))
     # Drawn apart, so that adding the kind left every other kind's cases as they were.
     cases.extend(keyboard_typo_cases(lists, random.Random(seed + 2000)))
+    for holdout, s in ((False, seed + 3000), (True, seed + 4000)):
+        cases.extend(han_company_negative_cases(lists, random.Random(s), negatives // 3,
+                                                holdout))
     return cases

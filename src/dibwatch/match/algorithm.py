@@ -310,9 +310,13 @@ class DibwatchV1(Algorithm):
             # Korean Jang.
             return compare_tokens(q.plain, q.plain, c.plain, c.plain, weigh, person=person,
                                   strict=True)
+        han_side = ""
+        if strict and not person and "Latin" in (q.script, c.script):
+            han_side = "q" if q.script == "Han" else "c" if c.script == "Han" else ""
         return compare_tokens(q.tokens, q.plain, c.tokens, c.plain, weigh, person=person,
                               strict=strict, q_weights=self.weights(q, person),
-                              c_weights=self.weights(c, person), unseen=self._unseen)
+                              c_weights=self.weights(c, person), unseen=self._unseen,
+                              han_side=han_side)
 
     def weights(self, form: NameForm, person: bool) -> tuple[float, ...]:
         """The weights of ``form``'s tokens: a list name's are asked for against every

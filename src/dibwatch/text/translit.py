@@ -106,8 +106,24 @@ def _han_dictionary() -> tuple[dict[str, str], int]:
     return words, max(map(len, words), default=1)
 
 
+_SIMPLIFIED = threading.local()  # ICU transliterators are not safe to share between threads
+
+
+def _simplified(chars: str) -> str:
+    """Traditional characters in their simplified form: pypinyin's phrase readings are kept
+    for simplified text, so a polyphone read alone takes its commonest reading (長安 would be
+    zhang'an; 长安 is chang'an, as the firm writes it)."""
+    found = getattr(_SIMPLIFIED, "transform", None)
+    if found is None:
+        found = _SIMPLIFIED.transform = icu.Transliterator.createInstance(
+            "Traditional-Simplified")
+    out: str = found.transliterate(chars)
+    # One character for one: a transform that changed the length would shift the readings.
+    return out if len(out) == len(chars) else chars
+
+
 def _pinyin(chars: str) -> str:
-    syllables = lazy_pinyin(chars, v_to_u=True, errors=anyascii)
+    syllables = lazy_pinyin(_simplified(chars), v_to_u=True, errors=anyascii)
     text = "".join(syllables).replace("ü", "u")
     return "".join(c for c in text if c.isascii() and c.isalnum()).lower()
 
@@ -139,11 +155,19 @@ def pinyin_word(word: str) -> bool:
                for i in range(min(6, len(low)), 1, -1))
 
 
+# Syllables that render a consonant with no vowel of its own when Chinese writes a foreign
+# name by sound (斯 si, 克 ke, 特 te, 德 de, 尔 er, 姆 mu): the mark of a transliteration.
+CARRIER_SYLLABLES = frozenset({"si", "ke", "te", "de", "er", "le", "ge", "fu", "mu", "bu",
+                               "pu", "ci", "zi"})
+
+
 def _unknown_run(chars: str) -> list[tuple[str, str]]:
     """Han characters outside the dictionary: one token per word, as names are written. A
     firm's own name (字号) is mostly two characters: four unknown ones are two words, as the
-    registrations romanise them (兴华恒成: Xinghua Hengcheng, 友邦仕达: Youbang Shida)."""
-    if len(chars) <= 3:
+    registrations romanise them (兴华恒成: Xinghua Hengcheng, 友邦仕达: Youbang Shida), unless
+    they write a foreign name by sound (麦克维尔: Makewell, one word)."""
+    if len(chars) <= 3 or (len(chars) == 4 and CARRIER_SYLLABLES.intersection(
+            lazy_pinyin(_simplified(chars)))):
         return [(chars, _pinyin(chars))]
     if len(chars) == 4:
         return [(chars[:2], _pinyin(chars[:2])), (chars[2:], _pinyin(chars[2:]))]
@@ -176,26 +200,45 @@ def _personal_name(chars: str) -> list[tuple[str, str]] | None:
     return None
 
 
-def _segment_run(run: str) -> list[tuple[str, str]]:
+def _longest_matches(run: str, *, backward: bool) -> list[tuple[str, bool]]:
+    """The run cut by longest dictionary match, from the start or from the end: (piece,
+    known) pairs, unknown characters gathered into one piece."""
     words, max_len = _han_dictionary()
-    segments: list[tuple[str, str]] = []
+    pieces: list[tuple[str, bool]] = []
     pending = ""
+    text = run[::-1] if backward else run
     i = 0
-    while i < len(run):
-        for size in range(min(max_len, len(run) - i), 0, -1):
-            word = run[i : i + size]
-            if word in words:
+    while i < len(text):
+        for size in range(min(max_len, len(text) - i), 0, -1):
+            word = text[i : i + size]
+            if (word[::-1] if backward else word) in words:
                 if pending:
-                    segments.extend(_unknown_run(pending))
+                    pieces.append((pending, False))
                     pending = ""
-                segments.append((word, words[word]))
+                pieces.append((word, True))
                 i += size
                 break
         else:
-            pending += run[i]
+            pending += text[i]
             i += 1
     if pending:
-        segments.extend(_unknown_run(pending))
+        pieces.append((pending, False))
+    if backward:
+        pieces = [(piece[::-1], known) for piece, known in reversed(pieces)]
+    return pieces
+
+
+def _segment_run(run: str) -> list[tuple[str, str]]:
+    """Bidirectional maximum matching: the run is cut by longest dictionary match from the
+    start and from the end, and the cut with fewer pieces (then fewer single characters) wins,
+    the backward one on a tie. Forward matching alone cuts 阳光电子 (Yangguang Electronics) as
+    阳 / 光电 (optoelectronics) / 子; a firm's name ends in the words the dictionary knows."""
+    cuts = [_longest_matches(run, backward=True), _longest_matches(run, backward=False)]
+    best = min(cuts, key=lambda cut: (len(cut), sum(len(p) == 1 for p, _ in cut)))
+    words, _ = _han_dictionary()
+    segments: list[tuple[str, str]] = []
+    for piece, known in best:
+        segments.extend([(piece, words[piece])] if known else _unknown_run(piece))
     return segments
 
 
