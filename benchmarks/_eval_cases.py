@@ -960,7 +960,8 @@ def company_negative_cases(lists: Lists, rng: random.Random, count: int, holdout
 # Chinese writes a foreign name (the readings ``han_loanword`` compares), an industry, a form.
 _HAN_PLACES = ["深圳市", "广州", "上海", "北京", "香港", "宁波", "义乌市", "厦门", "武汉", "成都",
                "杭州", "东莞", "苏州", "天津", "青岛", "大连", ""]
-_HAN_NAME_CHARS = "华兴盛达恒鑫泰宏丰源瑞祥金和安信邦通汇联嘉永佳海天新远荣晟昌隆富顺凯辉腾飞宇创捷益润"
+_HAN_NAME_CHARS = ("华兴盛达恒鑫泰宏丰源瑞祥金和安信邦通汇联嘉永佳海天新远荣晟昌"
+                   "隆富顺凯辉腾飞宇创捷益润")
 _HAN_SOUND_CHARS = ("斯克特德尔姆莱维沃阿诺普博登艾伦马罗卡拉奥丹凯利欧赛巴贝迪菲格汉杰科兰米尼帕"
                     "森泰威西亚伊泽索托")
 _HAN_TRADES = ["电子", "科技", "电子科技", "贸易", "国际贸易", "进出口", "机械", "实业", "物流",

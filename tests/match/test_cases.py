@@ -7,6 +7,7 @@ import pytest
 
 from dibwatch.match import DibwatchV1, compare_names
 from dibwatch.match.algorithm import Candidate, CandidateName, Query
+from dibwatch.match.features import weight
 from dibwatch.match.names import analyse
 from dibwatch.model import NameKind, make_identifier
 
@@ -451,3 +452,30 @@ def test_a_short_unseen_word_is_not_excused_as_a_slip() -> None:
             Query(query, "Company"), _candidate(listed))
         assert ("one_word_inexact" not in {f.name for f in match.features}) is excused
         assert match.is_match is excused, match.explain_text()
+
+
+# A Chinese firm's Han name against its English registration, where the firm's own name is a
+# foreign word written by sound (han_loanword); guards: another foreign word one consonant
+# away, and a Latin word that is pinyin itself.
+LOANWORD_CASES = [
+    ("麥克維爾工業貿易有限公司", "Makewell Industrial Trading Co., Limited", True),
+    ("莫斯特發展有限公司", "Most Development Limited", True),
+    ("斯博登科技有限公司", "Spoden Technology Co., Ltd", True),
+    ("麥克維爾工業貿易有限公司", "Maxwell Industrial Trading Co., Limited", False),
+    ("成都阿斯汉克技术股份有限公司", "Chengdu Shenwei Technology", False),
+]
+
+
+@pytest.mark.parametrize(("query", "listed", "matches"), LOANWORD_CASES,
+                         ids=[c[1] for c in LOANWORD_CASES])
+def test_a_han_name_written_by_sound_meets_the_foreign_name(query: str, listed: str,
+                                                             matches: bool) -> None:
+    match = DibwatchV1().compare(Query(query, "Company"), _candidate(listed))
+    assert match.is_match is matches, match.explain_text()
+    if matches:
+        assert match.score < 1.0  # a reading, never an exact agreement
+        # the foreign word shown against the pinyin it was read from, at the feature's weight
+        sound = [(q, c, s) for q, c, s in match.explanation()["aligned"]
+                 if q.casefold() == listed.split()[0].casefold() or
+                 c.casefold() == listed.split()[0].casefold()]
+        assert sound and sound[0][2] == weight("han_loanword"), match.explanation()

@@ -45,6 +45,15 @@ TO_LATIN_CASES = [
     ("華為技術有限公司", "huawei technology co ltd"),  # traditional characters
     ("香港恒通贸易有限公司", "hong kong hengtong trading co ltd"),
     ("广东省东莞市长安镇", "guangdong dongguan changanzhen"),
+    # Traditional characters read through their simplified form: pypinyin knows the phrase
+    # 长安 (chang'an), not 長安, whose 長 alone it reads zhang.
+    ("長安海連技術有限公司", "changan hailian technology co ltd"),
+    ("長城", "changcheng"),
+    # Maximum matching from the end as well: forward alone cuts 陽/光電/子
+    ("陽光電子科技有限公司", "yangguang electronic technology co ltd"),
+    # Four unknown characters written by sound are one foreign word (ke, er carry consonants)
+    ("麥克維爾工業貿易有限公司", "maikeweier industrial trading co ltd"),
+    ("朝鲜联合机械贸易会社", "korea lianhe machinery trading company"),
     ("ABC 深圳 trading", "abc shenzhen trading"),
     ("株式会社", "kabushiki kaisha"),
     # scripts with an ICU transform (kana, Armenian, Georgian, Arabic, Hebrew, Devanagari)

@@ -232,7 +232,7 @@ class DibwatchV1(Algorithm):
     by forked workers; its memos hold pure results keyed by everything they depend on."""
 
     name = "dibwatch-v1"
-    version = "2.11"
+    version = "2.12"
     threshold = 0.70
 
     def __init__(self, idf: IdfFn | None = None,

@@ -7,17 +7,16 @@ nothing in common), but the consonants survive: both sides are reduced to a *con
 of coarse sound classes (b/p, d/t, g/k/hard c, the sibilants, l/r, m/n/ng, f, v/w), vowels
 and h dropped, repeats merged. MAIKEWEIER and MAKEWELL are both ``NKWL``.
 
-The syllables Chinese adds to carry a bare consonant — 斯 si, 克 ke, 特 te, 德 de, 尔 er, 姆 mu
-(``translit.CARRIER_SYLLABLES``) — are what marks a transliteration: a pinyin word without one is read as
-Chinese (Kangda is not KENT), and one of a single syllable never is. Keys of fewer than two
-consonants say too little to compare.
+The syllables Chinese adds to carry a bare consonant — 斯 si, 克 ke, 特 te, 德 de, 尔 er,
+姆 mu (``translit.CARRIER_SYLLABLES``) — are what marks a transliteration: a pinyin word
+without one is read as Chinese (Kangda is not KENT), and one of a single syllable never is.
+Keys of fewer than two consonants say too little to compare; keys are compared for equality
+only (one consonant apart is another name: Makewell, not Maxwell).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-
-from rapidfuzz.distance import OSA
 
 from dibwatch.text.translit import CARRIER_SYLLABLES, pinyin_syllables, pinyin_word
 
@@ -69,9 +68,8 @@ def pinyin_key(word: str) -> str | None:
             classes.append("L")
             continue
         initial = syllable[:2] if syllable[:2] in _PINYIN_INITIALS else syllable[:1]
-        if initial in _PINYIN_INITIALS:
-            if _PINYIN_INITIALS[initial]:
-                classes.append(_PINYIN_INITIALS[initial])
+        if _PINYIN_INITIALS.get(initial):
+            classes.append(_PINYIN_INITIALS[initial])
         if syllable.endswith(("n", "ng")) and len(syllable) > 1:
             classes.append("N")
     return _merge(classes)
@@ -101,18 +99,13 @@ def latin_key(word: str) -> str:
 
 def loanword_sim(pinyin: str, latin: str, sim: float) -> float:
     """``sim`` when the pinyin word reads as a transliteration of the Latin word: their
-    consonant keys are equal (two consonants or more), or one consonant apart when both keys
-    have four (a consonant the transliteration left out); else 0.0. A Latin word that is
-    itself pinyin (Shenwei) is a Chinese name, not a foreign one. Both lower-case ASCII."""
+    consonant keys are equal, two consonants or more; else 0.0. Equal only: one consonant
+    apart is another name (麦克维尔 is Makewell, not Maxwell, which is 麦克斯韦). A Latin
+    word that is itself pinyin (Shenwei) is a Chinese name, not a foreign one. Both
+    lower-case ASCII."""
     if len(latin) < 4 or not latin.isalpha() or pinyin_word(latin):
         return 0.0
     key = pinyin_key(pinyin)
     if key is None or len(key) < 2:
         return 0.0
-    other = latin_key(latin)
-    if key == other:
-        return sim
-    if min(len(key), len(other)) >= 4 and key[0] == other[0] and \
-            OSA.distance(key, other, score_cutoff=1) <= 1:
-        return sim
-    return 0.0
+    return sim if key == latin_key(latin) else 0.0
