@@ -985,6 +985,29 @@ def han_company_negative_cases(lists: Lists, rng: random.Random, count: int, hol
                    latin_only=True)
 
 
+_AR_FORMS = ["ش.ذ.م.م", "م.م.ح", "ش.م.ح", "ذ.م.م", ""]
+
+
+def arabic_company_negative_cases(lists: Lists, rng: random.Random, count: int, holdout: bool
+                                  ) -> Iterator[Case]:
+    """Firms on no list as a Gulf registration writes an English name in Arabic letters,
+    against the Latin names only (the readings ``loanword`` compares)."""
+    real, trade = _word_partition(_REAL_WORDS, holdout), _word_partition(_TRADE, holdout)
+    made = 0
+    while made < count:
+        if rng.random() < 0.5:
+            head = invented_word(rng, lists.vocabulary)
+        else:
+            head = " ".join(rng.sample(real, rng.randint(1, 2)))
+        latin = " ".join([head, *rng.sample(trade, rng.randint(1, 2))])
+        if lists.listed(latin):
+            continue
+        made += 1
+        text = f"{to_arabic(latin)} {rng.choice(_AR_FORMS)}".strip()
+        yield Case("neg/company-arabic", Query(text, "Company"), frozenset(), holdout,
+                   latin_only=True)
+
+
 # ------------------------------------------------------------------------------- all
 
 
@@ -1021,4 +1044,7 @@ def build_cases(lists: Lists, seed: int = 11, negatives: int = 1500) -> list[Cas
     for holdout, s in ((False, seed + 3000), (True, seed + 4000)):
         cases.extend(han_company_negative_cases(lists, random.Random(s), negatives // 3,
                                                 holdout))
+    for holdout, s in ((False, seed + 5000), (True, seed + 6000)):
+        cases.extend(arabic_company_negative_cases(lists, random.Random(s), negatives // 3,
+                                                   holdout))
     return cases
