@@ -463,6 +463,9 @@ LOANWORD_CASES = [
     ("斯博登科技有限公司", "Spoden Technology Co., Ltd", True),
     ("麥克維爾工業貿易有限公司", "Maxwell Industrial Trading Co., Limited", False),
     ("成都阿斯汉克技术股份有限公司", "Chengdu Shenwei Technology", False),
+    # English words in Arabic letters, as a UAE registration writes them
+    ("ساكسيس افييشن سيرفيسز ش م ح", "Success Aviation Services FZC", True),
+    ("ساكسيس افييشن سيرفيسز ش م ح", "Saxons Aviation Services FZC", False),
 ]
 
 
