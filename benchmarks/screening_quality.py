@@ -8,7 +8,8 @@ in other scripts (against the Latin names only), partial names, common-word name
 letter dropped or two swapped inside a word; a letter struck on the key beside it, anywhere
 in a word), person-name habits, and negatives: listed names with their one distinctive word
 replaced by an invented one, changed numbers, people of many cultures and firms that are on
-no list.
+no list (in Latin letters; in Han characters, a Chinese name or a foreign one written by
+sound; in Arabic letters, as Gulf registrations write English names).
 
 For every query the benchmark measures
 - retrieval: whether a right entity is among the candidates handed to the scorer;
