@@ -991,7 +991,8 @@ _AR_FORMS = ["ش.ذ.م.م", "م.م.ح", "ش.م.ح", "ذ.م.م", ""]
 def arabic_company_negative_cases(lists: Lists, rng: random.Random, count: int, holdout: bool
                                   ) -> Iterator[Case]:
     """Firms on no list as a Gulf registration writes an English name in Arabic letters,
-    against the Latin names only (the readings ``loanword`` compares)."""
+    against the Latin names only: an abjad leaves most vowels unwritten, so the consonants
+    of a short word meet many listed words (بل is Bell, Bill or Polo)."""
     real, trade = _word_partition(_REAL_WORDS, holdout), _word_partition(_TRADE, holdout)
     made = 0
     while made < count:

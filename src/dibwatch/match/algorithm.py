@@ -295,12 +295,9 @@ class DibwatchV1(Algorithm):
             # agreement is never exact: vowels were guessed.
             # "Jalal al-Din" is mostly written Jalaluddin: each side is also read with its
             # "X al Y" run together, and the best reading counts.
-            sound_side = "" if person else "q" if q.script == "Arabic" else \
-                "c" if c.script == "Arabic" else ""
             found = max((compare_tokens(tuple(map(abjad_skeleton, qp)), qp,
                                         tuple(map(abjad_skeleton, cp)), cp, weigh,
-                                        person=person, sound_side=sound_side,
-                                        sound_script="Arabic")
+                                        person=person)
                          for qp in _readings(q.plain) for cp in _readings(c.plain)),
                         key=lambda s: s.score)
             return NameScore(min(found.score, 0.99), found.aligned, found.unaligned_query,
@@ -313,13 +310,13 @@ class DibwatchV1(Algorithm):
             # Korean Jang.
             return compare_tokens(q.plain, q.plain, c.plain, c.plain, weigh, person=person,
                                   strict=True)
-        sound_side = ""
+        han_side = ""
         if strict and not person and "Latin" in (q.script, c.script):
-            sound_side = "q" if q.script == "Han" else "c" if c.script == "Han" else ""
+            han_side = "q" if q.script == "Han" else "c" if c.script == "Han" else ""
         return compare_tokens(q.tokens, q.plain, c.tokens, c.plain, weigh, person=person,
                               strict=strict, q_weights=self.weights(q, person),
                               c_weights=self.weights(c, person), unseen=self._unseen,
-                              sound_side=sound_side)
+                              han_side=han_side)
 
     def weights(self, form: NameForm, person: bool) -> tuple[float, ...]:
         """The weights of ``form``'s tokens: a list name's are asked for against every

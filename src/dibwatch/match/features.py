@@ -65,14 +65,13 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "another name the lists might hold; the rules for short words and first "
                 "letters guard pairs of words the lists both use (Sater / Fater); never "
                 "for syllables romanised from Han or Hangul, nor without a corpus"),
-    FeatureSpec("loanword", "name", 0.85,
-                "an organisation's name in Han or Arabic script against a Latin one: a word "
-                "the other script writes by sound and a Latin word of 4+ letters with the "
-                "same consonants by sound class score the weight unless the other rules "
-                "score them higher — Han with a syllable that carries a bare consonant (si, "
-                "ke, te, de, er…: 麦克维尔 mai ke wei er / Makewell, both NKWL), Arabic with "
-                "three consonants or more (سيرفيسز / Services, SRFS; مونلايت / Moonlight); a "
-                "transliteration is a reading, never an exact agreement"),
+    FeatureSpec("han_loanword", "name", 0.85,
+                "an organisation's name in Han against a Latin one: a word the Han side "
+                "writes by sound (麦克维尔, mai ke wei er, with a syllable that carries a "
+                "bare consonant: si, ke, te, de, er…) and a Latin word of 4+ letters with "
+                "the same consonants by sound class (Makewell: both NKWL) score the weight "
+                "unless the other rules score them higher; a transliteration is a reading, "
+                "never an exact agreement"),
     FeatureSpec("short_vowel_edit", "name", 1.0,
                 "the same for a vowel in place of a vowel, a spelling (Omar / Umar 0.75, "
                 "Ahmed / Ahmad 0.80)"),

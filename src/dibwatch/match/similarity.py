@@ -34,7 +34,7 @@ SHORT_EDIT_COST = weight("short_token_edit")
 VOWEL_EDIT_COST = weight("short_vowel_edit")
 ORG_SHORT_EDIT_COST = weight("org_short_edit")
 UNSEEN_TYPO_COST = weight("unseen_word_typo")
-LOANWORD_SIM = weight("loanword")
+LOANWORD_SIM = weight("han_loanword")
 QUERY_EXTRA = weight("query_extra")
 LIST_EXTRA = weight("list_extra_person")
 ORG_LIST_EXTRA = weight("list_extra_org")
@@ -247,13 +247,13 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
                    q_weights: Sequence[float] | None = None,
                    c_weights: Sequence[float] | None = None,
                    unseen: Callable[[str], bool] | None = None,
-                   sound_side: str = "", sound_script: str = "Han") -> NameScore:
+                   han_side: str = "") -> NameScore:
     """``q_weights`` / ``c_weights``: the tokens' weights if the caller has them (a list
     name's weights are the same against every query); else ``weigh`` gives them.
     ``unseen(token)``: no list name has the query's word, so a slip of the keys is read
-    as one (``unseen_typo_sim``). ``sound_side`` ("q" or "c"): that side is an
-    organisation's name romanised from ``sound_script`` (Han, Arabic) and the other is Latin,
-    so a word written by sound may render a foreign one (``loanword_sim``)."""
+    as one (``unseen_typo_sim``). ``han_side`` ("q" or "c"): that side is an organisation's
+    name romanised from Han and the other is Latin, so a word written by sound may render a
+    foreign one (``loanword_sim``)."""
     if q_weights is None:
         q_weights = [weigh(t, p) for t, p in zip(q_tokens, q_plain, strict=True)]
     if q_tokens and sorted(q_tokens) == sorted(c_tokens):  # same words, any order
@@ -292,11 +292,10 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
             sim = _pair_sim(a, b, q.plain[i], c.plain[j], person, strict)
             if typos[i] and sim < 1.0:
                 sim = max(sim, unseen_typo_sim(a, b, q.plain[i], c.plain[j]))
-            if sound_side and sim < LOANWORD_SIM:
-                word, latin = (q.plain[i], c.plain[j]) if sound_side == "q" else (
+            if han_side and sim < LOANWORD_SIM:
+                han, latin = (q.plain[i], c.plain[j]) if han_side == "q" else (
                     c.plain[j], q.plain[i])
-                sim = max(sim, loanword_sim(word, latin.casefold(), LOANWORD_SIM,
-                                            sound_script))
+                sim = max(sim, loanword_sim(han, latin.casefold(), LOANWORD_SIM))
             if i == q_acronym or j == c_acronym:
                 sim = min(sim, ACRONYM_SIM)  # an acronym is not its words spelled out
             if sim > 0:

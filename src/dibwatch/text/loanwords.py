@@ -97,86 +97,15 @@ def latin_key(word: str) -> str:
     return _merge(classes)
 
 
-# English words written in Arabic script (UAE and Gulf registrations: سيرفيسز services,
-# افييشن aviation, مونلايت Moonlight) keep the English consonants but not the spelling: both
-# sides by sound again, with the classes Arabic letters keep apart (l and r, m and n; f and v
-# are one letter, ف; p is written ب).
-_ARABIC_LETTERS = {"b": "P", "p": "P", "t": "T", "d": "T", "k": "K", "q": "K", "g": "K",
-                   "s": "S", "z": "S", "j": "S", "f": "F", "v": "F", "l": "L", "r": "R",
-                   "m": "M", "n": "N"}
-_ARABIC_DIGRAPHS = {"th": "T", "dh": "T", "sh": "S", "ch": "S", "zh": "S", "kh": "K",
-                    "gh": "K"}
-_ENGLISH_DIGRAPHS = {"ph": "F", "ck": "K", "ch": "S", "sh": "S", "th": "T", "qu": "K"}
-
-
-def _arabic_key(word: str) -> str:
-    """The consonant key of an Arabic-script word as romanised (vowel letters, h, w, y and
-    the ain's apostrophe drop: in a transliterated English word they write vowels; a final
-    nj is the ng of "trading", تريدنج)."""
-    if word.endswith("nj"):
-        word = word[:-1] + "g"
-    classes: list[str] = []
-    i = 0
-    while i < len(word):
-        if word[i:i + 3] == "tsh":  # تش: ch
-            classes.append("S")
-            i += 3
-        elif word[i:i + 2] in _ARABIC_DIGRAPHS:
-            classes.append(_ARABIC_DIGRAPHS[word[i:i + 2]])
-            i += 2
-        else:
-            if word[i] in _ARABIC_LETTERS:
-                classes.append(_ARABIC_LETTERS[word[i]])
-            i += 1
-    return _merge(classes)
-
-
-def _english_key(word: str) -> str:
-    """The consonant key of an English word as an Arabic writer hears it: -tion and -sion
-    are shn, c and g soft before e, i, y, gh silent before t or at the end (Moonlight)."""
-    classes: list[str] = []
-    i = 0
-    while i < len(word):
-        rest = word[i:]
-        nxt = word[i + 1:i + 2]
-        if rest == "ng":
-            classes += ["N", "K"]
-            i += 2
-        elif rest.startswith(("tion", "sion")):
-            classes += ["S", "N"]
-            i += 4
-        elif rest.startswith("gh") and (word[i + 2:i + 3] in ("t", "")):
-            i += 2
-        elif rest[:2] in _ENGLISH_DIGRAPHS:
-            classes.append(_ENGLISH_DIGRAPHS[rest[:2]])
-            i += 2
-        else:
-            ch = word[i]
-            if ch in "cg":
-                classes.append("S" if nxt in ("e", "i", "y") else "K")
-            elif ch == "x":
-                classes += ["K", "S"]
-            elif ch in _ARABIC_LETTERS:
-                classes.append(_ARABIC_LETTERS[ch])
-            i += 1
-    return _merge(classes)
-
-
-def loanword_sim(word: str, latin: str, sim: float, script: str = "Han") -> float:
-    """``sim`` when ``word`` (romanised from ``script``: Han or Arabic) reads as a
-    transliteration of the Latin word: their consonant keys are equal, two consonants or
-    more from Han (with a carrier syllable), three or more from Arabic; else 0.0. Equal only:
-    one consonant apart is another name (麦克维尔 is Makewell, not Maxwell, which is
-    麦克斯韦). A Latin word that is itself pinyin (Shenwei) is a Chinese name, not a foreign
-    one. Both lower-case ASCII."""
-    if len(latin) < 4 or not latin.isalpha():
+def loanword_sim(pinyin: str, latin: str, sim: float) -> float:
+    """``sim`` when the pinyin word reads as a transliteration of the Latin word: their
+    consonant keys are equal, two consonants or more; else 0.0. Equal only: one consonant
+    apart is another name (麦克维尔 is Makewell, not Maxwell, which is 麦克斯韦). A Latin
+    word that is itself pinyin (Shenwei) is a Chinese name, not a foreign one. Both
+    lower-case ASCII."""
+    if len(latin) < 4 or not latin.isalpha() or pinyin_word(latin):
         return 0.0
-    if script == "Arabic":
-        key = _arabic_key(word)
-        return sim if len(key) >= 3 and key == _english_key(latin) else 0.0
-    if pinyin_word(latin):
+    key = pinyin_key(pinyin)
+    if key is None or len(key) < 2:
         return 0.0
-    han_key = pinyin_key(word)
-    if han_key is None or len(han_key) < 2:
-        return 0.0
-    return sim if han_key == latin_key(latin) else 0.0
+    return sim if key == latin_key(latin) else 0.0
