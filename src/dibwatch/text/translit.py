@@ -231,8 +231,9 @@ def _longest_matches(run: str, *, backward: bool) -> list[tuple[str, bool]]:
 def _segment_run(run: str) -> list[tuple[str, str]]:
     """Bidirectional maximum matching: the run is cut by longest dictionary match from the
     start and from the end, and the cut with fewer pieces (then fewer single characters) wins,
-    the backward one on a tie. Forward matching alone cuts 阳光电子 (Yangguang Electronics) as
-    阳 / 光电 (optoelectronics) / 子; a firm's name ends in the words the dictionary knows."""
+    the backward one on a tie. Forward matching alone cut 陽光電子 (Yangguang Electronics) as
+    陽 / 光電 (optoelectronics) / 子; a firm's name ends in the words the dictionary knows.
+    Where both directions agree the cut stays (阳光电子: 阳 / 光电子, a dictionary word)."""
     cuts = [_longest_matches(run, backward=True), _longest_matches(run, backward=False)]
     best = min(cuts, key=lambda cut: (len(cut), sum(len(p) == 1 for p, _ in cut)))
     words, _ = _han_dictionary()
