@@ -937,17 +937,23 @@ def _word_partition(words: Sequence[str], holdout: bool) -> list[str]:
     return [w for w in words if held_out(f"word:{w}") == holdout]
 
 
+def _firm_words(lists: Lists, rng: random.Random, real: list[str], trade: list[str]
+                ) -> list[str]:
+    """An invented word or one or two ordinary ones, then one or two trade words."""
+    if rng.random() < 0.5:
+        head = invented_word(rng, lists.vocabulary)
+    else:
+        head = " ".join(rng.sample(real, rng.randint(1, 2)))
+    return [head, *rng.sample(trade, rng.randint(1, 2))]
+
+
 def company_negative_cases(lists: Lists, rng: random.Random, count: int, holdout: bool
                            ) -> Iterator[Case]:
     """Firms on no list: invented or ordinary words, trade words, a legal form."""
     real, trade = _word_partition(_REAL_WORDS, holdout), _word_partition(_TRADE, holdout)
     made = 0
     while made < count:
-        if rng.random() < 0.5:
-            head = invented_word(rng, lists.vocabulary)
-        else:
-            head = " ".join(rng.sample(real, rng.randint(1, 2)))
-        text = " ".join([head, *rng.sample(trade, rng.randint(1, 2)), rng.choice(_FORMS)])
+        text = " ".join([*_firm_words(lists, rng, real, trade), rng.choice(_FORMS)])
         if lists.listed(text):
             continue
         made += 1
@@ -996,11 +1002,7 @@ def arabic_company_negative_cases(lists: Lists, rng: random.Random, count: int, 
     real, trade = _word_partition(_REAL_WORDS, holdout), _word_partition(_TRADE, holdout)
     made = 0
     while made < count:
-        if rng.random() < 0.5:
-            head = invented_word(rng, lists.vocabulary)
-        else:
-            head = " ".join(rng.sample(real, rng.randint(1, 2)))
-        latin = " ".join([head, *rng.sample(trade, rng.randint(1, 2))])
+        latin = " ".join(_firm_words(lists, rng, real, trade))
         if lists.listed(latin):
             continue
         made += 1
