@@ -19,9 +19,11 @@ CASES = [
     ("保利", "poly", False),
     ("康达", "kent", False),
     ("亿路发", "yilufa", False),
-    # A Latin word that is itself pinyin is a Chinese name (SNK against SNW must not meet)
-    ("阿斯汉克", "shenwei", False),
-    ("阿斯汉克", "sunway", False),  # SNK / SNW: three consonants must agree
+    # A Latin word that is itself pinyin is a Chinese name: Shida is another firm than 斯达
+    # (si da), though both keys are ST
+    ("斯达", "shida", False),
+    ("阿斯汉克", "shenwei", False),  # SNK / SNW, and pinyin too
+    ("阿斯汉克", "sunway", False),  # SNK / SNW: every consonant must agree
     ("麥克維爾", "maxwell", False),  # NKSWL: the x is two consonants
 ]
 
@@ -32,6 +34,10 @@ def test_loanword_cases(han: str, latin: str, same: bool) -> None:
     pinyin = to_latin(han + "贸易有限公司").split()[0]
     assert (loanword_sim(pinyin, latin, 0.85) == 0.85) is same, (
         pinyin, pinyin_key(pinyin), latin_key(latin))
+
+
+def test_the_pinyin_guard_is_what_keeps_shida_apart() -> None:
+    assert pinyin_key("sida") == latin_key("shida") == "ST"
 
 
 def test_keys() -> None:
