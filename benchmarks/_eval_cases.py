@@ -517,6 +517,100 @@ def to_arabic(name: str) -> str:
     return " ".join(w for w in out_words if w)
 
 
+# An English name in a Gulf registration's Arabic letters: unlike an Arabic word, a foreign
+# one is written with most of its vowels (Mercury ميركوري, Solutions سوليوشنز, Garnet
+# جارنيت), each letter drawn from the spellings the registrations use; the generic words
+# mostly translated (Trading للتجارة), the form in its Arabic abbreviation.
+_LOAN_CONSONANTS = {"b": "ب", "d": "د", "f": "ف", "h": "ه", "j": "ج", "k": "ك", "l": "ل",
+                    "m": "م", "n": "ن", "p": "ب", "q": "ك", "r": "ر", "s": "س", "t": "ت",
+                    "v": "ف", "w": "و", "z": "ز", "x": "كس"}
+_LOAN_DIGRAPHS = {"sh": ["ش"], "ch": ["تش", "ش"], "th": ["ث", "ت"], "ph": ["ف"], "ck": ["ك"],
+                  "gh": ["غ"], "qu": ["كو"], "tion": ["شن", "شين"], "sion": ["شن", "جن"],
+                  "tech": ["تك", "تيك"], "igh": ["اي", "ي"],
+                  "ee": ["ي"], "ea": ["ي"], "ie": ["ي"], "ai": ["ي", "اي"], "ay": ["اي", "ي"],
+                  "ei": ["ي", "اي"], "ey": ["ي", "اي"], "oo": ["و"], "ou": ["و", "او"],
+                  "au": ["و", "او"], "aw": ["و"], "ow": ["و", "او"], "oa": ["و"]}
+# The chance that a single vowel is written, and the letter that writes it.
+_LOAN_VOWELS = {"a": (0.8, "ا"), "e": (0.55, "ي"), "i": (0.85, "ي"), "o": (0.95, "و"),
+                "u": (0.85, "و"), "y": (0.9, "ي")}
+_AR_WORDS = {"trading": ["للتجارة", "تريدنج"], "trade": ["للتجارة", "تريد"],
+             "general": ["العامة", "جنرال"], "services": ["للخدمات", "سيرفيسز"],
+             "shipping": ["للشحن", "شيبنج"], "electronics": ["للالكترونيات", "الكترونيكس"],
+             "technology": ["للتكنولوجيا", "تكنولوجي"], "international": ["الدولية", "انترناشونال"],
+             "industries": ["للصناعات", "اندستريز"], "industrial": ["الصناعية", "اندستريال"],
+             "company": ["شركة"], "group": ["مجموعة", "جروب"]}
+
+
+def to_arabic_loan(name: str, rng: random.Random) -> str:
+    """``name``'s words as a Gulf registration writes English words in Arabic letters."""
+    out_words = []
+    for word in _words(name):
+        if word in _AR_WORDS and rng.random() < 0.7:
+            out_words.append(rng.choice(_AR_WORDS[word]))
+            continue
+        if word.isdigit():
+            out_words.append(word)
+            continue
+        if word.endswith(("ce", "ge")) and len(word) > 3:
+            word = word[:-2] + ("s" if word[-2] == "c" else "j")  # Insurance, Heritage
+        elif word.endswith("e") and len(word) > 3 and word[-2] not in "aeiou":
+            word = word[:-1]  # silent
+        out, i = "", 0
+        while i < len(word):
+            for size in (4, 3, 2):
+                chunk = word[i:i + size]
+                if len(chunk) == size and chunk in _LOAN_DIGRAPHS:
+                    spelt = rng.choice(_LOAN_DIGRAPHS[chunk])
+                    out += ("ا" if i == 0 and chunk[0] in "aeiou" and spelt[0] != "ا" else
+                            "") + spelt
+                    i += size
+                    break
+            else:
+                ch = word[i]
+                nxt = word[i + 1:i + 2]
+                if ch == nxt:
+                    i += 1  # a double letter is written once
+                    continue
+                if ch in _LOAN_VOWELS and not (ch == "y" and i == 0):
+                    chance, letter = _LOAN_VOWELS[ch]
+                    if i == 0:
+                        out += "ا" + (letter if ch in "ou" or (ch in "ie" and rng.random() < 0.4)
+                                      else "")
+                    elif i == len(word) - 1 or rng.random() < chance:  # a final one always
+                        out += letter
+                elif ch == "y":
+                    out += "ي"
+                elif ch == "c":
+                    out += "س" if nxt in ("e", "i", "y") else "ك"
+                elif ch == "g":
+                    out += "ج" if nxt in ("e", "i", "y") else rng.choice(["ج", "غ", "ق"])
+                elif ch == "s" and i == len(word) - 1 and i > 0 and word[i - 1] not in "stkp":
+                    out += "ز"
+                else:
+                    out += _LOAN_CONSONANTS.get(ch, ch if not ch.isascii() else "")
+                i += 1
+        out_words.append(out)
+    return " ".join(w for w in out_words if w)
+
+
+def arabic_loan_cases(lists: Lists, rng: random.Random) -> Iterator[Case]:
+    """Listed firms' Latin names written as a Gulf registration writes them, screened
+    against the Latin names only: the positives beside ``neg/company-arabic``."""
+    for e in lists.entities.values():
+        if e.schema not in ("Company", "Organization") or rng.random() >= 0.02:
+            continue
+        latin = [v for v in e.strong("Latin") if "," not in v and 1 <= len(v.split()) <= 5
+                 and _distinctive(v)]
+        if not latin or e.strong("Arabic"):
+            continue
+        value = rng.choice(latin)
+        # The listed legal form as the Arabic registration abbreviates it, or none.
+        words, forms = strip_legal_forms(_words(value))
+        form = next((_AR_FORM_OF[f] for f in forms if f in _AR_FORM_OF), "")
+        yield _case("script/arabic-loan-org", f"{to_arabic_loan(' '.join(words), rng)} {form}"
+                    .strip(), lists, e, value, latin_only=True)
+
+
 def native_script_cases(lists: Lists, rng: random.Random) -> Iterator[Case]:
     """Names the lists themselves give in another script, screened against Latin names."""
     for e in lists.entities.values():
@@ -992,6 +1086,8 @@ def han_company_negative_cases(lists: Lists, rng: random.Random, count: int, hol
 
 
 _AR_FORMS = ["ش.ذ.م.م", "م.م.ح", "ش.م.ح", "ذ.م.م", ""]
+_AR_FORM_OF = {"llc": "ش.ذ.م.م", "fze": "م.م.ح", "fzco": "ش.م.ح", "dmcc": "م.د.م.س",
+               "pjsc": "ش.م.ع"}
 
 
 def arabic_company_negative_cases(lists: Lists, rng: random.Random, count: int, holdout: bool
@@ -1006,7 +1102,7 @@ def arabic_company_negative_cases(lists: Lists, rng: random.Random, count: int, 
         if lists.listed(latin):
             continue
         made += 1
-        text = f"{to_arabic(latin)} {rng.choice(_AR_FORMS)}".strip()
+        text = f"{to_arabic_loan(latin, rng)} {rng.choice(_AR_FORMS)}".strip()
         yield Case("neg/company-arabic", Query(text, "Company"), frozenset(), holdout,
                    latin_only=True)
 
@@ -1050,4 +1146,5 @@ def build_cases(lists: Lists, seed: int = 11, negatives: int = 1500) -> list[Cas
     for holdout, s in ((False, seed + 5000), (True, seed + 6000)):
         cases.extend(arabic_company_negative_cases(lists, random.Random(s), negatives // 3,
                                                    holdout))
+    cases.extend(arabic_loan_cases(lists, random.Random(seed + 7000)))
     return cases

@@ -479,3 +479,26 @@ def test_a_han_name_written_by_sound_meets_the_foreign_name(query: str, listed: 
                  if q.casefold() == listed.split()[0].casefold() or
                  c.casefold() == listed.split()[0].casefold()]
         assert sound and sound[0][2] == weight("han_loanword"), match.explanation()
+
+
+# A firm's English name as a Gulf registration writes it in Arabic letters, against the
+# Latin name (organisations; Arabic script against Latin only).
+ARABIC_LOAN_CASES = [
+    ("ميركوري سولوشنز ش.ذ.م.م", "MERCURY SOLUTIONS LLC", True),
+    ("ساكسيس افييشن سيرفيسز ش.م.ح", "SUCCESS AVIATION SERVICES FZC", True),
+    ("فتب بانك", "VTB BANK", True),  # v is ف
+    ("ديجيتال تكنولوجيز ش.ذ.م.م", "DIGITAL TECHNOLOGIES LLC", True),  # g is ج
+    # the vowels written are not the listed word's
+    ("غارنيت انسترومنتس ش.ذ.م.م", "GRANT INSTRUMENTS LLC", False),
+    ("بولو للتجارة", "BELL TRADING", False),
+    ("ماونتين اندستريز", "AMMUNITION INDUSTRIES GROUP", False),  # AMMUNITION opens with a
+    ("برايري تكنولوجي", "Relay Technology Bureau JSC", False),  # r r is not BUREAU's r
+]
+
+
+@pytest.mark.parametrize(("query", "listed", "matches"), ARABIC_LOAN_CASES,
+                         ids=[c[1] for c in ARABIC_LOAN_CASES])
+def test_an_english_name_in_arabic_letters(query: str, listed: str, matches: bool) -> None:
+    match = DibwatchV1().compare(Query(query, "Company"), _candidate(listed))
+    assert match.is_match is matches, match.explain_text()
+    assert match.score < 1.0  # the vowels were read, not known

@@ -16,6 +16,7 @@ from dibwatch.match.features import feature_table, weight
 from dibwatch.match.names import PERSON, NameForm, analyse, article_readings
 from dibwatch.match.similarity import NameScore, compare_tokens, native_sim
 from dibwatch.model.entity import Identifier, NameKind
+from dibwatch.text.arabic_loans import loan_skeleton
 from dibwatch.text.fold import fold, gost_b_variant
 from dibwatch.text.legal_forms import form_family, form_kind, legal_forms
 from dibwatch.text.name_parts import name_variants
@@ -232,7 +233,7 @@ class DibwatchV1(Algorithm):
     by forked workers; its memos hold pure results keyed by everything they depend on."""
 
     name = "dibwatch-v1"
-    version = "2.12"
+    version = "2.13"
     threshold = 0.70
 
     def __init__(self, idf: IdfFn | None = None,
@@ -295,11 +296,17 @@ class DibwatchV1(Algorithm):
             # agreement is never exact: vowels were guessed.
             # "Jalal al-Din" is mostly written Jalaluddin: each side is also read with its
             # "X al Y" run together, and the best reading counts.
-            found = max((compare_tokens(tuple(map(abjad_skeleton, qp)), qp,
-                                        tuple(map(abjad_skeleton, cp)), cp, weigh,
-                                        person=person)
-                         for qp in _readings(q.plain) for cp in _readings(c.plain)),
-                        key=lambda s: s.score)
+            abjad_side = "" if person else "q" if q.script == "Arabic" else (
+                "c" if c.script == "Arabic" else "")
+            readings = [(tuple(map(abjad_skeleton, qp)), qp, tuple(map(abjad_skeleton, cp)), cp,
+                         False) for qp in _readings(q.plain) for cp in _readings(c.plain)]
+            if abjad_side:
+                # An organisation's English name in Arabic letters: read as one, too.
+                readings.append((_loan_reading(q.plain, abjad_side == "q"), q.plain,
+                                 _loan_reading(c.plain, abjad_side == "c"), c.plain, True))
+            found = max((compare_tokens(qs, qp, cs, cp, weigh, person=person,
+                                        abjad_side=abjad_side, loan_reading=loan)
+                         for qs, qp, cs, cp, loan in readings), key=lambda s: s.score)
             return NameScore(min(found.score, 0.99), found.aligned, found.unaligned_query,
                              found.unaligned_candidate)
         # A name written in a syllabic script against a romanised one: each romanised
@@ -500,6 +507,12 @@ def _readings(plain: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """The words as written and with "X al Din" run together (``article_readings``).
     Memoised: a list name is read with every Arabic-script query that meets it."""
     return (plain, *(tuple(r) for r in article_readings(plain)))
+
+
+@lru_cache(maxsize=65_536)
+def _loan_reading(plain: tuple[str, ...], arabic: bool) -> tuple[str, ...]:
+    """The words as ``loan_skeleton`` reads them. Memoised as ``_readings`` is."""
+    return tuple(loan_skeleton(p, arabic) for p in plain)
 
 
 @lru_cache(maxsize=65_536)

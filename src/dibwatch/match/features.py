@@ -72,6 +72,17 @@ FEATURES: tuple[FeatureSpec, ...] = (
                 "the same consonants by sound class (Makewell: both NKWL) score the weight "
                 "unless the other rules score them higher; a transliteration is a reading, "
                 "never an exact agreement"),
+    FeatureSpec("abjad_vowel_conflict", "name", 0.0,
+                "an organisation's name in Arabic script against a Latin one: where the "
+                "Arabic word writes a vowel letter (ا و ي) between two consonants and the "
+                "Latin word has no vowel there that letter can write, the words pair at "
+                "this weight at most however equal their consonants (غارنيت is not GRANT, "
+                "بولو is not BELL): 0, two different words"),
+    FeatureSpec("abjad_vowelled_partial", "name", 0.85,
+                "the same, for an Arabic word that writes its vowels after its first "
+                "consonant (a foreign word as Gulf registrations spell it): its consonants "
+                "agreeing with a Latin word's less than this is no agreement (اوستبرا is not "
+                "STAR); a word with few vowels written keeps the looser comparison"),
     FeatureSpec("short_vowel_edit", "name", 1.0,
                 "the same for a vowel in place of a vowel, a spelling (Omar / Umar 0.75, "
                 "Ahmed / Ahmad 0.80)"),

@@ -23,11 +23,11 @@ from dibwatch.match.names import analyse
 from dibwatch.model.entity import Entity
 from dibwatch.model.identifiers import make_identifier
 
-INDEX_VERSION = "8"  # bump when keys or name analysis change: stale indexes are rebuilt
+INDEX_VERSION = "9"  # bump when keys or name analysis change: stale indexes are rebuilt
 # Keys shared by more of all names than this are too common to block on (the exact channel
 # ``x:`` is never pruned): words 5%, consonant skeletons and classes 2%, trigrams (many per
 # word) 0.5%.
-MAX_SHARE = {"t": 0.05, "s": 0.02, "g": 0.005, "i": 0.01, "n": 0.05, "a": 0.02}
+MAX_SHARE = {"t": 0.05, "s": 0.02, "g": 0.005, "i": 0.01, "n": 0.05, "a": 0.02, "l": 0.02}
 Progress = Callable[[int, int], None]
 
 
@@ -50,7 +50,7 @@ def _analysis_fingerprint() -> str:
 
     digest = hashlib.sha1()
     for pkg, names in ((text_pkg, ("translit.py", "fold.py", "legal_forms.py", "org_kinds.py",
-                                   "name_parts.py", "vocab.py")),
+                                   "name_parts.py", "vocab.py", "arabic_loans.py")),
                        (match_pkg, ("names.py", "keys.py"))):
         folder = Path(pkg.__file__ or "").parent
         for name in names:

@@ -27,23 +27,29 @@ key    what                                                           weight
        adjacent words joined, and "X al Y" run together
        (Jalaluddin / جلال الدين); a channel of its own, read only by
        queries in those scripts
+``l:`` a Latin name's words as a Gulf registration writes English     1.0
+       words in Arabic letters (``loan_skeleton``: v is ف, g ج,
+       soft c س: SERVICES and سيرفيسز are both srfs), adjacent
+       words joined; read only by Arabic-script queries
 =====  =============================================================  =======
 
 Candidates are the names sharing the most weighted keys with the query, rarity-weighted
 (idf) and normalised by the size of each name (cosine), plus every name with the same exact
 key. Keys too common to discriminate are pruned from the postings (the exact channel never).
-The ``a:`` keys are ranked apart, with norms of their own: a Latin query never sees them, so
-its ranking does not move when they are added.
+The ``a:`` and ``l:`` keys are ranked apart, each with norms of its own: a Latin query never
+sees them, so its ranking does not move when they are added.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from itertools import pairwise
 
 from dibwatch.match.algorithm import skeleton
 from dibwatch.match.names import NameForm, article_readings
+from dibwatch.text.arabic_loans import loan_skeleton
 
-KEY_WEIGHTS = {"t": 1.0, "s": 0.5, "g": 1 / 3, "i": 1.0, "n": 1.0, "a": 1.0}
+KEY_WEIGHTS = {"t": 1.0, "s": 0.5, "g": 1 / 3, "i": 1.0, "n": 1.0, "a": 1.0, "l": 1.0}
 MAX_INITIAL_WORDS = 5  # names with more words get no initials keys (organisations, mostly)
 ABJAD_SCRIPTS = frozenset({"Arabic", "Hebrew"})
 # What romanisations of an abjad confuse becomes one letter: q/k/g/c (ق ك گ, and c and x
@@ -73,6 +79,15 @@ def abjad_keys(tokens: Sequence[str]) -> set[str]:
                 joined = abjad_class(token + words[i + 1])
                 if len(joined) >= 2:
                     keys.add("a:" + joined)
+    return keys
+
+
+def loan_keys(plain: Sequence[str], arabic: bool) -> set[str]:
+    """The ``l:`` keys of a name's words as written (``plain``): each word's
+    ``loan_skeleton`` and two adjacent words' joined; ``arabic`` for an Arabic-script name."""
+    words = [loan_skeleton(p, arabic) for p in plain]
+    keys = {"l:" + w for w in words if w}
+    keys.update("l:" + a + b for a, b in pairwise(words) if len(a + b) >= 2)
     return keys
 
 
@@ -113,6 +128,7 @@ def name_keys(form: NameForm, grams: Collection[str] | None = None) -> set[str]:
         keys.update("n:" + chars[j:j + 2] for j in range(len(chars) - 1))
     if grams is None and form.script in ("Latin", None):
         keys.update(abjad_keys(tokens))  # indexed: an abjad query meets the Latin names
+        keys.update(loan_keys(form.plain, arabic=False))
     exact = exact_key(form)
     if exact is not None:
         keys.add(exact)

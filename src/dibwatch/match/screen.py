@@ -38,7 +38,14 @@ from dibwatch.match.algorithm import (
     identifier_key,
 )
 from dibwatch.match.index import build_index, idf_function, index_state, is_fresh
-from dibwatch.match.keys import ABJAD_SCRIPTS, KEY_WEIGHTS, abjad_keys, exact_key, name_keys
+from dibwatch.match.keys import (
+    ABJAD_SCRIPTS,
+    KEY_WEIGHTS,
+    abjad_keys,
+    exact_key,
+    loan_keys,
+    name_keys,
+)
 from dibwatch.match.names import PERSON, NameForm, analyse
 from dibwatch.model.entity import Identifier, NameKind
 from dibwatch.text.edits import one_letter_deletions
@@ -182,9 +189,11 @@ class Screener:
         self.postings: dict[str, tuple[float, np.ndarray]] = {}
         self.exact: dict[str, np.ndarray] = {}
         self.abjad_postings: dict[str, tuple[float, np.ndarray]] = {}
+        self.loan_postings: dict[str, tuple[float, np.ndarray]] = {}
         kept = np.fromiter(self.names, dtype=np.int32)
         norms = np.zeros(max(self.names, default=0) + 1)
         abjad_norms = np.zeros(len(norms))
+        loan_norms = np.zeros(len(norms))
         for batch in self.ws.engine.iter_batches(POSTINGS_SQL):
             keys = batch.column(0).to_pylist()
             idfs = batch.column(1).to_pylist()
@@ -205,10 +214,15 @@ class Screener:
                     self.abjad_postings[key] = (weight, postings)
                     abjad_norms[postings] += weight
                     continue
+                if key.startswith("l:"):
+                    self.loan_postings[key] = (weight, postings)
+                    loan_norms[postings] += weight
+                    continue
                 self.postings[key] = (weight, postings)
                 norms[postings] += weight
         self.norms = norms
         self.abjad_norms = abjad_norms
+        self.loan_norms = loan_norms
         # The deletion dictionary (SymSpell): each listed word of FUZZY_LENGTHS letters under
         # itself and every one-letter deletion of it, so that a query word finds the listed
         # words one edit away ("semvash" -> "sevmash") in a few lookups.
@@ -237,12 +251,15 @@ class Screener:
         """List names for ``query``: every name whose exact key is the query's, and the
         NAME_CANDIDATES names most similar by weighted keys (cosine), best first, down to
         RELATIVE_FLOOR of the best. A query in Arabic, Persian or Hebrew script is also
-        ranked on the ``a:`` channel (Latin names by consonant class); the two rankings are
-        interleaved and twice ENTITY_CANDIDATES entities scored. Last, every name with a
+        ranked on the ``a:`` channel (Latin names by consonant class), and one in Arabic
+        script on the ``l:`` channel too (English words as Arabic letters write them); the
+        rankings are interleaved and ENTITY_CANDIDATES entities scored for each. Last, every
+        name with a
         word of the query that at most RARE_NAMES names have: scored even past the ranked
         limit (``Retrieved.rare``)."""
         keys: dict[str, float] = {}
         abjad: set[str] = set()
+        loan: set[str] = set()
         exact: list[int] = []
         rare: list[int] = []
         for name in self._retrieval_names(query):
@@ -265,6 +282,8 @@ class Screener:
                     keys.setdefault("t:" + near, FUZZY_WEIGHT)
             if form.script in ABJAD_SCRIPTS:
                 abjad |= abjad_keys(form.tokens)
+            if form.script == "Arabic":
+                loan |= loan_keys(form.plain, arabic=True)
             xkey = exact_key(form)
             if xkey is not None and xkey in self.exact:
                 exact.extend(int(i) for i in self.exact[xkey])
@@ -272,10 +291,14 @@ class Screener:
         if not abjad:
             return Retrieved(list(dict.fromkeys([*exact, *ranked, *rare])), frozenset(exact),
                              rare=frozenset(rare))
-        by_class = self._rank(dict.fromkeys(abjad, 1.0), self.abjad_postings, self.abjad_norms)
-        merged = [n for pair in zip_longest(by_class, ranked) for n in pair if n is not None]
+        rankings = [self._rank(dict.fromkeys(abjad, 1.0), self.abjad_postings,
+                               self.abjad_norms), ranked]
+        if loan:
+            rankings.append(self._rank(dict.fromkeys(loan, 1.0), self.loan_postings,
+                                       self.loan_norms))
+        merged = [n for row in zip_longest(*rankings) for n in row if n is not None]
         return Retrieved(list(dict.fromkeys([*exact, *merged, *rare])), frozenset(exact),
-                         2 * ENTITY_CANDIDATES, frozenset(rare))
+                         len(rankings) * ENTITY_CANDIDATES, frozenset(rare))
 
     @staticmethod
     def _rank(keys: dict[str, float], postings: dict[str, tuple[float, np.ndarray]],

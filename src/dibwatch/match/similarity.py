@@ -17,6 +17,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from dibwatch.match.features import weight
+from dibwatch.text.arabic_loans import vowels_conflict, writes_vowels
 from dibwatch.text.fold import fold
 from dibwatch.text.loanwords import loanword_sim
 from dibwatch.text.org_kinds import org_kind_symbols
@@ -35,6 +36,8 @@ VOWEL_EDIT_COST = weight("short_vowel_edit")
 ORG_SHORT_EDIT_COST = weight("org_short_edit")
 UNSEEN_TYPO_COST = weight("unseen_word_typo")
 LOANWORD_SIM = weight("han_loanword")
+VOWEL_CONFLICT_SIM = weight("abjad_vowel_conflict")
+VOWELLED_MIN = weight("abjad_vowelled_partial")
 QUERY_EXTRA = weight("query_extra")
 LIST_EXTRA = weight("list_extra_person")
 ORG_LIST_EXTRA = weight("list_extra_org")
@@ -247,16 +250,24 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
                    q_weights: Sequence[float] | None = None,
                    c_weights: Sequence[float] | None = None,
                    unseen: Callable[[str], bool] | None = None,
-                   han_side: str = "") -> NameScore:
+                   han_side: str = "", abjad_side: str = "",
+                   loan_reading: bool = False) -> NameScore:
     """``q_weights`` / ``c_weights``: the tokens' weights if the caller has them (a list
     name's weights are the same against every query); else ``weigh`` gives them.
     ``unseen(token)``: no list name has the query's word, so a slip of the keys is read
     as one (``unseen_typo_sim``). ``han_side`` ("q" or "c"): that side is an organisation's
     name romanised from Han and the other is Latin, so a word written by sound may render a
-    foreign one (``loanword_sim``)."""
+    foreign one (``loanword_sim``). ``abjad_side`` ("q" or "c"): that side is an
+    organisation's name in Arabic script, compared with a Latin one by its consonants; the
+    vowels it writes must be ones the Latin word has (``vowels_conflict``);
+    ``loan_reading``: the words are read as English words in Arabic letters
+    (``loan_skeleton``), and a word that writes its vowels agrees by its consonants in
+    full or not at all."""
     if q_weights is None:
         q_weights = [weigh(t, p) for t, p in zip(q_tokens, q_plain, strict=True)]
-    if q_tokens and sorted(q_tokens) == sorted(c_tokens):  # same words, any order
+    if q_tokens and sorted(q_tokens) == sorted(c_tokens) and not (
+            abjad_side and _any_vowel_conflict(q_tokens, q_plain, c_tokens, c_plain,
+                                               abjad_side, loan_reading)):  # any order
         # Each word shown as each side wrote it (MJYD = MAJID: equal as an abjad reads them).
         spelt: dict[str, list[str]] = {}
         for t, p in zip(c_tokens, c_plain, strict=True):
@@ -296,6 +307,13 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
                 han, latin = (q.plain[i], c.plain[j]) if han_side == "q" else (
                     c.plain[j], q.plain[i])
                 sim = max(sim, loanword_sim(han, latin.casefold(), LOANWORD_SIM))
+            if abjad_side and sim > 0:
+                abjad, latin = (q.plain[i], c.plain[j]) if abjad_side == "q" else (
+                    c.plain[j], q.plain[i])
+                if vowels_conflict(abjad, latin, loan=loan_reading):
+                    sim = VOWEL_CONFLICT_SIM
+                elif loan_reading and sim < VOWELLED_MIN and writes_vowels(abjad):
+                    sim = 0.0
             if i == q_acronym or j == c_acronym:
                 sim = min(sim, ACRONYM_SIM)  # an acronym is not its words spelled out
             if sim > 0:
@@ -356,6 +374,15 @@ def compare_tokens(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
     return NameScore(1.0 if exact else score, tuple(aligned),
                      tuple(q.plain[i] for i in rest_q), tuple(c.plain[j] for j in rest_c),
                      exact=exact)
+
+
+def _any_vowel_conflict(q_tokens: tuple[str, ...], q_plain: tuple[str, ...],
+                        c_tokens: tuple[str, ...], c_plain: tuple[str, ...],
+                        abjad_side: str, loan: bool) -> bool:
+    """Words equal as consonants, one of them with vowels the other cannot have."""
+    return any(vowels_conflict(p, r, loan) if abjad_side == "q" else vowels_conflict(r, p, loan)
+               for t, p in zip(q_tokens, q_plain, strict=True)
+               for u, r in zip(c_tokens, c_plain, strict=True) if t == u)
 
 
 def native_sim(a: str, b: str) -> float:
