@@ -202,6 +202,28 @@ def test_an_abjad_query_reaches_the_latin_name(ws: Workspace, query: str, listed
     assert latin.names[ranked[0]][0] == entity
 
 
+@pytest.mark.parametrize(("query", "listed"), [
+    # A firm's English name as a Gulf registration writes it: v ف, ch ش, g ج, -ies يز
+    ("فوتكينسك ماشين بيلدينج بلانت", "Votkinsk Machine Building Plant"),
+    ("ديفلوج تكنولوجيز", "Deflog Technologies"),
+    ("بايكال الكترونيكس", "Baikal Electronics"),
+])
+def test_an_english_name_in_arabic_letters_reaches_the_latin_name(ws: Workspace, query: str,
+                                                                   listed: str) -> None:
+    from dibwatch.match.keys import loan_keys
+    from dibwatch.match.names import analyse
+
+    latin = Screener(ws, names=lambda c: c.form.script in ("Latin", None))
+    entity = next(e for e, names in latin.entity_names.items()
+                  if any(listed.casefold() in n.value.casefold() for n in names))
+    hits = latin.screen([Query(query, "Company")], record=False).results[0].hits
+    assert hits and hits[0].entity.entity_id == entity and hits[0].match.is_match
+    # and the loan channel alone ranks it first
+    keys = dict.fromkeys(loan_keys(analyse(query, "Company").plain, arabic=True), 1.0)
+    ranked = latin._rank(keys, latin.loan_postings, latin.loan_norms)
+    assert latin.names[ranked[0]][0] == entity
+
+
 @pytest.mark.parametrize(("a", "b"), [("kasm", "gasem"), ("fid", "faiz"), ("mhmd", "muhamad"),
                                       ("pruaz", "parvaz"), ("hkani", "hakani")])
 def test_abjad_classes_meet(a: str, b: str) -> None:

@@ -442,7 +442,8 @@ class DibwatchV1(Algorithm):
         elif not person and not found.exact and (skipped := _skipped_words(found, cn.form)):
             features.append(Feature("skipped_list_word", weight("skipped_list_word"),
                                     ", ".join(skipped)))
-        elif not person and not found.exact and (head := _dropped_head(found, cn.form)):
+        elif not person and not found.exact and (head := _dropped_head(
+                found, cn.form, latin_side=form.script in ABJADS)):
             features.append(Feature("dropped_list_head", weight("dropped_list_head"),
                                     ", ".join(head)))
         if not person and not found.exact and (word := _one_inexact_word(found, self._unseen)):
@@ -597,7 +598,7 @@ def _skipped_words(found: NameScore, cform: NameForm) -> list[str]:
                           for i in have if i > gap) else []
 
 
-def _dropped_head(found: NameScore, cform: NameForm) -> list[str]:
+def _dropped_head(found: NameScore, cform: NameForm, latin_side: bool = False) -> list[str]:
     """The list's distinctive word just before the first word the query has, when the
     query's organisation name is one distinctive word and generic ones, all found in the
     list's: IRON MOUNTAIN ENTERPRISES is not Mountain Enterprises. A short name keeps
@@ -605,10 +606,12 @@ def _dropped_head(found: NameScore, cform: NameForm) -> list[str]:
     HUAWEI TECHNOLOGIES) and descriptions ending in a generic word or a particle (Vigstar
     for SCIENTIFIC PRODUCTION CENTER VIGSTAR, Computing Machinery for RESEARCH INSTITUTE OF
     COMPUTING MACHINERY); one distinctive word alone, or two of them (Almaz-Antey for
-    CONCERN VKO ALMAZ-ANTEY), say what they name, and are not touched."""
+    CONCERN VKO ALMAZ-ANTEY), say what they name, and are not touched. ``latin_side``: the
+    query is in an abjad, and which of its words are generic shows in the list words they
+    met (انتربريسيز is ENTERPRISES)."""
     if found.unaligned_query or not found.unaligned_candidate or cform.native:
         return []
-    distinctive = [_distinctive(a.query) for a in found.aligned]
+    distinctive = [_distinctive(a.candidate if latin_side else a.query) for a in found.aligned]
     if sum(distinctive) != 1 or all(distinctive):
         return []
     # Not ``_gap``, which needs two of the query's words placed in the list name (and skips

@@ -252,7 +252,8 @@ class Screener:
         NAME_CANDIDATES names most similar by weighted keys (cosine), best first, down to
         RELATIVE_FLOOR of the best. A query in Arabic, Persian or Hebrew script is also
         ranked on the ``a:`` channel (Latin names by consonant class), and one in Arabic
-        script on the ``l:`` channel too (English words as Arabic letters write them); the
+        script, not a person's, on the ``l:`` channel too (English words as Arabic letters
+        write them); the
         rankings are interleaved and ENTITY_CANDIDATES entities scored for each. Last, every
         name with a
         word of the query that at most RARE_NAMES names have: scored even past the ranked
@@ -282,8 +283,8 @@ class Screener:
                     keys.setdefault("t:" + near, FUZZY_WEIGHT)
             if form.script in ABJAD_SCRIPTS:
                 abjad |= abjad_keys(form.tokens)
-            if form.script == "Arabic":
-                loan |= loan_keys(form.plain, arabic=True)
+            if form.script == "Arabic" and query.schema != "Person":
+                loan |= loan_keys(form.plain, arabic=True)  # a firm's English name
             xkey = exact_key(form)
             if xkey is not None and xkey in self.exact:
                 exact.extend(int(i) for i in self.exact[xkey])
