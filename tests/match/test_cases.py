@@ -493,6 +493,9 @@ ARABIC_LOAN_CASES = [
     ("بولو للتجارة", "BELL TRADING", False),
     ("ماونتين اندستريز", "AMMUNITION INDUSTRIES GROUP", False),  # AMMUNITION opens with a
     ("برايري تكنولوجي", "Relay Technology Bureau JSC", False),  # r r is not BUREAU's r
+    # a word that writes its vowels agrees in full or not at all (abjad_vowelled_partial)
+    ("برم ماتريالز", "Perm Motors", False),  # Materials, not Motors
+    ("زتنور للخدمات", "Centauri Services LLC", False),
 ]
 
 

@@ -75,14 +75,16 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("abjad_vowel_conflict", "name", 0.0,
                 "an organisation's name in Arabic script against a Latin one: where the "
                 "Arabic word writes a vowel letter (ا و ي) between two consonants and the "
-                "Latin word has no vowel there that letter can write, the words pair at "
-                "this weight at most however equal their consonants (غارنيت is not GRANT, "
-                "بولو is not BELL): 0, two different words"),
+                "Latin word has no vowel there that letter can write, or the Latin word "
+                "opens with a vowel the Arabic does not write, the words pair at this "
+                "weight however equal their consonants (غارنيت is not GRANT, بولو is not "
+                "BELL, ماونتين is not AMMUNITION): 0, two different words"),
     FeatureSpec("abjad_vowelled_partial", "name", 0.85,
-                "the same, for an Arabic word that writes its vowels after its first "
-                "consonant (a foreign word as Gulf registrations spell it): its consonants "
-                "agreeing with a Latin word's less than this is no agreement (اوستبرا is not "
-                "STAR); a word with few vowels written keeps the looser comparison"),
+                "the same, read as an English word in Arabic letters (v ف, g ج, soft c س: "
+                "سيرفيسز is SERVICES): a word that writes a vowel after its first "
+                "consonant, as Gulf registrations spell foreign words, whose consonants "
+                "agree with a Latin word's less than this does not agree at all (ماتريالز is "
+                "not MOTORS)"),
     FeatureSpec("short_vowel_edit", "name", 1.0,
                 "the same for a vowel in place of a vowel, a spelling (Omar / Umar 0.75, "
                 "Ahmed / Ahmad 0.80)"),
