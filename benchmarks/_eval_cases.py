@@ -1092,9 +1092,10 @@ _AR_FORM_OF = {"llc": "ش.ذ.م.م", "fze": "م.م.ح", "fzco": "ش.م.ح", "dmc
 
 def arabic_company_negative_cases(lists: Lists, rng: random.Random, count: int, holdout: bool
                                   ) -> Iterator[Case]:
-    """Firms on no list as a Gulf registration writes an English name in Arabic letters,
-    against the Latin names only: an abjad leaves most vowels unwritten, so the consonants
-    of a short word meet many listed words (بل is Bell, Bill or Polo)."""
+    """Firms on no list as a Gulf registration writes an English name in Arabic letters
+    (``to_arabic_loan``), against the Latin names only: the negatives beside
+    ``script/arabic-loan-org``. The consonants of a short word meet many listed words
+    (بيل is Bell, Bill or Polo); the vowels written are what tell them apart."""
     real, trade = _word_partition(_REAL_WORDS, holdout), _word_partition(_TRADE, holdout)
     made = 0
     while made < count:
