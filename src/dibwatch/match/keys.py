@@ -30,7 +30,8 @@ key    what                                                           weight
 ``l:`` a Latin name's words as a Gulf registration writes English     1.0
        words in Arabic letters (``loan_skeleton``: v is ف, g ج,
        soft c س: SERVICES and سيرفيسز are both srfs), adjacent
-       words joined; read only by Arabic-script queries
+       words joined; read only by Arabic-script queries that are not
+       a person's
 =====  =============================================================  =======
 
 Candidates are the names sharing the most weighted keys with the query, rarity-weighted

@@ -253,11 +253,9 @@ class Screener:
         RELATIVE_FLOOR of the best. A query in Arabic, Persian or Hebrew script is also
         ranked on the ``a:`` channel (Latin names by consonant class), and one in Arabic
         script, not a person's, on the ``l:`` channel too (English words as Arabic letters
-        write them); the
-        rankings are interleaved and ENTITY_CANDIDATES entities scored for each. Last, every
-        name with a
-        word of the query that at most RARE_NAMES names have: scored even past the ranked
-        limit (``Retrieved.rare``)."""
+        write them); the rankings are interleaved and ENTITY_CANDIDATES entities scored for
+        each. Last, every name with a word of the query that at most RARE_NAMES names have:
+        scored even past the ranked limit (``Retrieved.rare``)."""
         keys: dict[str, float] = {}
         abjad: set[str] = set()
         loan: set[str] = set()
